@@ -1,0 +1,133 @@
+/**
+ * Configuration: the environment, read once at boot, validated, typed and frozen.
+ * Every option is documented here and in the README's table; nothing else reads process.env.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  /** `production` turns on every safety check below; anything else is a developer's machine. */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Address the HTTP server listens on. Loopback by default: exposing it is a deliberate choice. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** TCP port of the HTTP server. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public address of the application, used in e-mails and for the Origin check. https in production. */
+  BASE_URL: z.url().optional(),
+  /** Secret for CSRF tokens and cookie signatures: at least 32 bytes. Generated per start outside production. */
+  SESSION_SECRET: z.string().optional(),
+  /** PostgreSQL server. Unset outside production: an embedded PostgreSQL is started with its data in EMBEDDED_PG_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'doit commencer par postgres://').optional(),
+  /** Data directory of the embedded PostgreSQL (only when DATABASE_URL is unset). */
+  EMBEDDED_PG_DIR: z.string().min(1).default('./data/postgres'),
+  /** Maximum connections of this process's pool. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /** SMTP transport, e.g. smtp://user:password@smtp.example.fr:587. Unset outside production: mails stay in the outbox, listed at /dev/mails. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'doit commencer par smtp:// ou smtps://').optional(),
+  /** Sender of every e-mail. */
+  MAIL_FROM: z.string().min(3).default('Habilis <ne-pas-repondre@habilis.localhost>'),
+  /** HTTP SMS gateway endpoint (JSON POST). Unset: SMS stay in the outbox, listed at /dev/sms outside production. */
+  SMS_GATEWAY_URL: z.url().optional(),
+  /** Bearer token for the SMS gateway. */
+  SMS_GATEWAY_TOKEN: z.string().optional(),
+  /** Load the demo data into an empty database. Default: yes outside production, never in production. */
+  DEMO_DATA: booleanFlag.optional(),
+  /** Session idle timeout, minutes. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Session absolute lifetime, hours. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** Addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated IPs or CIDRs). */
+  TRUST_PROXY: z.string().optional(),
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Run the background jobs (mail delivery, schedules) in this process. */
+  JOBS: booleanFlag.default(true),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  host: string;
+  port: number;
+  baseUrl: URL;
+  sessionSecret: Buffer;
+  databaseUrl: string | undefined;
+  embeddedPgDir: string;
+  databasePoolSize: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsGatewayUrl: string | undefined;
+  smsGatewayToken: string | undefined;
+  demoData: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  trustProxy: string[];
+  logLevel: string;
+  jobs: boolean;
+}>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and checks the environment. Throws ConfigError with a message naming each faulty variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings are "unset": a blank line in a .env file must not become a value.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')} : ${issue.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+
+  if (isProduction) {
+    if (!e.BASE_URL) problems.push('BASE_URL : obligatoire en production');
+    else if (!e.BASE_URL.startsWith('https://')) problems.push('BASE_URL : doit être en https en production');
+    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET : obligatoire en production (32 octets au moins)');
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL : obligatoire en production');
+    if (!e.SMTP_URL) problems.push('SMTP_URL : obligatoire en production (aucun e-mail ne partirait)');
+    if (e.DEMO_DATA) problems.push('DEMO_DATA : interdit en production');
+  }
+  if (e.SESSION_SECRET && Buffer.byteLength(e.SESSION_SECRET) < 32) {
+    problems.push('SESSION_SECRET : 32 octets au moins');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+
+  const baseUrl = new URL(e.BASE_URL ?? `http://localhost:${e.PORT}`);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    baseUrl,
+    // Outside production a fresh random secret per start is safe: sessions simply do not survive a restart.
+    sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET) : randomBytes(32),
+    databaseUrl: e.DATABASE_URL,
+    embeddedPgDir: e.EMBEDDED_PG_DIR,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    smsGatewayUrl: e.SMS_GATEWAY_URL,
+    smsGatewayToken: e.SMS_GATEWAY_TOKEN,
+    demoData: e.DEMO_DATA ?? !isProduction,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+    trustProxy: e.TRUST_PROXY ? e.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    logLevel: e.LOG_LEVEL,
+    jobs: e.JOBS,
+  });
+}
+
+/** True when the base URL points at this machine: no HSTS, cookies without Secure. */
+export function isLocalBaseUrl(config: Config): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(config.baseUrl.hostname) && config.baseUrl.protocol === 'http:';
+}

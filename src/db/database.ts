@@ -1,0 +1,30 @@
+/** The connection: one pg pool per process, wrapped by Kysely. */
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database } from './schema.js';
+
+// bigint (counts, audit ids) as JavaScript numbers: every value we store is far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// A SQL date is a calendar day, not an instant: keep 'YYYY-MM-DD' instead of a midnight-UTC Date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export type Db = Kysely<Database>;
+
+export function createDatabase(connectionString: string, poolSize = 10): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    // Business dates are computed in the application; the session time zone keeps SQL's now()::date in step.
+    options: '-c timezone=Europe/Paris',
+  });
+  // An idle client losing its server (restart, failover) must not crash the process: the next query reconnects.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Replaces the database name of a connection string. */
+export function withDatabaseName(connectionString: string, database: string): string {
+  const url = new URL(connectionString);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}

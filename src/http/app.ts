@@ -1,0 +1,167 @@
+/**
+ * The HTTP application: security plugins, request hooks and THE route table. Every URL of Habilis
+ * is registered below, one line each, with the access it requires.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteHandlerMethod } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { Deps } from '../deps.js';
+import { isLocalBaseUrl } from '../config.js';
+import type { Principal } from '../features/habilitations/habilitation.policy.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { checkCsrf, issueCsrfToken } from './csrf.js';
+import { describeAccess, guard, type Access } from './guard.js';
+import { loadPrincipal } from './session.js';
+import { healthHandlers } from './health.js';
+import { getAsset } from '../views/assets.js';
+import { homeHandlers } from '../features/home/home.routes.js';
+import { devHandlers } from '../features/dev/dev.routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    csrfToken: string;
+    csrfSeedIsNew: boolean;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+    /** false: exempt from the CSRF check (token-authenticated API routes only). */
+    csrf?: boolean;
+  }
+}
+
+/** Largest accepted request body (forms); uploads get their own limit on their routes. */
+export const BODY_LIMIT = 64 * 1024;
+
+type Method = 'GET' | 'POST';
+
+export interface RouteEntry {
+  method: Method;
+  url: string;
+  access: Access;
+}
+
+function staticAsset(request: FastifyRequest<{ Params: { hash: string; name: string } }>, reply: FastifyReply) {
+  const asset = getAsset(request.params.name);
+  if (!asset || asset.hash !== request.params.hash) return notFoundHandler(request, reply);
+  return reply
+    .type(asset.contentType)
+    .header('cache-control', 'public, max-age=31536000, immutable')
+    .send(asset.body);
+}
+
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const local = isLocalBaseUrl(config);
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Request logs are written by the onResponse hook below, without query strings (they may hold one-time tokens).
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(local ? {} : { upgradeInsecureRequests: [] }),
+      },
+    },
+    // HSTS only where the service is really reached over https.
+    strictTransportSecurity: local ? false : { maxAge: 63072000, includeSubDomains: true },
+    referrerPolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('csrfToken', '');
+  app.decorateRequest('csrfSeedIsNew', false);
+
+  // A route that does not say who may call it is a bug: refuse to start.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) {
+      throw new Error(`la route ${String(route.method)} ${route.url} ne déclare pas son droit d'accès (config.access)`);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/static/') || request.url.startsWith('/health/')) return;
+    issueCsrfToken(config, request, reply);
+    request.principal = await loadPrincipal(deps, request);
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    checkCsrf(config, request);
+    await guard(request, reply);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    // Pages carry personal data and CSRF tokens: never stored by a shared hospital PC's cache.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        account: request.principal?.accountId,
+      },
+      'requête',
+    );
+  });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  const home = homeHandlers();
+  const health = healthHandlers(deps);
+  const dev = devHandlers(deps);
+  const routes: RouteEntry[] = [];
+  const route = (method: Method, url: string, access: Access, handler: RouteHandlerMethod) => {
+    routes.push({ method, url, access });
+    app.route({ method, url, handler, config: { access } });
+  };
+
+  // ─── The route table ────────────────────────────────────────────────────────────────────────
+  route('GET', '/', 'public', home.show);
+  route('GET', '/health/live', 'public', health.live);
+  route('GET', '/health/ready', 'public', health.ready);
+  route('GET', '/static/:hash/:name', 'public', staticAsset as RouteHandlerMethod);
+  if (!config.isProduction) {
+    route('GET', '/dev/mails', 'public', dev.mails);
+    route('GET', '/dev/sms', 'public', dev.sms);
+  }
+  // ────────────────────────────────────────────────────────────────────────────────────────────
+
+  app.decorate('routeTable', routes);
+  app.log.debug({ routes: routes.map((r) => `${r.method} ${r.url} ${describeAccess(r.access)}`) }, 'routes');
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Domain errors: a stable UPPER_SNAKE code, a French message for the user, an HTTP status the
+ * error handler applies, and optional per-field messages. Domain code throws these, never HTTP errors.
+ */
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly fields: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorDefinition {
+  status: number;
+  message: string;
+}
+
+/** Builds a feature's error catalogue: `errors.NOT_FOUND()` returns a DomainError with that code. */
+export function defineErrors<T extends Record<string, ErrorDefinition>>(
+  definitions: T,
+): { [K in keyof T]: (fields?: Record<string, string>) => DomainError } & { definitions: T } {
+  const factories = Object.fromEntries(
+    Object.entries(definitions).map(([code, def]) => [code, (fields?: Record<string, string>) => new DomainError(code, def.message, def.status, fields)]),
+  );
+  return Object.assign(factories, { definitions }) as never;
+}
+
+/** Errors of the HTTP layer itself. */
+export const httpErrors = defineErrors({
+  NOT_FOUND: { status: 404, message: 'La page demandée n’existe pas ou n’existe plus.' },
+  UNAUTHENTICATED: { status: 401, message: 'Veuillez vous connecter pour accéder à cette page.' },
+  FORBIDDEN: { status: 403, message: 'Vous n’avez pas les droits nécessaires pour accéder à cette page.' },
+  CSRF_INVALID: {
+    status: 403,
+    message: 'Le formulaire a expiré ou ne vient pas de Habilis. Rechargez la page et recommencez.',
+  },
+  ORIGIN_INVALID: { status: 403, message: 'Cette demande ne vient pas de Habilis : elle a été refusée.' },
+  BAD_REQUEST: { status: 400, message: 'La demande est mal formée.' },
+  BODY_TOO_LARGE: { status: 413, message: 'Les données envoyées sont trop volumineuses.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Ce type de contenu n’est pas accepté.' },
+  RATE_LIMITED: { status: 429, message: 'Trop de demandes en peu de temps. Patientez un instant puis recommencez.' },
+  ALREADY_EXISTS: { status: 409, message: 'Cet élément existe déjà.' },
+  INTERNAL: { status: 500, message: 'Une erreur inattendue s’est produite. Réessayez dans quelques instants.' },
+  UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible.' },
+});

@@ -1,0 +1,94 @@
+/**
+ * Server-side sessions. The browser holds a random 256-bit id in an HttpOnly cookie; the database
+ * holds only its SHA-256, so a leaked sessions table opens nothing. A session expires after an idle
+ * period and at an absolute deadline; it is replaced (rotated) at login and at every privilege change.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.js';
+import { isLocalBaseUrl, type Config } from '../config.js';
+import { randomToken, sha256 } from '../platform/crypto.js';
+import { parisDate } from '../platform/clock.js';
+import type { Principal } from '../features/habilitations/habilitation.policy.js';
+import { listActiveGrants } from '../features/habilitations/habilitation.repository.js';
+
+/** `__Host-` binds the cookie to this exact origin over https; plain name on http://localhost. */
+export function sessionCookieName(config: Config): string {
+  return isLocalBaseUrl(config) ? 'habilis_session' : '__Host-habilis_session';
+}
+
+export function cookieOptions(config: Config) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: !isLocalBaseUrl(config) };
+}
+
+/** last_seen_at is written at most once a minute per session: reads stay reads. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export async function loadPrincipal(deps: Deps, request: FastifyRequest): Promise<Principal | null> {
+  const token = request.cookies[sessionCookieName(deps.config)];
+  if (!token || token.length > 100) return null;
+  const now = deps.clock.now();
+  const idleLimit = new Date(now.getTime() - deps.config.sessionIdleMinutes * 60_000);
+  const row = await deps.db
+    .selectFrom('sessions as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select(['s.id_hash', 's.strength', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
+    .where('s.id_hash', '=', sha256(token))
+    .where('s.expires_at', '>', now)
+    .where('s.last_seen_at', '>', idleLimit)
+    .where('a.blocked_at', 'is', null)
+    .where('a.deactivated_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    await deps.db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', row.id_hash).execute();
+  }
+  return {
+    accountId: row.account_id,
+    viewer: { firstName: row.first_name, lastName: row.last_name, username: row.username },
+    strength: row.strength,
+    grants: await listActiveGrants(deps.db, row.account_id, parisDate(now)),
+  };
+}
+
+/**
+ * Opens a new session for the account and sets its cookie; the session the request came with, if
+ * any, is deleted (rotation against fixation). Returns nothing secret: the id only lives in the cookie.
+ */
+export async function openSession(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: { accountId: number; strength: 'password' | 'strong'; authMethod: string },
+): Promise<void> {
+  await endSession(deps, request, reply);
+  const token = randomToken();
+  const now = deps.clock.now();
+  await deps.db
+    .insertInto('sessions')
+    .values({
+      id_hash: sha256(token),
+      account_id: session.accountId,
+      strength: session.strength,
+      auth_method: session.authMethod,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: new Date(now.getTime() + deps.config.sessionAbsoluteHours * 3_600_000),
+      ip: request.ip,
+      user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
+    })
+    .execute();
+  reply.setCookie(sessionCookieName(deps.config), token, {
+    ...cookieOptions(deps.config),
+    maxAge: deps.config.sessionAbsoluteHours * 3600,
+  });
+}
+
+/** Ends the request's session server-side and clears its cookie. */
+export async function endSession(deps: Deps, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const name = sessionCookieName(deps.config);
+  const token = request.cookies[name];
+  if (token) {
+    await deps.db.deleteFrom('sessions').where('id_hash', '=', sha256(token)).execute();
+    reply.clearCookie(name, cookieOptions(deps.config));
+  }
+}

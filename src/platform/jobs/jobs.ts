@@ -1,0 +1,49 @@
+/**
+ * Background jobs on pg-boss: queues and schedules live in PostgreSQL, so any number of app nodes
+ * share them safely. Each job is one file (`*.job.ts`) exporting a JobDefinition.
+ */
+import { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+
+export interface JobDefinition {
+  name: string;
+  /** Cron expression in Europe/Paris, when the job also runs on a schedule. */
+  schedule?: string;
+  /** How many times pg-boss retries a failed run. */
+  retryLimit: number;
+  /** Idempotent: running it twice does no harm. */
+  run(): Promise<void>;
+}
+
+export interface Jobs {
+  /** Asks for a run soon (deduplicated: at most one waiting run per job). */
+  trigger(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startJobs(
+  connectionString: string,
+  definitions: JobDefinition[],
+  logger: Logger,
+  options: { work: boolean },
+): Promise<Jobs> {
+  const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 3 });
+  boss.on('error', (error: unknown) => logger.error({ err: error }, 'pg-boss'));
+  await boss.start();
+  for (const job of definitions) {
+    // 'short': one queued run at most, so a burst of triggers makes one delivery pass.
+    await boss.createQueue(job.name, { policy: 'short', retryLimit: job.retryLimit, retryDelay: 5, retryBackoff: true });
+    if (job.schedule) await boss.schedule(job.name, job.schedule, null, { tz: 'Europe/Paris' });
+    if (options.work) {
+      await boss.work(job.name, { pollingIntervalSeconds: 1 }, async () => {
+        await job.run();
+      });
+    }
+  }
+  return {
+    trigger: async (name) => {
+      await boss.send(name, null);
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}

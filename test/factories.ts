@@ -1,0 +1,108 @@
+/** Factories with overrides: each builds a valid row with unique values, so tests never collide. */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Db } from '../src/db/database.js';
+import type { Account, NewAccount } from '../src/db/schema.js';
+import { randomToken, sha256 } from '../src/platform/crypto.js';
+import { addToDate, parisDate } from '../src/platform/clock.js';
+
+const suffix = () => randomUUID().replaceAll('-', '').slice(0, 10);
+
+export async function ensureTerritory(db: Db, region = '76', department = '34'): Promise<void> {
+  await db.insertInto('regions').values({ code: region, name: `Région ${region}` }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('departments')
+    .values({ code: department, name: `Département ${department}`, region_code: region })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function buildAccount(db: Db, overrides: Partial<NewAccount> = {}): Promise<Account> {
+  const id = suffix();
+  return db
+    .insertInto('accounts')
+    .values({
+      username: `u${id}`,
+      first_name: 'Camille',
+      last_name: `Test${id}`,
+      email: `u${id}@exemple.test`,
+      ...overrides,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function buildEstablishment(db: Db, overrides: { department?: string; region?: string; name?: string } = {}) {
+  await ensureTerritory(db, overrides.region ?? '76', overrides.department ?? '34');
+  return db
+    .insertInto('establishments')
+    .values({
+      finess: `99${String(randomInt(0, 10_000_000)).padStart(7, '0')}`,
+      name: overrides.name ?? `Établissement ${suffix()}`,
+      category: 'Centre hospitalier',
+      department_code: overrides.department ?? '34',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function buildUnit(db: Db, establishmentId: number, name = `Unité ${suffix()}`) {
+  return db.insertInto('units').values({ establishment_id: establishmentId, name }).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function profileId(db: Db, code: string): Promise<number> {
+  const row = await db.selectFrom('profiles').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function buildHabilitation(
+  db: Db,
+  values: {
+    accountId: number;
+    profile: string;
+    unitId?: number;
+    establishmentId?: number;
+    departmentCode?: string;
+    regionCode?: string;
+    start?: string;
+    end?: string;
+    deletedAt?: Date;
+  },
+) {
+  const today = parisDate(new Date());
+  return db
+    .insertInto('habilitations')
+    .values({
+      account_id: values.accountId,
+      profile_id: await profileId(db, values.profile),
+      unit_id: values.unitId ?? null,
+      establishment_id: values.establishmentId ?? null,
+      department_code: values.departmentCode ?? null,
+      region_code: values.regionCode ?? null,
+      start_date: values.start ?? addToDate(today, { months: -1 }),
+      end_date: values.end ?? addToDate(today, { years: 1 }),
+      deleted_at: values.deletedAt ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A session row for the account, as a login would leave it; returns the Cookie header to send. */
+export async function openTestSession(
+  db: Db,
+  accountId: number,
+  options: { strength?: 'password' | 'strong'; lastSeenAt?: Date; expiresAt?: Date } = {},
+): Promise<string> {
+  const token = randomToken();
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: sha256(token),
+      account_id: accountId,
+      strength: options.strength ?? 'strong',
+      auth_method: 'test',
+      last_seen_at: options.lastSeenAt ?? new Date(),
+      expires_at: options.expiresAt ?? new Date(Date.now() + 3_600_000),
+    })
+    .execute();
+  return `habilis_session=${token}`;
+}
