@@ -30,14 +30,24 @@ export const LOG_REDACTIONS = [
   'req.headers.authorization',
   'res.headers["set-cookie"]',
   '*.password',
-  '*.code',
+  '*.otp',
+  '*.secret',
   '*.token',
 ];
+
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
+}
 
 export function createLogger(config: Config): Logger {
   return pino({
     level: config.env === 'test' && config.logLevel === 'info' ? 'silent' : config.logLevel,
     redact: { paths: LOG_REDACTIONS, censor: '[masqué]' },
+    // Errors as type, message, code and stack only: a driver error's enumerable fields would dump
+    // connection objects (and query parameters) into the log.
+    serializers: { err: serializeError },
   });
 }
 

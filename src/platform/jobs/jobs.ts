@@ -28,7 +28,11 @@ export async function startJobs(
   options: { work: boolean },
 ): Promise<Jobs> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 3 });
-  boss.on('error', (error: unknown) => logger.error({ err: error }, 'pg-boss'));
+  boss.on('error', (error: unknown) => {
+    // 57P01: PostgreSQL is shutting down (Ctrl-C in a terminal reaches the embedded server too).
+    if ((error as { code?: string }).code === '57P01') logger.info('pg-boss : PostgreSQL s’arrête');
+    else logger.error({ err: error }, 'pg-boss');
+  });
   await boss.start();
   for (const job of definitions) {
     // 'short': one queued run at most, so a burst of triggers makes one delivery pass.

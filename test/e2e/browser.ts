@@ -1,0 +1,77 @@
+/**
+ * Browser journeys: the real application on a loopback port, Debian's chromium driven by
+ * playwright-core (headless, fresh profile, no background traffic), pages checked by axe.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { buildTestDeps } from '../test-app.js';
+import { buildApp } from '../../src/http/app.js';
+import { freePort } from '../../src/db/embedded.js';
+import type { Deps } from '../../src/deps.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface RunningApp {
+  url: string;
+  deps: Deps;
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<RunningApp> {
+  const port = await freePort();
+  const deps = buildTestDeps({ env: { PORT: String(port), BASE_URL: `http://localhost:${port}` } });
+  const app = await buildApp(deps);
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    url: `http://localhost:${port}`,
+    deps,
+    app,
+    stop: async () => {
+      await app.close();
+      await deps.db.destroy();
+    },
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'habilis-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: 'fr-FR',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  return {
+    context,
+    newPage: () => context.newPage(),
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** WCAG 2.1 A and AA rules; returns the violations as short readable lines (empty when compliant). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}

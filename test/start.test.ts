@@ -1,0 +1,107 @@
+/**
+ * `npm start` as a user runs it on a bare machine: embedded PostgreSQL in a data folder, demo data
+ * loaded once, URL and logins printed; Ctrl-C (SIGINT to the process group, as a terminal sends it)
+ * stops the app and its PostgreSQL with no process left; a second start keeps the data.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NPM = 'npm';
+let dataRoot: string;
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function start(env: Record<string, string>): Started {
+  // The user's shell, not vitest's: vite adds BASE_URL, MODE… to process.env.
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !['DATABASE_URL', 'NODE_ENV', 'BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR'].includes(key) && !key.startsWith('VITEST')),
+  );
+  const child = spawn(NPM, ['start', '--silent'], { cwd: ROOT, env: { ...clean, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(started: Started, text: string, ms = 90_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!started.output().includes(text)) {
+    if (Date.now() > deadline || started.child.exitCode !== null) throw new Error(`attendu « ${text} », reçu :\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function postgresProcessesOf(dataDir: string): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes(dataDir) && !line.includes('ps -eo'));
+}
+
+/** npm may exit as soon as it has relayed the signal: give the app and PostgreSQL a moment to finish. */
+async function remainingPostgres(dataDir: string, ms = 15_000): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  while (postgresProcessesOf(dataDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return postgresProcessesOf(dataDir);
+}
+
+afterAll(async () => {
+  if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
+});
+
+describe('npm start on a bare machine', () => {
+  it('starts on embedded PostgreSQL, prints the URL and demo logins, stops cleanly on Ctrl-C, keeps its data', async () => {
+    dataRoot = await mkdtemp(path.join(tmpdir(), 'habilis-start-'));
+    await chmod(dataRoot, 0o755);
+    const dataDir = path.join(dataRoot, 'postgres');
+    const port = await freePort();
+    const env = { PORT: String(port), EMBEDDED_PG_DIR: dataDir, LOG_LEVEL: 'warn' };
+
+    const first = start(env);
+    await waitFor(first, 'Ctrl-C pour arrêter');
+    expect(first.output()).toContain(`Habilis est prêt : http://localhost:${port}/`);
+    expect(first.output()).toContain('hmartin');
+    expect(first.output()).toContain('Compte bloqué');
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(await ready.json()).toEqual({ status: 'ok', database: 'ok' });
+    const home = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await home.text()).toContain('Bienvenue sur Habilis');
+    expect(postgresProcessesOf(dataDir).length).toBeGreaterThan(0);
+
+    process.kill(-first.child.pid!, 'SIGINT');
+    // npm re-raises the signal it received once its script has ended; the application itself exits 0.
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGINT' });
+    expect(first.output()).not.toContain('arrêt : ressource déjà fermée');
+    expect(first.output()).not.toContain('Error');
+    expect(await remainingPostgres(dataDir)).toEqual([]);
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+
+    // Second start: same data folder, the demo data are not loaded again.
+    const second = start({ ...env, LOG_LEVEL: 'info' });
+    await waitFor(second, 'Ctrl-C pour arrêter');
+    expect(second.output()).not.toContain('données de démonstration chargées');
+    expect(second.output()).not.toContain('migrations appliquées');
+    process.kill(-second.child.pid!, 'SIGTERM');
+    expect(await second.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(second.output()).toContain('arrêt en cours');
+    expect(second.output()).not.toContain('arrêt : ressource déjà fermée');
+    expect(await remainingPostgres(dataDir)).toEqual([]);
+  }, 180_000);
+
+  it('refuses to start on a malformed variable, naming it', async () => {
+    const started = start({ PORT: 'trois-mille' });
+    expect((await started.exited).code).toBe(2);
+    expect(started.output()).toContain('PORT');
+    expect(started.output()).toContain('Configuration invalide');
+  });
+});
