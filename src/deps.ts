@@ -29,10 +29,7 @@ export const LOG_REDACTIONS = [
   'req.headers.cookie',
   'req.headers.authorization',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.otp',
-  '*.secret',
-  '*.token',
+  ...['password', 'token', 'otp', 'secret'].flatMap((key) => [key, `*.${key}`]),
 ];
 
 export function serializeError(error: unknown): Record<string, unknown> {

@@ -19,6 +19,7 @@ import { healthHandlers } from './health.js';
 import { getAsset } from '../views/assets.js';
 import { homeHandlers } from '../features/home/home.routes.js';
 import { devHandlers } from '../features/dev/dev.routes.js';
+import { authHandlers } from '../features/auth/auth.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -138,6 +139,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const home = homeHandlers();
   const health = healthHandlers(deps);
   const dev = devHandlers(deps);
+  const auth = authHandlers(deps);
   const routes: RouteEntry[] = [];
   const route = (method: Method, url: string, access: Access, handler: RouteHandlerMethod) => {
     routes.push({ method, url, access });
@@ -146,6 +148,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // ─── The route table ────────────────────────────────────────────────────────────────────────
   route('GET', '/', 'public', home.show);
+  route('POST', '/deconnexion', 'public', auth.logout);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
   route('GET', '/static/:hash/:name', 'public', staticAsset as RouteHandlerMethod);
