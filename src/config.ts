@@ -42,6 +42,10 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
   /** Addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated IPs or CIDRs). */
   TRUST_PROXY: z.string().optional(),
+  /** R08 password lifetime in months; 0 disables expiry (see docs/decisions/0003). */
+  PASSWORD_MAX_AGE_MONTHS: z.coerce.number().int().min(0).max(120).default(6),
+  /** R07 composition rule (lower, upper, digit, special); `false` keeps length and blocklist only (ADR 0003). */
+  PASSWORD_COMPOSITION: booleanFlag.default(true),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the background jobs (mail delivery, schedules) in this process. */
@@ -68,6 +72,8 @@ export type Config = Readonly<{
   trustProxy: string[];
   logLevel: string;
   jobs: boolean;
+  passwordMaxAgeMonths: number;
+  passwordComposition: boolean;
 }>;
 
 export class ConfigError extends Error {
@@ -124,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY ? e.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean) : [],
     logLevel: e.LOG_LEVEL,
     jobs: e.JOBS,
+    passwordMaxAgeMonths: e.PASSWORD_MAX_AGE_MONTHS,
+    passwordComposition: e.PASSWORD_COMPOSITION,
   });
 }
 

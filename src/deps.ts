@@ -10,6 +10,7 @@ import type { Transport } from './platform/outbox/outbox.js';
 import { createSmtpTransport } from './platform/outbox/smtp-transport.js';
 import { createHttpSmsGateway } from './platform/outbox/sms-gateway.js';
 import type { Jobs } from './platform/jobs/jobs.js';
+import { hashPassword, verifyPassword } from './platform/passwords.js';
 
 export interface Deps {
   config: Config;
@@ -22,6 +23,8 @@ export interface Deps {
   smsTransport: Transport | null;
   /** Set once the job runner has started; services use it to wake the outbox after a commit. */
   jobs: Jobs | null;
+  /** Password hashing; tests wrap it to count the work done (R01 timing). */
+  passwords: { hash(password: string): Promise<string>; verify(hash: string, password: string): Promise<boolean> };
 }
 
 /** Never logged, whatever the log line: secrets and personal data of requests. */
@@ -67,5 +70,6 @@ export function buildDeps(config: Config, databaseUrl: string, overrides: Partia
           ? createHttpSmsGateway(config.smsGatewayUrl, config.smsGatewayToken)
           : null,
     jobs: overrides.jobs ?? null,
+    passwords: overrides.passwords ?? { hash: hashPassword, verify: verifyPassword },
   };
 }

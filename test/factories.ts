@@ -4,6 +4,8 @@ import type { Db } from '../src/db/database.js';
 import type { Account, NewAccount } from '../src/db/schema.js';
 import { randomToken, sha256 } from '../src/platform/crypto.js';
 import { addToDate, parisDate } from '../src/platform/clock.js';
+import { hashPassword } from '../src/platform/passwords.js';
+import { TERMS_VERSION } from '../src/features/auth/terms.js';
 
 const suffix = () => randomUUID().replaceAll('-', '').slice(0, 10);
 
@@ -29,6 +31,18 @@ export async function buildAccount(db: Db, overrides: Partial<NewAccount> = {}):
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** An account that can log in: its password hashed as the application does, terms accepted, e-mail verified. */
+export async function buildActiveAccount(db: Db, password: string, overrides: Partial<NewAccount> = {}): Promise<Account> {
+  return buildAccount(db, {
+    password_hash: await hashPassword(password),
+    password_changed_at: new Date(),
+    email_verified_at: new Date(),
+    terms_version_accepted: TERMS_VERSION,
+    terms_accepted_at: new Date(),
+    ...overrides,
+  });
 }
 
 export async function buildEstablishment(db: Db, overrides: { department?: string; region?: string; name?: string } = {}) {

@@ -142,6 +142,52 @@ export interface SessionTable {
   expires_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+  pending_step: Generated<'password_change' | 'terms' | null>;
+}
+export interface OneTimeCodeTable {
+  id: Generated<number>;
+  account_id: number;
+  purpose: 'login' | 'mobile_verification';
+  session_id_hash: Buffer | null;
+  code_hash: string;
+  channel: 'EMAIL' | 'SMS';
+  destination: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  attempts: Generated<number>;
+  consumed_at: NullableTimestamp;
+  invalidated_at: NullableTimestamp;
+}
+export interface TrustedBrowserTable {
+  browser_hash: Buffer;
+  account_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  account_id: number;
+  password_hash: string;
+  created_at: Timestamp;
+}
+export interface AccountTokenTable {
+  token_hash: Buffer;
+  account_id: number;
+  purpose: 'activation' | 'password_reset';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+}
+export interface RateLimitTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+  expires_at: Timestamp;
+}
+export interface AltchaSpentTable {
+  signature: string;
+  expires_at: Timestamp;
 }
 export interface OutboxMessageTable {
   id: Generated<number>;
@@ -175,6 +221,12 @@ export interface Database {
   audit_events: AuditEventTable;
   sessions: SessionTable;
   outbox_messages: OutboxMessageTable;
+  one_time_codes: OneTimeCodeTable;
+  trusted_browsers: TrustedBrowserTable;
+  password_history: PasswordHistoryTable;
+  account_tokens: AccountTokenTable;
+  rate_limits: RateLimitTable;
+  altcha_spent: AltchaSpentTable;
 }
 
 export type Account = Selectable<AccountTable>;

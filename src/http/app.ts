@@ -14,7 +14,7 @@ import type { Principal } from '../features/habilitations/habilitation.policy.js
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { checkCsrf, issueCsrfToken } from './csrf.js';
 import { describeAccess, guard, type Access } from './guard.js';
-import { loadPrincipal } from './session.js';
+import { loadPrincipal, loadSession, type AuthSession } from './session.js';
 import { healthHandlers } from './health.js';
 import { getAsset } from '../views/assets.js';
 import { homeHandlers } from '../features/home/home.routes.js';
@@ -24,6 +24,8 @@ import { authHandlers } from '../features/auth/auth.routes.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The session, whatever its strength or pending step; `principal` exists only for a complete strong one. */
+    authSession: AuthSession | null;
     csrfToken: string;
     csrfSeedIsNew: boolean;
   }
@@ -96,6 +98,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('authSession', null);
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('csrfSeedIsNew', false);
 
@@ -110,7 +113,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/static/') || request.url.startsWith('/health/')) return;
     issueCsrfToken(config, request, reply);
-    request.principal = await loadPrincipal(deps, request);
+    request.authSession = await loadSession(deps, request);
+    request.principal = await loadPrincipal(deps, request.authSession);
   });
   app.addHook('preHandler', async (request, reply) => {
     checkCsrf(config, request);
@@ -148,6 +152,22 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // ─── The route table ────────────────────────────────────────────────────────────────────────
   route('GET', '/', 'public', home.show);
+  route('GET', '/connexion', 'public', auth.showLogin as RouteHandlerMethod);
+  route('POST', '/connexion', 'public', auth.login);
+  route('GET', '/connexion/code', 'second-factor', auth.showCode as RouteHandlerMethod);
+  route('POST', '/connexion/code', 'second-factor', auth.submitCode);
+  route('POST', '/connexion/code/renvoyer', 'second-factor', auth.resendCode);
+  route('GET', '/connexion/nouveau-mot-de-passe', 'pending-step', auth.showNewPassword);
+  route('POST', '/connexion/nouveau-mot-de-passe', 'pending-step', auth.submitNewPassword);
+  route('GET', '/connexion/conditions', 'pending-step', auth.showTerms);
+  route('POST', '/connexion/conditions', 'pending-step', auth.submitTerms);
+  route('GET', '/mot-de-passe-oublie', 'public', auth.showForgot);
+  route('POST', '/mot-de-passe-oublie', 'public', auth.submitForgot);
+  route('GET', '/mot-de-passe/nouveau', 'public', auth.reset.show as RouteHandlerMethod);
+  route('POST', '/mot-de-passe/nouveau', 'public', auth.reset.submit);
+  route('GET', '/activation', 'public', auth.activation.show as RouteHandlerMethod);
+  route('POST', '/activation', 'public', auth.activation.submit);
+  route('GET', '/altcha/challenge', 'public', auth.altchaChallenge);
   route('POST', '/deconnexion', 'public', auth.logout);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);

@@ -1,8 +1,10 @@
 /**
  * Every route declares who may call it, in its `config.access`:
  *   'public'          anyone (login, home, health);
- *   'authenticated'   any strongly authenticated professional;
- *   { right }         a professional holding that right somewhere (the target is then checked by the service).
+ *   'second-factor'   a session that passed the password and owes its one-time code (R04, R06);
+ *   'pending-step'    a strong session that must still choose a new password (R08) or accept the terms (R11);
+ *   'authenticated'   any strongly authenticated professional with nothing left to do;
+ *   { right }         such a professional holding that right somewhere (the target is checked by the service).
  * A route without a declaration cannot be registered (see app.ts), and a test lists them all.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,26 +12,50 @@ import { can } from '../features/habilitations/habilitation.policy.js';
 import type { Right } from '../features/habilitations/habilitation.rights.js';
 import { httpErrors } from './errors.js';
 import { wantsHtml } from './error-handler.js';
+import type { PendingStep } from './session.js';
 
-export type Access = 'public' | 'authenticated' | { right: Right };
+export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | { right: Right };
+
+export const PENDING_STEP_URLS: Record<PendingStep, string> = {
+  password_change: '/connexion/nouveau-mot-de-passe',
+  terms: '/connexion/conditions',
+};
 
 export function describeAccess(access: Access): string {
   return typeof access === 'string' ? access : `right:${access.right}`;
 }
 
-export async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** Only a local path may be a return address: never another site (open redirect). */
+export function safeReturnPath(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  return value.slice(0, 500);
+}
+
+function toLogin(request: FastifyRequest, reply: FastifyReply) {
+  if (request.method === 'GET' && wantsHtml(request)) {
+    return reply.redirect(`/connexion?retour=${encodeURIComponent(safeReturnPath(request.url))}`, 303);
+  }
+  throw httpErrors.UNAUTHENTICATED();
+}
+
+export async function guard(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const access = request.routeOptions.config?.access;
   // The not-found handler has no route: it answers 404 to everyone, signed in or not.
   if (access === 'public' || request.is404) return;
-  const principal = request.principal;
-  if (!principal || principal.strength !== 'strong') {
-    if (request.method === 'GET' && wantsHtml(request)) {
-      // Back to the asked page after login; only a local path is ever kept.
-      const back = encodeURIComponent(request.url.startsWith('/') && !request.url.startsWith('//') ? request.url : '/');
-      return reply.redirect(`/connexion?retour=${back}`, 303);
-    }
-    throw httpErrors.UNAUTHENTICATED();
+  const session = request.authSession;
+  if (access === 'second-factor') {
+    if (session?.strength === 'password') return;
+    return reply.redirect('/connexion', 303);
+  }
+  if (!session || session.strength !== 'strong') return toLogin(request, reply);
+  if (access === 'pending-step') {
+    if (session.pendingStep) return;
+    return reply.redirect('/', 303);
+  }
+  if (session.pendingStep) {
+    if (request.method === 'GET' && wantsHtml(request)) return reply.redirect(PENDING_STEP_URLS[session.pendingStep], 303);
+    throw httpErrors.FORBIDDEN();
   }
   if (access === 'authenticated') return;
-  if (!access || !can(principal, access.right)) throw httpErrors.FORBIDDEN();
+  if (!access || !can(request.principal, access.right)) throw httpErrors.FORBIDDEN();
 }

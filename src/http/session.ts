@@ -23,7 +23,18 @@ export function cookieOptions(config: Config) {
 /** last_seen_at is written at most once a minute per session: reads stay reads. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function loadPrincipal(deps: Deps, request: FastifyRequest): Promise<Principal | null> {
+export type PendingStep = 'password_change' | 'terms';
+
+/** The session a request carries, whatever its strength. */
+export interface AuthSession {
+  idHash: Buffer;
+  accountId: number;
+  strength: 'password' | 'strong';
+  pendingStep: PendingStep | null;
+  viewer: Principal['viewer'];
+}
+
+export async function loadSession(deps: Deps, request: FastifyRequest): Promise<AuthSession | null> {
   const token = request.cookies[sessionCookieName(deps.config)];
   if (!token || token.length > 100) return null;
   const now = deps.clock.now();
@@ -31,7 +42,7 @@ export async function loadPrincipal(deps: Deps, request: FastifyRequest): Promis
   const row = await deps.db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .select(['s.id_hash', 's.strength', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
+    .select(['s.id_hash', 's.strength', 's.pending_step', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
     .where('s.id_hash', '=', sha256(token))
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleLimit)
@@ -43,10 +54,22 @@ export async function loadPrincipal(deps: Deps, request: FastifyRequest): Promis
     await deps.db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', row.id_hash).execute();
   }
   return {
+    idHash: row.id_hash,
     accountId: row.account_id,
-    viewer: { firstName: row.first_name, lastName: row.last_name, username: row.username },
     strength: row.strength,
-    grants: await listActiveGrants(deps.db, row.account_id, parisDate(now)),
+    pendingStep: row.pending_step,
+    viewer: { firstName: row.first_name, lastName: row.last_name, username: row.username },
+  };
+}
+
+/** The principal of a session: only a strong session with no step left has one (R06). */
+export async function loadPrincipal(deps: Deps, session: AuthSession | null): Promise<Principal | null> {
+  if (!session || session.strength !== 'strong' || session.pendingStep) return null;
+  return {
+    accountId: session.accountId,
+    viewer: session.viewer,
+    strength: session.strength,
+    grants: await listActiveGrants(deps.db, session.accountId, parisDate(deps.clock.now())),
   };
 }
 
@@ -58,8 +81,8 @@ export async function openSession(
   deps: Deps,
   request: FastifyRequest,
   reply: FastifyReply,
-  session: { accountId: number; strength: 'password' | 'strong'; authMethod: string },
-): Promise<void> {
+  session: { accountId: number; strength: 'password' | 'strong'; authMethod: string; pendingStep?: PendingStep | null },
+): Promise<Buffer> {
   await endSession(deps, request, reply);
   const token = randomToken();
   const now = deps.clock.now();
@@ -75,12 +98,26 @@ export async function openSession(
       expires_at: new Date(now.getTime() + deps.config.sessionAbsoluteHours * 3_600_000),
       ip: request.ip,
       user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
+      pending_step: session.pendingStep ?? null,
     })
     .execute();
   reply.setCookie(sessionCookieName(deps.config), token, {
     ...cookieOptions(deps.config),
     maxAge: deps.config.sessionAbsoluteHours * 3600,
   });
+  return sha256(token);
+}
+
+export async function setPendingStep(deps: Deps, idHash: Buffer, step: PendingStep | null): Promise<void> {
+  await deps.db.updateTable('sessions').set({ pending_step: step }).where('id_hash', '=', idHash).execute();
+}
+
+/** Ends every session of an account but one (after a password change, on request). */
+export async function endOtherSessions(deps: Deps, accountId: number, keepIdHash: Buffer | null): Promise<number> {
+  let query = deps.db.deleteFrom('sessions').where('account_id', '=', accountId);
+  if (keepIdHash) query = query.where('id_hash', '<>', keepIdHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Ends the request's session server-side and clears its cookie. */

@@ -5,8 +5,19 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-const FILES: Record<string, string> = {
-  'habilis.css': 'text/css; charset=utf-8',
+const CSS = 'text/css; charset=utf-8';
+const JS = 'text/javascript; charset=utf-8';
+const ALTCHA = '../../node_modules/altcha/dist/';
+
+/** Served name → [content type, source relative to this folder]. */
+const FILES: Record<string, [string, string]> = {
+  'habilis.css': [CSS, './static/habilis.css'],
+  // The anti-robot widget, its French texts and its worker, from the package (no third-party origin).
+  'altcha.js': [JS, `${ALTCHA}external/altcha.min.js`],
+  'altcha.css': [CSS, `${ALTCHA}external/altcha.css`],
+  'altcha-fr.js': [JS, `${ALTCHA}i18n/fr-fr.js`],
+  'altcha-pbkdf2.js': [JS, `${ALTCHA}workers/pbkdf2.js`],
+  'altcha-setup.js': [JS, './static/altcha-setup.js'],
 };
 
 export interface Asset {
@@ -16,8 +27,8 @@ export interface Asset {
 }
 
 const assets = new Map<string, Asset>(
-  Object.entries(FILES).map(([name, contentType]) => {
-    const body = readFileSync(new URL(`./static/${name}`, import.meta.url));
+  Object.entries(FILES).map(([name, [contentType, source]]) => {
+    const body = readFileSync(new URL(source, import.meta.url));
     const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
     return [name, { body, contentType, hash }];
   }),

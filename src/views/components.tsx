@@ -11,3 +11,78 @@ export function Alert({ kind, title, children }: { kind: 'info' | 'success' | 'w
     </div>
   );
 }
+
+/** Errors of a form, listed at its top and linked to their fields (announced at once). */
+export function ErrorSummary({ errors }: { errors: { field?: string; message: string }[] }) {
+  if (errors.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
+      <h2 id="error-summary-title" class="error-summary__title">
+        {errors.length === 1 ? 'Il y a un problème' : `Il y a ${errors.length} problèmes`}
+      </h2>
+      <ul>
+        {errors.map((error) => (
+          <li>{error.field ? <a href={`#${error.field}`}>{error.message}</a> : error.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export interface FieldProps {
+  id: string;
+  name?: string;
+  label: string;
+  type?: string;
+  value?: string;
+  hint?: string;
+  error?: string;
+  autocomplete?: string;
+  required?: boolean;
+  inputMode?: 'numeric' | 'text' | 'email' | 'tel';
+  maxLength?: number;
+  pattern?: string;
+  autofocus?: boolean;
+}
+
+/** A labelled input with its hint and error bound by aria-describedby. */
+export function Field(props: FieldProps) {
+  const describedBy = [props.hint ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(' ');
+  return (
+    <div class={`field${props.error ? ' field--error' : ''}`}>
+      <label for={props.id} class="field__label">
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p id={`${props.id}-hint`} class="field__hint">
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p id={`${props.id}-error`} class="field__error">
+          <span class="visually-hidden">Erreur : </span>
+          {props.error}
+        </p>
+      ) : null}
+      <input
+        id={props.id}
+        name={props.name ?? props.id}
+        type={props.type ?? 'text'}
+        value={props.value}
+        autocomplete={props.autocomplete}
+        required={props.required}
+        inputMode={props.inputMode}
+        maxLength={props.maxLength}
+        pattern={props.pattern}
+        autofocus={props.autofocus}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
+        class="field__input"
+      />
+    </div>
+  );
+}
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}

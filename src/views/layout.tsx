@@ -83,7 +83,11 @@ export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
                   </button>
                 </form>
               </div>
-            ) : null}
+            ) : (
+              <a href="/connexion" class="button button--secondary">
+                Se connecter
+              </a>
+            )}
           </div>
           {viewer ? (
             <nav class="main-nav" aria-label="Menu principal">

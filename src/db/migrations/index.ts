@@ -1,7 +1,9 @@
 /** Every migration, by name; names sort in the order they run. */
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-23T0900-initial.js';
+import * as authentication from './2026-11-23T1100-authentication.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
+  '2026-11-23T1100-authentication': authentication,
 };

@@ -8,6 +8,7 @@ import type { Db } from '../database.js';
 import { addToDate, parisDate } from '../../platform/clock.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
+import { proposeUsername } from '../../features/accounts/account.rules.js';
 
 /** Meets the password policy; published in the README and printed at start: demo only. */
 export const DEMO_PASSWORD = 'Habilis-Demo-2026!';
@@ -63,12 +64,6 @@ const PEOPLE: [string, string, string][] = [
   ['Inès', 'Boyer', 'Chargé de mission'], ['Arthur', 'Denis', 'Infirmier'], ['Léa', 'Lemaire', 'Secrétaire'],
   ['Gabriel', 'Duval', 'Infirmier'], ['Zoé', 'Joly', 'Aide-soignant'], ['Jules', 'Gautier', 'Assistant de service social'],
 ];
-
-/** Username proposal: first letter of the first name + last name, ASCII, lower case. */
-export function proposeUsername(firstName: string, lastName: string): string {
-  const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
-  return `${ascii(firstName).slice(0, 1)}${ascii(lastName)}`;
-}
 
 type HabilitationState = 'active' | 'ending15' | 'ending30' | 'expired' | 'deleted';
 

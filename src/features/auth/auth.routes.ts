@@ -1,14 +1,230 @@
-/** Sign-in and sign-out routes. */
+/** Routes of the login journey (R01–R11): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { endSession } from '../../http/session.js';
+import { isLocalBaseUrl } from '../../config.js';
+import { DomainError } from '../../http/errors.js';
+import { cookieOptions, endSession, openSession, type PendingStep } from '../../http/session.js';
+import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';
+import { randomToken, sha256 } from '../../platform/crypto.js';
+import { newChallenge } from '../../platform/altcha.js';
+import { renderPage } from '../../views/render.js';
+import * as service from './auth.service.js';
+import { CodePage, ForgotPasswordPage, LinkInvalidPage, LoginPage, NewPasswordPage, TermsPage } from './auth.pages.js';
+
+const BROWSER_COOKIE_MAX_AGE = 400 * 24 * 3600;
+
+const text = (max: number) => z.string().max(max).catch('');
+const loginForm = z.object({ username: text(200), password: text(1000), retour: text(500), altcha: text(20_000) });
+const codeForm = z.object({ code: text(50), retour: text(500) });
+const newPasswordForm = z.object({ password: text(1000), confirmation: text(1000), endOthers: text(5), jeton: text(200) });
+
+function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
+}
+
+function browserCookieName(deps: Deps): string {
+  return isLocalBaseUrl(deps.config) ? 'habilis_browser' : '__Host-habilis_browser';
+}
+
+/** The browser's random id (R05 trusted browser), as its hash; created when absent. */
+function browserHash(deps: Deps, request: FastifyRequest, reply: FastifyReply | null): Buffer | null {
+  const name = browserCookieName(deps);
+  let id = request.cookies[name];
+  if (!id || id.length !== 43) {
+    if (!reply) return null;
+    id = randomToken();
+    reply.setCookie(name, id, { ...cookieOptions(deps.config), maxAge: BROWSER_COOKIE_MAX_AGE });
+  }
+  return sha256(id);
+}
+
+function afterLogin(pendingStep: PendingStep | null, retour: string): string {
+  return pendingStep ? PENDING_STEP_URLS[pendingStep] : safeReturnPath(retour);
+}
+
+const NOTICES: Record<string, string> = {
+  active: 'Votre compte est activé. Connectez-vous avec votre nom d’utilisateur et votre nouveau mot de passe.',
+  reinitialise: 'Votre mot de passe est enregistré. Connectez-vous avec votre nouveau mot de passe.',
+};
 
 export function authHandlers(deps: Deps) {
+  const loginPage = async (request: FastifyRequest, props: { username?: string; error?: string; notice?: string; retour: string }) =>
+    LoginPage({ csrfToken: request.csrfToken, robotCheck: await service.loginNeedsRobotCheck(deps, request.ip), ...props });
+
+  const codePage = async (request: FastifyRequest, props: { error?: string; notice?: string; retour: string }) =>
+    CodePage({ csrfToken: request.csrfToken, destination: await service.describeCodeDestination(deps, request.authSession!.accountId), ...props });
+
   return {
-    /** "Déconnexion": the session ends server-side, not only its cookie. */
+    showLogin: async (request: FastifyRequest<{ Querystring: { retour?: string; etat?: string } }>, reply: FastifyReply) => {
+      if (request.principal) return reply.redirect('/', 303);
+      const notice = NOTICES[String(request.query.etat)];
+      return html(reply, await loginPage(request, { retour: safeReturnPath(request.query.retour), ...(notice ? { notice } : {}) }));
+    },
+
+    login: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = loginForm.parse(request.body ?? {});
+      const retour = safeReturnPath(form.retour);
+      try {
+        const result = await service.checkPassword(deps, {
+          username: form.username,
+          password: form.password,
+          ip: request.ip,
+          browserHash: browserHash(deps, request, null),
+          robotAnswer: form.altcha,
+        });
+        if (result.kind === 'trusted_browser') {
+          await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'password+trusted-browser', pendingStep: result.pendingStep });
+          return reply.redirect(afterLogin(result.pendingStep, retour), 303);
+        }
+        // R06: the password alone gives a session that can do nothing but receive and type the code.
+        const sessionIdHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'password', authMethod: 'password' });
+        await service.sendLoginCode(deps, { accountId: result.accountId, sessionIdHash, ip: request.ip, resend: false });
+        return reply.redirect(`/connexion/code?retour=${encodeURIComponent(retour)}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, await loginPage(request, { username: form.username.trim().slice(0, 60), error: error.message, retour }), error.status);
+      }
+    },
+
+    showCode: async (request: FastifyRequest<{ Querystring: { retour?: string; renvoye?: string } }>, reply: FastifyReply) => {
+      const notice = request.query.renvoye === '1' ? 'Un nouveau code vient de vous être envoyé.' : undefined;
+      return html(reply, await codePage(request, { retour: safeReturnPath(request.query.retour), ...(notice ? { notice } : {}) }));
+    },
+
+    submitCode: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = codeForm.parse(request.body ?? {});
+      const retour = safeReturnPath(form.retour);
+      const session = request.authSession!;
+      try {
+        const { pendingStep } = await service.verifyLoginCode(deps, { session, code: form.code, ip: request.ip });
+        // Privilege change: a new session id for the strong session (the password-step id dies).
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: 'password+otp', pendingStep });
+        await service.trustBrowser(deps, session.accountId, browserHash(deps, request, reply)!);
+        return reply.redirect(afterLogin(pendingStep, retour), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, await codePage(request, { error: error.message, retour }), error.status);
+      }
+    },
+
+    resendCode: async (request: FastifyRequest, reply: FastifyReply) => {
+      const retour = safeReturnPath(codeForm.parse(request.body ?? {}).retour);
+      const session = request.authSession!;
+      try {
+        await service.sendLoginCode(deps, { accountId: session.accountId, sessionIdHash: session.idHash, ip: request.ip, resend: true });
+        return reply.redirect(`/connexion/code?renvoye=1&retour=${encodeURIComponent(retour)}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, await codePage(request, { error: error.message, retour }), error.status);
+      }
+    },
+
+    showNewPassword: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.authSession!.pendingStep !== 'password_change') return reply.redirect('/', 303);
+      return html(reply, NewPasswordPage({ csrfToken: request.csrfToken, mode: 'expired', action: '/connexion/nouveau-mot-de-passe', errors: {}, username: request.authSession!.viewer.username }));
+    },
+
+    submitNewPassword: async (request: FastifyRequest, reply: FastifyReply) => {
+      const session = request.authSession!;
+      if (session.pendingStep !== 'password_change') return reply.redirect('/', 303);
+      const form = newPasswordForm.parse(request.body ?? {});
+      try {
+        const { pendingStep } = await service.changeExpiredPassword(deps, {
+          session,
+          newPassword: form.password,
+          confirmation: form.confirmation,
+          endOtherSessions: form.endOthers === '1',
+          ip: request.ip,
+        });
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: 'password+otp', pendingStep });
+        await service.trustBrowser(deps, session.accountId, browserHash(deps, request, reply)!);
+        return reply.redirect(afterLogin(pendingStep, '/'), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(
+          reply,
+          NewPasswordPage({ csrfToken: request.csrfToken, mode: 'expired', action: '/connexion/nouveau-mot-de-passe', errors: { ...error.fields }, general: error.message, username: session.viewer.username }),
+          error.status,
+        );
+      }
+    },
+
+    showTerms: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.authSession!.pendingStep !== 'terms') return reply.redirect('/', 303);
+      return html(reply, TermsPage({ csrfToken: request.csrfToken }));
+    },
+
+    submitTerms: async (request: FastifyRequest, reply: FastifyReply) => {
+      const session = request.authSession!;
+      if (session.pendingStep !== 'terms') return reply.redirect('/', 303);
+      const accepted = z.object({ accept: text(5) }).parse(request.body ?? {}).accept === '1';
+      try {
+        await service.acceptTerms(deps, { session, accepted, ip: request.ip });
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: 'password+otp', pendingStep: null });
+        return reply.redirect('/', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, TermsPage({ csrfToken: request.csrfToken, error: error.message }), error.status);
+      }
+    },
+
+    showForgot: async (request: FastifyRequest, reply: FastifyReply) => html(reply, ForgotPasswordPage({ csrfToken: request.csrfToken, sent: false })),
+
+    submitForgot: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = z.object({ username: text(200), altcha: text(20_000) }).parse(request.body ?? {});
+      try {
+        await service.requestPasswordReset(deps, { username: form.username, ip: request.ip, robotAnswer: form.altcha });
+        // R09: the same answer whatever the username.
+        return html(reply, ForgotPasswordPage({ csrfToken: request.csrfToken, sent: true }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, ForgotPasswordPage({ csrfToken: request.csrfToken, sent: false, error: error.message, username: form.username.slice(0, 60) }), error.status);
+      }
+    },
+
+    reset: linkHandlers(deps, 'password_reset', '/mot-de-passe/nouveau', 'reset', '/connexion?etat=reinitialise'),
+    activation: linkHandlers(deps, 'activation', '/activation', 'activation', '/connexion?etat=active'),
+
+    altchaChallenge: async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply.header('cache-control', 'no-store').send(await newChallenge(deps.config.sessionSecret, deps.clock.now())),
+
+    /** "Déconnexion": the session ends server-side, not only its cookie. The trusted browser stays (R05). */
     logout: async (request: FastifyRequest, reply: FastifyReply) => {
       await endSession(deps, request, reply);
       return reply.redirect('/', 303);
     },
   };
+}
+
+/** The two single-use link pages (reset R09, activation R11): same shape, different purpose. */
+function linkHandlers(deps: Deps, purpose: 'activation' | 'password_reset', action: string, mode: 'reset' | 'activation', done: string) {
+  const show = async (request: FastifyRequest<{ Querystring: { jeton?: string } }>, reply: FastifyReply) => {
+    try {
+      const account = await service.accountOfLink(deps, request.query.jeton, purpose);
+      return html(reply, NewPasswordPage({ csrfToken: request.csrfToken, mode, action, token: request.query.jeton!, username: account.username, errors: {} }));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return html(reply, LinkInvalidPage({ csrfToken: request.csrfToken, message: error.message }), error.status);
+    }
+  };
+  const submit = async (request: FastifyRequest, reply: FastifyReply) => {
+    const form = newPasswordForm.parse(request.body ?? {});
+    try {
+      await service.setPasswordFromLink(deps, { token: form.jeton, purpose, newPassword: form.password, confirmation: form.confirmation, ip: request.ip });
+      await endSession(deps, request, reply);
+      return reply.redirect(done, 303);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      if (error.code === 'LINK_INVALID') return html(reply, LinkInvalidPage({ csrfToken: request.csrfToken, message: error.message }), error.status);
+      const account = await service.accountOfLink(deps, form.jeton, purpose);
+      return html(
+        reply,
+        NewPasswordPage({ csrfToken: request.csrfToken, mode, action, token: form.jeton, username: account.username, errors: { ...error.fields }, general: error.message }),
+        error.status,
+      );
+    }
+  };
+  return { show, submit };
 }

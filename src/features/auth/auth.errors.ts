@@ -1,0 +1,36 @@
+/** Error catalogue of authentication: stable codes, French messages users read. */
+import { defineErrors } from '../../http/errors.js';
+
+export const authErrors = defineErrors({
+  // R01: one message, whatever was wrong; it never says whether the username exists.
+  INVALID_CREDENTIALS: { status: 401, message: 'Nom d’utilisateur ou mot de passe incorrect.' },
+  ACCOUNT_BLOCKED: {
+    status: 403,
+    message: 'Compte bloqué : trop de mots de passe erronés. Contactez le référent de votre structure pour le débloquer.',
+  },
+  ACCOUNT_DEACTIVATED: {
+    status: 403,
+    message: 'Compte désactivé : vous n’avez plus d’habilitation valide. Contactez le référent de votre structure.',
+  },
+  ROBOT_CHECK_REQUIRED: {
+    status: 400,
+    message: 'Trop de tentatives depuis ce poste : cochez la vérification « Je ne suis pas un robot » avant de continuer.',
+  },
+  ROBOT_CHECK_INVALID: { status: 400, message: 'La vérification anti-robot a échoué. Recommencez-la.' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Trop de tentatives en peu de temps. Patientez quelques minutes puis recommencez.' },
+  CODE_FORMAT: { status: 400, message: 'Le code se compose de 6 chiffres.' },
+  CODE_WRONG: { status: 400, message: 'Code incorrect.' },
+  CODE_EXPIRED: {
+    status: 400,
+    message: 'Ce code n’est plus valable (expiré, déjà utilisé ou trop d’erreurs). Demandez un nouveau code.',
+  },
+  CODE_RESEND_TOO_SOON: { status: 429, message: 'Un code vient d’être envoyé. Patientez avant d’en demander un autre.' },
+  PASSWORD_INVALID: { status: 400, message: 'Le mot de passe ne respecte pas les règles.' },
+  PASSWORD_MISMATCH: { status: 400, message: 'Les deux mots de passe saisis sont différents.' },
+  PASSWORD_REUSED: { status: 400, message: 'Ce mot de passe a déjà été utilisé récemment : choisissez-en un nouveau.' },
+  LINK_INVALID: {
+    status: 400,
+    message: 'Ce lien n’est plus valable : il a expiré ou a déjà servi. Faites une nouvelle demande.',
+  },
+  TERMS_NOT_ACCEPTED: { status: 400, message: 'Cochez la case pour accepter les conditions générales d’utilisation.' },
+});

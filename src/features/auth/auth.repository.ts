@@ -1,0 +1,258 @@
+/** All SQL of authentication. Hash columns are selected only by functions whose name says so. */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+type Q = Kysely<Database>;
+
+const LOGIN_COLUMNS = [
+  'id',
+  'username',
+  'first_name',
+  'last_name',
+  'email',
+  'mobile_phone',
+  'mobile_verified_at',
+  'otp_channel',
+  'blocked_at',
+  'deactivated_at',
+  'password_changed_at',
+  'terms_version_accepted',
+] as const;
+
+export async function getLoginAccountWithPasswordHash(db: Q, username: string) {
+  return db
+    .selectFrom('accounts')
+    .select([...LOGIN_COLUMNS, 'password_hash'])
+    .where(sql<string>`lower(username)`, '=', username)
+    .executeTakeFirst();
+}
+
+export async function getLoginAccountByUsername(db: Q, username: string) {
+  return db.selectFrom('accounts').select(LOGIN_COLUMNS).where(sql<string>`lower(username)`, '=', username).executeTakeFirst();
+}
+
+export async function getLoginAccount(db: Q, accountId: number) {
+  return db.selectFrom('accounts').select(LOGIN_COLUMNS).where('id', '=', accountId).executeTakeFirst();
+}
+
+export async function getPasswordHash(db: Q, accountId: number): Promise<string | null> {
+  const row = await db.selectFrom('accounts').select('password_hash').where('id', '=', accountId).executeTakeFirst();
+  return row?.password_hash ?? null;
+}
+
+/**
+ * R02, atomically: one more failure, and the block at the fifth. The row lock of the UPDATE
+ * serialises parallel attempts; once blocked, the WHERE stops counting, so the counter stays at 5
+ * and exactly one attempt sees `blockedNow`.
+ */
+export async function recordFailedLogin(db: Q, accountId: number, now: Date, max: number) {
+  const row = await db
+    .updateTable('accounts')
+    .set({
+      failed_login_count: sql`failed_login_count + 1`,
+      blocked_at: sql`case when failed_login_count + 1 >= ${max} then ${now}::timestamptz else null end`,
+    })
+    .where('id', '=', accountId)
+    .where('blocked_at', 'is', null)
+    .returning(['failed_login_count', 'blocked_at'])
+    .executeTakeFirst();
+  return { counted: row !== undefined, blockedNow: row?.blocked_at != null };
+}
+
+/** A correct password resets the counter, unless the account got blocked meanwhile. */
+export async function resetFailedLogins(db: Q, accountId: number): Promise<boolean> {
+  const row = await db
+    .updateTable('accounts')
+    .set({ failed_login_count: 0 })
+    .where('id', '=', accountId)
+    .where('blocked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertCode(
+  db: Q,
+  code: {
+    accountId: number;
+    purpose: 'login' | 'mobile_verification';
+    sessionIdHash: Buffer | null;
+    codeHash: string;
+    channel: 'EMAIL' | 'SMS';
+    destination: string;
+    now: Date;
+    expiresAt: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('one_time_codes')
+    .values({
+      account_id: code.accountId,
+      purpose: code.purpose,
+      session_id_hash: code.sessionIdHash,
+      code_hash: code.codeHash,
+      channel: code.channel,
+      destination: code.destination,
+      created_at: code.now,
+      expires_at: code.expiresAt,
+    })
+    .execute();
+}
+
+export async function listCodeSendTimes(db: Q, accountId: number, purpose: 'login' | 'mobile_verification', since: Date): Promise<Date[]> {
+  const rows = await db
+    .selectFrom('one_time_codes')
+    .select('created_at')
+    .where('account_id', '=', accountId)
+    .where('purpose', '=', purpose)
+    .where('created_at', '>', since)
+    .execute();
+  return rows.map((r) => r.created_at);
+}
+
+/** The latest code sent for a session, with its hash, still unused. */
+export async function getLatestSessionCodeWithHash(db: Q, sessionIdHash: Buffer) {
+  return db
+    .selectFrom('one_time_codes')
+    .select(['id', 'account_id', 'code_hash', 'channel', 'destination', 'expires_at', 'attempts', 'invalidated_at'])
+    .where('session_id_hash', '=', sessionIdHash)
+    .where('consumed_at', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Counts a wrong entry; the fifth invalidates the code (R04). Returns the attempts now used. */
+export async function recordWrongCode(db: Q, codeId: number, now: Date, max: number): Promise<number> {
+  const row = await db
+    .updateTable('one_time_codes')
+    .set({
+      attempts: sql`attempts + 1`,
+      invalidated_at: sql`case when attempts + 1 >= ${max} then ${now}::timestamptz else invalidated_at end`,
+    })
+    .where('id', '=', codeId)
+    .returning('attempts')
+    .executeTakeFirstOrThrow();
+  return row.attempts;
+}
+
+/** Single use, atomically: only one request can turn `consumed_at` from NULL. */
+export async function consumeCode(db: Q, codeId: number, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('one_time_codes')
+    .set({ consumed_at: now })
+    .where('id', '=', codeId)
+    .where('consumed_at', 'is', null)
+    .where('invalidated_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function invalidateSessionCodes(db: Q, sessionIdHash: Buffer, now: Date): Promise<void> {
+  await db
+    .updateTable('one_time_codes')
+    .set({ invalidated_at: now })
+    .where('session_id_hash', '=', sessionIdHash)
+    .where('consumed_at', 'is', null)
+    .where('invalidated_at', 'is', null)
+    .execute();
+}
+
+export async function isBrowserTrusted(db: Q, browserHash: Buffer, accountId: number, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('trusted_browsers')
+    .select('account_id')
+    .where('browser_hash', '=', browserHash)
+    .where('account_id', '=', accountId)
+    .where('expires_at', '>', now)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function trustBrowser(db: Q, browserHash: Buffer, accountId: number, now: Date, expiresAt: Date): Promise<void> {
+  await db
+    .insertInto('trusted_browsers')
+    .values({ browser_hash: browserHash, account_id: accountId, created_at: now, expires_at: expiresAt })
+    .onConflict((oc) => oc.columns(['browser_hash', 'account_id']).doUpdateSet({ created_at: now, expires_at: expiresAt, revoked_at: null }))
+    .execute();
+}
+
+export async function revokeTrustedBrowsers(db: Q, accountId: number, now: Date): Promise<void> {
+  await db.updateTable('trusted_browsers').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
+}
+
+/** The current and former password hashes, newest first (R08: no reuse of the last ones). */
+export async function listRecentPasswordHashes(db: Q, accountId: number, depth: number): Promise<string[]> {
+  const current = await getPasswordHash(db, accountId);
+  const history = await db
+    .selectFrom('password_history')
+    .select('password_hash')
+    .where('account_id', '=', accountId)
+    .orderBy('id', 'desc')
+    .limit(depth)
+    .execute();
+  return [...(current ? [current] : []), ...history.map((h) => h.password_hash)].slice(0, depth);
+}
+
+export async function setPassword(db: Q, accountId: number, passwordHash: string, now: Date, extra: { verifyEmail?: boolean } = {}): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({
+      password_hash: passwordHash,
+      password_changed_at: now,
+      updated_at: now,
+      ...(extra.verifyEmail ? { email_verified_at: now } : {}),
+    })
+    .where('id', '=', accountId)
+    .execute();
+  await db.insertInto('password_history').values({ account_id: accountId, password_hash: passwordHash, created_at: now }).execute();
+}
+
+export async function insertToken(
+  db: Q,
+  token: { tokenHash: Buffer; accountId: number; purpose: 'activation' | 'password_reset'; now: Date; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('account_tokens')
+    .values({ token_hash: token.tokenHash, account_id: token.accountId, purpose: token.purpose, created_at: token.now, expires_at: token.expiresAt })
+    .execute();
+}
+
+/** A usable token (not consumed, not expired), locked for the transaction that consumes it. */
+export async function getUsableTokenForUpdate(db: Q, tokenHash: Buffer, purpose: 'activation' | 'password_reset', now: Date) {
+  return db
+    .selectFrom('account_tokens')
+    .select(['account_id', 'expires_at'])
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function consumeToken(db: Q, tokenHash: Buffer, now: Date): Promise<void> {
+  await db.updateTable('account_tokens').set({ consumed_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** A new link replaces the older ones of the same purpose. */
+export async function consumeAccountTokens(db: Q, accountId: number, purpose: 'activation' | 'password_reset', now: Date): Promise<void> {
+  await db
+    .updateTable('account_tokens')
+    .set({ consumed_at: now })
+    .where('account_id', '=', accountId)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .execute();
+}
+
+export async function acceptTerms(db: Q, accountId: number, version: string, now: Date): Promise<void> {
+  await db.updateTable('accounts').set({ terms_version_accepted: version, terms_accepted_at: now }).where('id', '=', accountId).execute();
+}
+
+export async function deleteAllSessions(db: Q, accountId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+}

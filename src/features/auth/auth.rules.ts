@@ -1,0 +1,96 @@
+/** Pure rules of authentication. They take `now` as a parameter and never read the clock. */
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
+export const MAX_FAILED_LOGINS = 5;
+export const OTP_TTL_MS = 10 * 60_000;
+export const OTP_MAX_ATTEMPTS = 5;
+export const TRUSTED_BROWSER_MS = 8 * 3_600_000;
+export const PASSWORD_HISTORY_DEPTH = 5;
+export const ACTIVATION_TTL_MS = 7 * 24 * 3_600_000;
+export const RESET_TTL_MS = 24 * 3_600_000;
+
+/** The rule as users read it next to every password field (R07). */
+export const PASSWORD_RULE_TEXT =
+  'Au moins 12 caractères, dont au moins une minuscule, une majuscule, un chiffre et un caractère spécial. Évitez les mots de passe courants et votre nom.';
+
+const COMMON_PASSWORDS = new Set(dictionary['passwords-common'] as string[]);
+
+const ascii = (value: string) => value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/**
+ * What is wrong with a chosen password, as French messages (empty: acceptable). R07 composition
+ * (configurable, see ADR 0003), length, common passwords, and the person's own names.
+ */
+export function passwordPolicyViolations(
+  password: string,
+  person: { username?: string | null; firstName?: string | null; lastName?: string | null },
+  options: { composition: boolean } = { composition: true },
+): string[] {
+  const problems: string[] = [];
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) problems.push('Le mot de passe doit contenir au moins 12 caractères.');
+  if (length > PASSWORD_MAX_LENGTH) problems.push('Le mot de passe doit contenir au plus 128 caractères.');
+  if (options.composition) {
+    if (!/\p{Ll}/u.test(password)) problems.push('Il doit contenir au moins une lettre minuscule.');
+    if (!/\p{Lu}/u.test(password)) problems.push('Il doit contenir au moins une lettre majuscule.');
+    if (!/\p{Nd}/u.test(password)) problems.push('Il doit contenir au moins un chiffre.');
+    if (!/[^\p{L}\p{Nd}]/u.test(password)) problems.push('Il doit contenir au moins un caractère spécial.');
+  }
+  const lowered = ascii(password);
+  // "Motdepasse2026!" is "motdepasse" with decorations: strip digits and symbols at both ends.
+  const core = lowered.replace(/^[^a-z]+|[^a-z]+$/g, '');
+  if (COMMON_PASSWORDS.has(lowered) || (core.length >= 4 && COMMON_PASSWORDS.has(core))) {
+    problems.push('Ce mot de passe est trop courant : choisissez-en un autre.');
+  }
+  const names = [person.username, person.firstName, person.lastName]
+    .filter((n): n is string => typeof n === 'string' && n.trim().length >= 3)
+    .map((n) => ascii(n.trim()));
+  if (names.some((name) => lowered.includes(name))) {
+    problems.push('Le mot de passe ne doit contenir ni votre nom, ni votre prénom, ni votre nom d’utilisateur.');
+  }
+  return problems;
+}
+
+/** R08: a password older than `maxAgeMonths` must be changed at the next login (0: never expires). */
+export function isPasswordExpired(changedAt: Date | null, now: Date, maxAgeMonths: number): boolean {
+  if (maxAgeMonths <= 0) return false;
+  if (!changedAt) return true;
+  const limit = new Date(changedAt);
+  limit.setUTCMonth(limit.getUTCMonth() + maxAgeMonths);
+  return now.getTime() >= limit.getTime();
+}
+
+/** "nicolas.martin@chu-exemple.fr" → "n…@c….fr": enough to recognise one's address, not to learn it. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  const dot = domain.lastIndexOf('.');
+  const host = dot > 0 ? domain.slice(0, dot) : domain;
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${local.slice(0, 1)}…@${host.slice(0, 1)}…${tld}`;
+}
+
+/** "0612345612" or "+33 6 12 34 56 12" → "06 •• •• •• 12". */
+export function maskPhone(phone: string): string {
+  let digits = phone.replace(/\D/g, '');
+  if (digits.startsWith('33') && digits.length === 11) digits = `0${digits.slice(2)}`;
+  if (digits.length < 4) return '••';
+  return `${digits.slice(0, 2)} •• •• •• ${digits.slice(-2)}`;
+}
+
+/** Normalises what users type as a username: trimmed, lower case (R01 compares case-insensitively). */
+export function normaliseUsername(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+/** Resend throttle (R04): at most one code a minute and five an hour per account. */
+export function resendWaitSeconds(recentSends: Date[], now: Date): number {
+  const minuteAgo = now.getTime() - 60_000;
+  const hourAgo = now.getTime() - 3_600_000;
+  const lastMinute = recentSends.filter((d) => d.getTime() > minuteAgo);
+  const lastHour = recentSends.filter((d) => d.getTime() > hourAgo).sort((a, b) => a.getTime() - b.getTime());
+  if (lastHour.length >= 5) return Math.ceil((lastHour[0]!.getTime() + 3_600_000 - now.getTime()) / 1000);
+  if (lastMinute.length >= 1) return Math.ceil((Math.max(...lastMinute.map((d) => d.getTime())) + 60_000 - now.getTime()) / 1000);
+  return 0;
+}

@@ -1,0 +1,414 @@
+/**
+ * Use cases of strong authentication (R01–R11). Each change to an account writes its audit event
+ * in the same transaction; mails and SMS go through the outbox of that transaction.
+ */
+import { randomInt } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import { actorLabel, recordAudit, SYSTEM_ACTOR, type Actor } from '../../platform/audit/audit.js';
+import { hmac, randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
+import { enqueueMail, enqueueSms } from '../../platform/outbox/outbox.js';
+import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
+import { hitLimit, peekLimit, type Limit } from '../../platform/rate-limit.js';
+import { checkRobotAnswer } from '../../platform/altcha.js';
+import type { AuthSession, PendingStep } from '../../http/session.js';
+import { authErrors } from './auth.errors.js';
+import { DomainError } from '../../http/errors.js';
+import * as repo from './auth.repository.js';
+import {
+  ACTIVATION_TTL_MS,
+  isPasswordExpired,
+  maskEmail,
+  maskPhone,
+  MAX_FAILED_LOGINS,
+  normaliseUsername,
+  OTP_MAX_ATTEMPTS,
+  OTP_TTL_MS,
+  PASSWORD_HISTORY_DEPTH,
+  PASSWORD_MAX_LENGTH,
+  passwordPolicyViolations,
+  RESET_TTL_MS,
+  resendWaitSeconds,
+  TRUSTED_BROWSER_MS,
+} from './auth.rules.js';
+import { activationMail, loginCodeMail, loginCodeSms, passwordChangedMail, resetMail } from './auth.mails.js';
+import { TERMS_VERSION } from './terms.js';
+
+/** Failures from one address before the anti-robot check is required (R02: limits lockout abuse). */
+export const IP_FAILURES_BEFORE_ROBOT_CHECK: Limit = { window: 15 * 60, max: 10 };
+/** Login attempts from one address: generous, a hospital's staff may share one public address. */
+const IP_LOGIN_ATTEMPTS: Limit = { window: 5 * 60, max: 300 };
+const IP_CODE_ATTEMPTS: Limit = { window: 5 * 60, max: 100 };
+/** Forgotten password, with a solved anti-robot check / without one (no JavaScript: stricter). */
+const RESET_WITH_ROBOT_CHECK: Limit = { window: 3600, max: 20 };
+const RESET_WITHOUT_ROBOT_CHECK_IP: Limit = { window: 3600, max: 5 };
+const RESET_WITHOUT_ROBOT_CHECK_USER: Limit = { window: 3600, max: 2 };
+
+let dummyHash: Promise<string> | null = null;
+/** A real argon2id hash of nothing: an unknown username costs the same verification as a wrong password. */
+function getDummyHash(deps: Deps): Promise<string> {
+  dummyHash ??= deps.passwords.hash(randomToken());
+  return dummyHash;
+}
+
+function selfActor(account: { id: number; first_name: string; last_name: string; username: string }): Actor {
+  return { kind: 'account', accountId: account.id, label: actorLabel(account) };
+}
+
+function codeHash(deps: Deps, accountId: number, code: string): string {
+  // A 6-digit code has little entropy: a keyed hash keeps a leaked table from revealing codes.
+  return hmac(deps.config.sessionSecret, `otp:${accountId}:${code}`);
+}
+
+function wakeOutbox(deps: Deps): void {
+  deps.jobs?.trigger(OUTBOX_JOB).catch((error: unknown) => deps.logger.warn({ err: error }, 'outbox non réveillée'));
+}
+
+function link(deps: Deps, path: string, token: string): string {
+  const url = new URL(path, deps.config.baseUrl);
+  url.searchParams.set('jeton', token);
+  return url.toString();
+}
+
+/** Does this address have to pass the anti-robot check before trying a password? */
+export async function loginNeedsRobotCheck(deps: Deps, ip: string): Promise<boolean> {
+  const failures = await peekLimit(deps.db, `login-fail:${ip}`, IP_FAILURES_BEFORE_ROBOT_CHECK, deps.clock.now());
+  return failures >= IP_FAILURES_BEFORE_ROBOT_CHECK.max;
+}
+
+export type PasswordStepResult =
+  | { kind: 'code_required'; accountId: number }
+  | { kind: 'trusted_browser'; accountId: number; pendingStep: PendingStep | null };
+
+/**
+ * The password step (R01, R02, R05). A correct password never opens a session by itself (R06): it
+ * leads to the one-time code, or straight to a strong session when this browser was trusted by the
+ * code within 8 hours.
+ */
+export async function checkPassword(
+  deps: Deps,
+  input: { username: string; password: string; ip: string; browserHash: Buffer | null; robotAnswer?: unknown },
+): Promise<PasswordStepResult> {
+  const now = deps.clock.now();
+  const attempts = await hitLimit(deps.db, `login-ip:${input.ip}`, IP_LOGIN_ATTEMPTS, now);
+  if (!attempts.allowed) throw authErrors.TOO_MANY_ATTEMPTS();
+  if (await loginNeedsRobotCheck(deps, input.ip)) {
+    const check = await checkRobotAnswer(deps.db, deps.config.sessionSecret, input.robotAnswer, now);
+    if (check === 'absent') throw authErrors.ROBOT_CHECK_REQUIRED();
+    if (check === 'invalid') throw authErrors.ROBOT_CHECK_INVALID();
+  }
+
+  const username = normaliseUsername(input.username);
+  const password = input.password.normalize('NFC');
+  const account = username.length > 0 && username.length <= 60 ? await repo.getLoginAccountWithPasswordHash(deps.db, username) : undefined;
+  // Same work whatever the case: one argon2id verification (R01 timing).
+  const hash = account?.password_hash ?? (await getDummyHash(deps));
+  const matches = (await deps.passwords.verify(hash, password)) && account?.password_hash != null && [...password].length <= PASSWORD_MAX_LENGTH;
+
+  if (!account || !account.password_hash) {
+    await hitLimit(deps.db, `login-fail:${input.ip}`, IP_FAILURES_BEFORE_ROBOT_CHECK, now);
+    await recordAudit(deps.db, { actor: SYSTEM_ACTOR, code: 'LOGIN_FAILED', description: 'Échec de connexion : identifiants inconnus', ip: input.ip });
+    throw authErrors.INVALID_CREDENTIALS();
+  }
+
+  if (!matches) {
+    await hitLimit(deps.db, `login-fail:${input.ip}`, IP_FAILURES_BEFORE_ROBOT_CHECK, now);
+    await deps.db.transaction().execute(async (trx) => {
+      const { blockedNow } = await repo.recordFailedLogin(trx, account.id, now, MAX_FAILED_LOGINS);
+      await recordAudit(trx, { actor: SYSTEM_ACTOR, subjectAccountId: account.id, code: 'LOGIN_FAILED', description: 'Échec de connexion : mot de passe erroné', ip: input.ip });
+      if (blockedNow) {
+        await recordAudit(trx, {
+          actor: SYSTEM_ACTOR,
+          subjectAccountId: account.id,
+          code: 'ACCOUNT_BLOCKED',
+          description: `Blocage du compte après ${MAX_FAILED_LOGINS} mots de passe erronés`,
+          ip: input.ip,
+        });
+      }
+    });
+    // A wrong password on a blocked account says nothing more than any wrong password.
+    throw authErrors.INVALID_CREDENTIALS();
+  }
+
+  if (account.blocked_at) {
+    await recordAudit(deps.db, { actor: SYSTEM_ACTOR, subjectAccountId: account.id, code: 'LOGIN_REFUSED', description: 'Connexion refusée : compte bloqué', ip: input.ip });
+    throw authErrors.ACCOUNT_BLOCKED();
+  }
+  if (account.deactivated_at) {
+    await recordAudit(deps.db, { actor: SYSTEM_ACTOR, subjectAccountId: account.id, code: 'LOGIN_REFUSED', description: 'Connexion refusée : compte désactivé', ip: input.ip });
+    throw authErrors.ACCOUNT_DEACTIVATED();
+  }
+  if (!(await repo.resetFailedLogins(deps.db, account.id))) throw authErrors.ACCOUNT_BLOCKED();
+
+  if (input.browserHash && (await repo.isBrowserTrusted(deps.db, input.browserHash, account.id, now))) {
+    await recordAudit(deps.db, {
+      actor: selfActor(account),
+      subjectAccountId: account.id,
+      code: 'LOGIN_SUCCEEDED',
+      description: 'Connexion réussie (mot de passe, navigateur de confiance)',
+      ip: input.ip,
+    });
+    return { kind: 'trusted_browser', accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
+  }
+  return { kind: 'code_required', accountId: account.id };
+}
+
+/** What a freshly strong session still owes: a new password (R08), then the terms of use (R11). */
+export function pendingStepFor(
+  account: { password_changed_at: Date | null; terms_version_accepted: string | null },
+  now: Date,
+  maxAgeMonths: number,
+): PendingStep | null {
+  if (isPasswordExpired(account.password_changed_at, now, maxAgeMonths)) return 'password_change';
+  if (account.terms_version_accepted !== TERMS_VERSION) return 'terms';
+  return null;
+}
+
+/** Where the code goes (R04): SMS only to a verified mobile the user chose, else e-mail. */
+function codeDestination(account: { email: string; mobile_phone: string | null; mobile_verified_at: Date | null; otp_channel: 'EMAIL' | 'SMS' }) {
+  if (account.otp_channel === 'SMS' && account.mobile_phone && account.mobile_verified_at) {
+    return { channel: 'SMS' as const, to: account.mobile_phone, masked: maskPhone(account.mobile_phone) };
+  }
+  return { channel: 'EMAIL' as const, to: account.email, masked: maskEmail(account.email) };
+}
+
+export async function describeCodeDestination(deps: Deps, accountId: number): Promise<{ channel: 'EMAIL' | 'SMS'; masked: string }> {
+  const account = await repo.getLoginAccount(deps.db, accountId);
+  if (!account) throw authErrors.CODE_EXPIRED();
+  const { channel, masked } = codeDestination(account);
+  return { channel, masked };
+}
+
+/** Sends a new 6-digit login code for the session (R04), replacing any earlier one of that session. */
+export async function sendLoginCode(deps: Deps, input: { accountId: number; sessionIdHash: Buffer; ip: string; resend: boolean }): Promise<void> {
+  const now = deps.clock.now();
+  const account = await repo.getLoginAccount(deps.db, input.accountId);
+  if (!account) throw authErrors.CODE_EXPIRED();
+  if (input.resend) {
+    const wait = resendWaitSeconds(await repo.listCodeSendTimes(deps.db, account.id, 'login', new Date(now.getTime() - 3_600_000)), now);
+    if (wait > 0) {
+      const delay = wait < 60 ? `${wait} secondes` : `${Math.ceil(wait / 60)} minutes`;
+      throw new DomainError('CODE_RESEND_TOO_SOON', `Un code vient d’être envoyé. Patientez ${delay} avant d’en demander un autre.`, 429);
+    }
+  }
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const destination = codeDestination(account);
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.invalidateSessionCodes(trx, input.sessionIdHash, now);
+    await repo.insertCode(trx, {
+      accountId: account.id,
+      purpose: 'login',
+      sessionIdHash: input.sessionIdHash,
+      codeHash: codeHash(deps, account.id, code),
+      channel: destination.channel,
+      destination: destination.masked,
+      now,
+      expiresAt: new Date(now.getTime() + OTP_TTL_MS),
+    });
+    if (destination.channel === 'SMS') {
+      await enqueueSms(trx, { to: destination.to, text: loginCodeSms(code), sensitive: true });
+    } else {
+      const mail = loginCodeMail(code);
+      await enqueueMail(trx, { to: destination.to, ...mail, sensitive: true });
+    }
+    await recordAudit(trx, {
+      actor: SYSTEM_ACTOR,
+      subjectAccountId: account.id,
+      code: 'OTP_SENT',
+      description: `Envoi d’un code de connexion par ${destination.channel === 'SMS' ? 'SMS' : 'e-mail'} (${destination.masked})`,
+      ip: input.ip,
+    });
+  });
+  wakeOutbox(deps);
+}
+
+/**
+ * Checks the code typed for this session (R04): right, unexpired, unused, fewer than 5 errors.
+ * Compared in constant time, consumed atomically. Returns the step the session still owes.
+ */
+export async function verifyLoginCode(deps: Deps, input: { session: AuthSession; code: string; ip: string }): Promise<{ pendingStep: PendingStep | null }> {
+  const now = deps.clock.now();
+  const limit = await hitLimit(deps.db, `code-ip:${input.ip}`, IP_CODE_ATTEMPTS, now);
+  if (!limit.allowed) throw authErrors.TOO_MANY_ATTEMPTS();
+  const typed = input.code.replace(/\s/g, '');
+  if (!/^\d{6}$/.test(typed)) throw authErrors.CODE_FORMAT();
+  const stored = await repo.getLatestSessionCodeWithHash(deps.db, input.session.idHash);
+  if (!stored || stored.account_id !== input.session.accountId || stored.invalidated_at || stored.expires_at <= now) {
+    throw authErrors.CODE_EXPIRED();
+  }
+  if (!safeEqual(codeHash(deps, stored.account_id, typed), stored.code_hash)) {
+    const used = await deps.db.transaction().execute(async (trx) => {
+      const attempts = await repo.recordWrongCode(trx, stored.id, now, OTP_MAX_ATTEMPTS);
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        subjectAccountId: stored.account_id,
+        code: attempts >= OTP_MAX_ATTEMPTS ? 'OTP_INVALIDATED' : 'OTP_FAILED',
+        description: attempts >= OTP_MAX_ATTEMPTS ? 'Code de connexion invalidé après 5 erreurs' : 'Code de connexion erroné',
+        ip: input.ip,
+      });
+      return attempts;
+    });
+    const left = OTP_MAX_ATTEMPTS - used;
+    if (left <= 0) throw authErrors.CODE_EXPIRED();
+    throw new DomainError('CODE_WRONG', `Code incorrect. Il vous reste ${left} essai${left > 1 ? 's' : ''}.`, 400);
+  }
+  const account = await repo.getLoginAccount(deps.db, stored.account_id);
+  if (!account || account.blocked_at || account.deactivated_at) throw authErrors.CODE_EXPIRED();
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.consumeCode(trx, stored.id, now))) throw authErrors.CODE_EXPIRED();
+    await recordAudit(trx, {
+      actor: selfActor(account),
+      subjectAccountId: account.id,
+      code: 'LOGIN_SUCCEEDED',
+      description: 'Connexion réussie (mot de passe et code à usage unique)',
+      ip: input.ip,
+    });
+    return { pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
+  });
+}
+
+/** R05: this browser skips the code for this account during the next 8 hours. */
+export async function trustBrowser(deps: Deps, accountId: number, browserHash: Buffer): Promise<void> {
+  const now = deps.clock.now();
+  await repo.trustBrowser(deps.db, browserHash, accountId, now, new Date(now.getTime() + TRUSTED_BROWSER_MS));
+}
+
+/** Validates a new password typed twice against R07 and the recent ones (R08); returns its hash. */
+async function acceptableNewPassword(
+  deps: Deps,
+  account: { id: number; username: string; first_name: string; last_name: string },
+  newPassword: string,
+  confirmation: string,
+): Promise<string> {
+  const password = newPassword.normalize('NFC');
+  const problems = passwordPolicyViolations(password, { username: account.username, firstName: account.first_name, lastName: account.last_name }, { composition: deps.config.passwordComposition });
+  if (problems.length > 0) throw new DomainError('PASSWORD_INVALID', problems.join(' '), 400, { password: problems.join(' ') });
+  if (password !== confirmation.normalize('NFC')) {
+    throw new DomainError('PASSWORD_MISMATCH', authErrors.definitions.PASSWORD_MISMATCH.message, 400, { confirmation: authErrors.definitions.PASSWORD_MISMATCH.message });
+  }
+  for (const previous of await repo.listRecentPasswordHashes(deps.db, account.id, PASSWORD_HISTORY_DEPTH)) {
+    if (await deps.passwords.verify(previous, password)) {
+      throw new DomainError('PASSWORD_REUSED', authErrors.definitions.PASSWORD_REUSED.message, 400, { password: authErrors.definitions.PASSWORD_REUSED.message });
+    }
+  }
+  return deps.passwords.hash(password);
+}
+
+/**
+ * R08: the mandatory change of an expired password, inside a strong session. Trusted browsers are
+ * revoked (the code will be asked again elsewhere); other sessions end when the user asks.
+ */
+export async function changeExpiredPassword(
+  deps: Deps,
+  input: { session: AuthSession; newPassword: string; confirmation: string; endOtherSessions: boolean; ip: string },
+): Promise<{ pendingStep: PendingStep | null }> {
+  const now = deps.clock.now();
+  const account = await repo.getLoginAccount(deps.db, input.session.accountId);
+  if (!account) throw authErrors.CODE_EXPIRED();
+  const hash = await acceptableNewPassword(deps, account, input.newPassword, input.confirmation);
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.setPassword(trx, account.id, hash, now);
+    await repo.revokeTrustedBrowsers(trx, account.id, now);
+    if (input.endOtherSessions) {
+      await trx.deleteFrom('sessions').where('account_id', '=', account.id).where('id_hash', '<>', input.session.idHash).execute();
+    }
+    await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'PASSWORD_CHANGED', description: 'Changement du mot de passe (mot de passe expiré)', ip: input.ip });
+  });
+  return { pendingStep: pendingStepFor({ ...account, password_changed_at: now }, now, deps.config.passwordMaxAgeMonths) };
+}
+
+/** R11: the acceptance of the current terms of use is recorded ("Charte validée"). */
+export async function acceptTerms(deps: Deps, input: { session: AuthSession; accepted: boolean; ip: string }): Promise<void> {
+  if (!input.accepted) throw authErrors.TERMS_NOT_ACCEPTED({ accept: authErrors.definitions.TERMS_NOT_ACCEPTED.message });
+  const now = deps.clock.now();
+  const account = await repo.getLoginAccount(deps.db, input.session.accountId);
+  if (!account) throw authErrors.CODE_EXPIRED();
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.acceptTerms(trx, account.id, TERMS_VERSION, now);
+    await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'TERMS_ACCEPTED', description: `Charte validée (conditions générales d’utilisation, version ${TERMS_VERSION})`, details: { version: TERMS_VERSION }, ip: input.ip });
+  });
+}
+
+/**
+ * R09: a reset link by e-mail. The answer is the same whatever the username (the caller shows one
+ * neutral message); robots are slowed by the anti-robot check, or without it by stricter limits.
+ */
+export async function requestPasswordReset(deps: Deps, input: { username: string; ip: string; robotAnswer: unknown }): Promise<void> {
+  const now = deps.clock.now();
+  const username = normaliseUsername(input.username);
+  const check = await checkRobotAnswer(deps.db, deps.config.sessionSecret, input.robotAnswer, now);
+  if (check === 'invalid') throw authErrors.ROBOT_CHECK_INVALID();
+  if (check === 'valid') {
+    if (!(await hitLimit(deps.db, `reset-ip:${input.ip}`, RESET_WITH_ROBOT_CHECK, now)).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
+  } else {
+    const byIp = await hitLimit(deps.db, `reset-noscript-ip:${input.ip}`, RESET_WITHOUT_ROBOT_CHECK_IP, now);
+    const byUser = await hitLimit(deps.db, `reset-noscript-user:${sha256(username).toString('hex')}`, RESET_WITHOUT_ROBOT_CHECK_USER, now);
+    if (!byIp.allowed || !byUser.allowed) throw authErrors.TOO_MANY_ATTEMPTS();
+  }
+  if (username.length === 0 || username.length > 60) return;
+  const account = await repo.getLoginAccountByUsername(deps.db, username);
+  if (!account || account.deactivated_at) return;
+  const token = randomToken();
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.consumeAccountTokens(trx, account.id, 'password_reset', now);
+    await repo.insertToken(trx, { tokenHash: sha256(token), accountId: account.id, purpose: 'password_reset', now, expiresAt: new Date(now.getTime() + RESET_TTL_MS) });
+    await enqueueMail(trx, { to: account.email, ...resetMail({ firstName: account.first_name, link: link(deps, '/mot-de-passe/nouveau', token) }), sensitive: true });
+    await recordAudit(trx, { actor: SYSTEM_ACTOR, subjectAccountId: account.id, code: 'PASSWORD_RESET_REQUESTED', description: 'Demande de réinitialisation du mot de passe (lien envoyé par e-mail)', ip: input.ip });
+  });
+  wakeOutbox(deps);
+}
+
+/** The account a link belongs to, if the link can still be used (for the page that asks the new password). */
+export async function accountOfLink(deps: Deps, token: unknown, purpose: 'activation' | 'password_reset') {
+  if (typeof token !== 'string' || token.length < 20 || token.length > 100) throw authErrors.LINK_INVALID();
+  const row = await deps.db
+    .selectFrom('account_tokens as t')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .select(['a.id', 'a.username', 'a.first_name', 'a.last_name'])
+    .where('t.token_hash', '=', sha256(token))
+    .where('t.purpose', '=', purpose)
+    .where('t.consumed_at', 'is', null)
+    .where('t.expires_at', '>', deps.clock.now())
+    .executeTakeFirst();
+  if (!row) throw authErrors.LINK_INVALID();
+  return row;
+}
+
+/**
+ * Sets a password through a single-use link: activation (R11: validates the e-mail too) or reset
+ * (R09: every session and trusted browser ends; a blocked account stays blocked; the next login
+ * still asks the code; a confirmation e-mail follows).
+ */
+export async function setPasswordFromLink(
+  deps: Deps,
+  input: { token: unknown; purpose: 'activation' | 'password_reset'; newPassword: string; confirmation: string; ip: string },
+): Promise<void> {
+  const now = deps.clock.now();
+  const owner = await accountOfLink(deps, input.token, input.purpose);
+  const account = await repo.getLoginAccount(deps.db, owner.id);
+  if (!account) throw authErrors.LINK_INVALID();
+  const hash = await acceptableNewPassword(deps, account, input.newPassword, input.confirmation);
+  const tokenHash = sha256(input.token as string);
+  await deps.db.transaction().execute(async (trx) => {
+    // Locked and re-checked in the transaction: two submissions of one link cannot both succeed.
+    if (!(await repo.getUsableTokenForUpdate(trx, tokenHash, input.purpose, now))) throw authErrors.LINK_INVALID();
+    await repo.consumeToken(trx, tokenHash, now);
+    await repo.setPassword(trx, account.id, hash, now, { verifyEmail: input.purpose === 'activation' });
+    await repo.revokeTrustedBrowsers(trx, account.id, now);
+    await repo.deleteAllSessions(trx, account.id);
+    if (input.purpose === 'activation') {
+      await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'ACCOUNT_ACTIVATED', description: 'Activation du compte : adresse e-mail validée et mot de passe choisi', ip: input.ip });
+    } else {
+      await enqueueMail(trx, { to: account.email, ...passwordChangedMail({ firstName: account.first_name }) });
+      await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'PASSWORD_RESET_DONE', description: 'Réinitialisation du mot de passe par lien e-mail', ip: input.ip });
+    }
+  });
+  wakeOutbox(deps);
+}
+
+/** R11: the activation e-mail of a new account (its username and a 7-day single-use link), in the caller's transaction. */
+export async function queueActivation(deps: Deps, trx: Deps['db'], account: { id: number; email: string; first_name: string; username: string }, now: Date): Promise<void> {
+  const token = randomToken();
+  await repo.consumeAccountTokens(trx, account.id, 'activation', now);
+  await repo.insertToken(trx, { tokenHash: sha256(token), accountId: account.id, purpose: 'activation', now, expiresAt: new Date(now.getTime() + ACTIVATION_TTL_MS) });
+  await enqueueMail(trx, { to: account.email, ...activationMail({ firstName: account.first_name, username: account.username, link: link(deps, '/activation', token) }), sensitive: true });
+}
