@@ -12,6 +12,7 @@ const ALTCHA = '../../node_modules/altcha/dist/';
 /** Served name → [content type, source relative to this folder]. */
 const FILES: Record<string, [string, string]> = {
   'habilis.css': [CSS, './static/habilis.css'],
+  'favicon.svg': ['image/svg+xml', './static/favicon.svg'],
   // The anti-robot widget, its French texts and its worker, from the package (no third-party origin).
   'altcha.js': [JS, `${ALTCHA}external/altcha.min.js`],
   'altcha.css': [CSS, `${ALTCHA}external/altcha.css`],

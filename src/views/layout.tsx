@@ -59,6 +59,7 @@ export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} – Habilis`}</title>
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('habilis.css')} />
       </head>
       <body>

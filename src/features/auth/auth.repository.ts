@@ -194,7 +194,8 @@ export async function listRecentPasswordHashes(db: Q, accountId: number, depth: 
     .orderBy('id', 'desc')
     .limit(depth)
     .execute();
-  return [...(current ? [current] : []), ...history.map((h) => h.password_hash)].slice(0, depth);
+  // The history holds the current hash too once it was set here: count each password once.
+  return [...new Set([...(current ? [current] : []), ...history.map((h) => h.password_hash)])].slice(0, depth);
 }
 
 export async function setPassword(db: Q, accountId: number, passwordHash: string, now: Date, extra: { verifyEmail?: boolean } = {}): Promise<void> {

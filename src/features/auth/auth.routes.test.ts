@@ -485,3 +485,21 @@ describe('Déconnexion', () => {
     expect((await agent.get('/test/espace')).statusCode).toBe(200);
   });
 });
+
+describe('R08 password history', () => {
+  it('R08 refuses each of the last 5 passwords, accepts the sixth oldest', async () => {
+    const account = await person({ password_changed_at: new Date(clock.now().getTime() - 200 * 24 * 3_600_000) });
+    const agent = await fullLogin(account);
+    const { changeExpiredPassword } = await import('./auth.service.js');
+    const passwords = ['Orage-Calme-2001', 'Orage-Calme-2002', 'Orage-Calme-2003', 'Orage-Calme-2004', 'Orage-Calme-2005'];
+    // First change through the page, then four more through the service (each a new password).
+    await agent.post('/connexion/nouveau-mot-de-passe', { password: passwords[0]!, confirmation: passwords[0]! });
+    const session = { idHash: Buffer.alloc(32), accountId: account.id, strength: 'strong' as const, pendingStep: null, viewer: { firstName: '', lastName: '', username: account.username } };
+    for (const next of passwords.slice(1)) await changeExpiredPassword(t.deps, { session, newPassword: next, confirmation: next, endOtherSessions: false, ip: '10.0.0.1' });
+    for (const recent of passwords) {
+      await expect(changeExpiredPassword(t.deps, { session, newPassword: recent, confirmation: recent, endOtherSessions: false, ip: '10.0.0.1' })).rejects.toMatchObject({ code: 'PASSWORD_REUSED' });
+    }
+    // The original password is the sixth most recent: allowed again.
+    await expect(changeExpiredPassword(t.deps, { session, newPassword: PASSWORD, confirmation: PASSWORD, endOtherSessions: false, ip: '10.0.0.1' })).resolves.toBeDefined();
+  });
+});

@@ -38,6 +38,7 @@ export const IP_FAILURES_BEFORE_ROBOT_CHECK: Limit = { window: 15 * 60, max: 10 
 /** Login attempts from one address: generous, a hospital's staff may share one public address. */
 const IP_LOGIN_ATTEMPTS: Limit = { window: 5 * 60, max: 300 };
 const IP_CODE_ATTEMPTS: Limit = { window: 5 * 60, max: 100 };
+const IP_RESEND_ATTEMPTS: Limit = { window: 5 * 60, max: 30 };
 /** Forgotten password, with a solved anti-robot check / without one (no JavaScript: stricter). */
 const RESET_WITH_ROBOT_CHECK: Limit = { window: 3600, max: 20 };
 const RESET_WITHOUT_ROBOT_CHECK_IP: Limit = { window: 3600, max: 5 };
@@ -184,6 +185,7 @@ export async function sendLoginCode(deps: Deps, input: { accountId: number; sess
   const account = await repo.getLoginAccount(deps.db, input.accountId);
   if (!account) throw authErrors.CODE_EXPIRED();
   if (input.resend) {
+    if (!(await hitLimit(deps.db, `resend-ip:${input.ip}`, IP_RESEND_ATTEMPTS, now)).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
     const wait = resendWaitSeconds(await repo.listCodeSendTimes(deps.db, account.id, 'login', new Date(now.getTime() - 3_600_000)), now);
     if (wait > 0) {
       const delay = wait < 60 ? `${wait} secondes` : `${Math.ceil(wait / 60)} minutes`;
