@@ -1,0 +1,190 @@
+/**
+ * bench/login.ts — the cost of the login around its password hash.
+ *
+ * 1. Raw argon2id verifications per second on this machine, at concurrency 2 × cores.
+ * 2. Full password-step logins per second over HTTP at the same concurrency (form POST with CSRF,
+ *    rate limits, lockout bookkeeping, session, one-time code, outbox mail, audit), on a real
+ *    PostgreSQL. Ratio = logins/s ÷ verifications/s (target ≥ 0.85).
+ * 3. p50/p95 of the code validation step.
+ * 4. R01 timing: median latency of a wrong password vs an unknown username, and their ratio.
+ *
+ * Bounded: fixed counts, loopback only. Usage: npm run bench:login [-- --seconds 10]
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { buildDeps } from '../src/deps.js';
+import { buildApp } from '../src/http/app.js';
+import { withDatabaseName } from '../src/db/database.js';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { loadCatalogue } from '../src/db/seed/catalogue.js';
+import { hashPassword, verifyPassword } from '../src/platform/passwords.js';
+import { TERMS_VERSION } from '../src/features/auth/terms.js';
+
+const PASSWORD = 'Tulipe-Verte-42';
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
+const concurrency = 2 * os.availableParallelism();
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const median = (values: number[]) => percentile(values, 50);
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function admin(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+/** Runs `task` with `concurrency` workers for `seconds`; returns completions per second. */
+async function throughput(task: (worker: number, i: number) => Promise<void>): Promise<{ perSecond: number; count: number }> {
+  const end = performance.now() + seconds * 1000;
+  let count = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = 0; performance.now() < end; i += 1) {
+        await task(worker, i);
+        count += 1;
+      }
+    }),
+  );
+  return { perSecond: count / ((performance.now() - started) / 1000), count };
+}
+
+async function main() {
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: `${os.tmpdir()}/habilis-bench-login-${process.pid}`, persistent: false });
+  const adminUrl = process.env.DATABASE_URL ? withDatabaseName(process.env.DATABASE_URL, 'postgres') : embedded!.url;
+  const name = `habilis_bench_login_${process.pid}`;
+  await admin(adminUrl, `CREATE DATABASE ${name}`);
+  const port = await freePort();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: withDatabaseName(adminUrl, name),
+    SESSION_SECRET: 'bench-secret-of-at-least-32-bytes-long',
+    LOG_LEVEL: 'silent',
+    JOBS: 'false',
+    PORT: String(port),
+    BASE_URL: `http://localhost:${port}`,
+    // Behind a load balancer, each client has its own address: the bench spreads its logins over many.
+    TRUST_PROXY: '127.0.0.1',
+  });
+  const deps = buildDeps(config, config.databaseUrl!);
+  await migrateToLatest(deps.db);
+  await loadCatalogue(deps.db);
+
+  const hash = await hashPassword(PASSWORD);
+  const accounts = 400;
+  await deps.db
+    .insertInto('accounts')
+    .values(
+      Array.from({ length: accounts }, (_, i) => ({
+        username: `bench${i}`,
+        first_name: 'Banc',
+        last_name: `Essai${i}`,
+        email: `bench${i}@exemple.test`,
+        password_hash: hash,
+        password_changed_at: new Date(),
+        terms_version_accepted: TERMS_VERSION,
+      })),
+    )
+    .execute();
+
+  const app = await buildApp(deps);
+  await app.listen({ host: '127.0.0.1', port });
+  const base = `http://127.0.0.1:${port}`;
+
+  console.log(`bench/login — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? '?'} × ${os.availableParallelism()}, Node ${process.version}`);
+  console.log(`concurrency ${concurrency}, ${seconds} s per measure, database ${process.env.DATABASE_URL ? 'server' : 'embedded'}`);
+
+  // 1. Raw argon2id verifications.
+  const raw = await throughput(async () => {
+    await verifyPassword(hash, PASSWORD);
+  });
+  console.log(`argon2id verify (raw, in process):        ${fmt(raw.perSecond)} /s`);
+
+  // Each worker: a browser with its CSRF cookie and token, and its own forwarded address.
+  const clients = await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const response = await fetch(`${base}/connexion`, { headers: { 'x-forwarded-for': `10.9.${worker}.1` } });
+      const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const token = /name="_csrf" value="([^"]+)"/.exec(await response.text())![1]!;
+      return { cookie, token };
+    }),
+  );
+  let next = 0;
+  const post = (worker: number, url: string, fields: Record<string, string>, cookie = clients[worker]!.cookie, ip = `10.9.${worker}.${1 + (next % 250)}`) =>
+    fetch(`${base}${url}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: config.baseUrl.origin, cookie, 'x-forwarded-for': ip },
+      body: new URLSearchParams({ _csrf: clients[worker]!.token, ...fields }),
+    });
+
+  // 2. Full password-step logins.
+  const sessions: { worker: number; cookie: string; accountId: number }[] = [];
+  const logins = await throughput(async (worker) => {
+    const n = next++ % accounts;
+    const response = await post(worker, '/connexion', { username: `bench${n}`, password: PASSWORD });
+    if (response.status !== 303) throw new Error(`login: HTTP ${response.status}`);
+    if (sessions.length < 300) {
+      const session = response.headers.getSetCookie().find((c) => c.startsWith('habilis_session='))!.split(';')[0]!;
+      sessions.push({ worker, cookie: `${clients[worker]!.cookie}; ${session}`, accountId: n });
+    }
+    await response.arrayBuffer();
+  });
+  console.log(`password-step logins over HTTP:            ${fmt(logins.perSecond)} /s (${logins.count} logins)`);
+  console.log(`ratio logins / raw verifications:          ${fmt(logins.perSecond / raw.perSecond, 2)} (target ≥ 0.85)`);
+  console.log(`reference: Keycloak's sizing plans 15 password logins/s per vCPU, i.e. ${15 * os.availableParallelism()} /s here`);
+
+  // 3. Code validation latency: the code is read back from the outbox as a user reads their mail.
+  const codeLatencies: number[] = [];
+  for (const session of sessions.slice(0, 200)) {
+    const mail = await deps.db
+      .selectFrom('outbox_messages')
+      .select('text_body')
+      .where('recipient', '=', `bench${session.accountId}@exemple.test`)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const code = /\b(\d{6})\b/.exec(mail.text_body)![1]!;
+    const started = performance.now();
+    const response = await post(session.worker, '/connexion/code', { code }, session.cookie);
+    await response.arrayBuffer();
+    codeLatencies.push(performance.now() - started);
+    // A later login of the same account replaced the code: such a refusal is still a full validation step.
+    if (![303, 400].includes(response.status)) throw new Error(`code: HTTP ${response.status}`);
+  }
+  console.log(`code validation latency:                   p50 ${fmt(median(codeLatencies))} ms, p95 ${fmt(percentile(codeLatencies, 95))} ms (${codeLatencies.length} validations)`);
+
+  // 4. R01 timing: wrong password vs unknown username, interleaved, sequential.
+  const wrong: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < 60; i += 1) {
+    for (const [list, username] of [
+      [wrong, `bench${i % accounts}`],
+      [unknown, `inconnu${i}`],
+    ] as const) {
+      const started = performance.now();
+      const response = await post(0, '/connexion', { username, password: 'Mauvais-Mot-2026' }, clients[0]!.cookie, `10.8.${i}.${list === wrong ? 1 : 2}`);
+      await response.arrayBuffer();
+      list.push(performance.now() - started);
+    }
+  }
+  console.log(`R01 timing, median wrong password:         ${fmt(median(wrong))} ms; unknown username: ${fmt(median(unknown))} ms; ratio ${fmt(median(unknown) / median(wrong), 2)}`);
+
+  await app.close();
+  await deps.db.destroy();
+  await admin(adminUrl, `DROP DATABASE ${name} WITH (FORCE)`);
+  await embedded?.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
