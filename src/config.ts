@@ -46,6 +46,11 @@ const envSchema = z.object({
   PASSWORD_MAX_AGE_MONTHS: z.coerce.number().int().min(0).max(120).default(6),
   /** R07 composition rule (lower, upper, digit, special); `false` keeps length and blocklist only (ADR 0003). */
   PASSWORD_COMPOSITION: booleanFlag.default(true),
+  /**
+   * R01: a failed login answers after at least this many milliseconds, whatever failed, so response
+   * times tell nothing about which usernames exist (and brute force slows down).
+   */
+  LOGIN_FAILURE_MIN_MS: z.coerce.number().int().min(0).max(5000).default(400),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the background jobs (mail delivery, schedules) in this process. */
@@ -74,6 +79,7 @@ export type Config = Readonly<{
   jobs: boolean;
   passwordMaxAgeMonths: number;
   passwordComposition: boolean;
+  loginFailureMinMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -132,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: e.JOBS,
     passwordMaxAgeMonths: e.PASSWORD_MAX_AGE_MONTHS,
     passwordComposition: e.PASSWORD_COMPOSITION,
+    loginFailureMinMs: e.LOGIN_FAILURE_MIN_MS,
   });
 }
 

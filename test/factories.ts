@@ -8,6 +8,8 @@ import { hashPassword } from '../src/platform/passwords.js';
 import { TERMS_VERSION } from '../src/features/auth/terms.js';
 
 const suffix = () => randomUUID().replaceAll('-', '').slice(0, 10);
+/** Names are letters only, as real names are: the digits of the suffix become letters. */
+const letters = (value: string) => value.replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
 
 export async function ensureTerritory(db: Db, region = '76', department = '34'): Promise<void> {
   await db.insertInto('regions').values({ code: region, name: `Région ${region}` }).onConflict((oc) => oc.doNothing()).execute();
@@ -25,7 +27,7 @@ export async function buildAccount(db: Db, overrides: Partial<NewAccount> = {}):
     .values({
       username: `u${id}`,
       first_name: 'Camille',
-      last_name: `Test${id}`,
+      last_name: `Test${letters(id)}`,
       email: `u${id}@exemple.test`,
       ...overrides,
     })

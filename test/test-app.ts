@@ -15,6 +15,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     DATABASE_POOL_SIZE: '4',
     LOG_LEVEL: 'silent',
     JOBS: 'false',
+    // The uniform delay of failed logins is proven by bench/login.ts; tests need not wait for it.
+    LOGIN_FAILURE_MIN_MS: '0',
     ...env,
   });
 }

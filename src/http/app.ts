@@ -20,6 +20,7 @@ import { getAsset } from '../views/assets.js';
 import { homeHandlers } from '../features/home/home.routes.js';
 import { devHandlers } from '../features/dev/dev.routes.js';
 import { authHandlers } from '../features/auth/auth.routes.js';
+import { accountHandlers } from '../features/accounts/account.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -144,6 +145,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const health = healthHandlers(deps);
   const dev = devHandlers(deps);
   const auth = authHandlers(deps);
+  const accounts = accountHandlers(deps);
   const routes: RouteEntry[] = [];
   const route = (method: Method, url: string, access: Access, handler: RouteHandlerMethod) => {
     routes.push({ method, url, access });
@@ -169,6 +171,24 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   route('POST', '/activation', 'public', auth.activation.submit);
   route('GET', '/altcha/challenge', 'public', auth.altchaChallenge);
   route('POST', '/deconnexion', 'public', auth.logout);
+  // Referent administration of accounts and habilitations (issue 4)
+  const manage = { right: 'accounts.manage' } as const;
+  const grant = { right: 'habilitations.grant' } as const;
+  route('GET', '/administration/comptes', manage, accounts.search as RouteHandlerMethod);
+  route('GET', '/administration/comptes/nouveau', manage, accounts.showCreate);
+  route('POST', '/administration/comptes/nouveau', manage, accounts.create);
+  route('GET', '/administration/comptes/:id', manage, accounts.show as RouteHandlerMethod);
+  route('POST', '/administration/comptes/:id/identite', manage, accounts.updateIdentity as RouteHandlerMethod);
+  route('GET', '/administration/comptes/:id/debloquer', manage, accounts.showUnblock as RouteHandlerMethod);
+  route('POST', '/administration/comptes/:id/debloquer', manage, accounts.unblock as RouteHandlerMethod);
+  route('POST', '/administration/comptes/:id/bloquer', manage, accounts.block as RouteHandlerMethod);
+  route('POST', '/administration/comptes/:id/desactiver', manage, accounts.deactivate as RouteHandlerMethod);
+  route('POST', '/administration/comptes/:id/reactiver', manage, accounts.reactivate as RouteHandlerMethod);
+  route('POST', '/administration/comptes/:id/habilitations/:hid/fin', grant, accounts.changeEnd as RouteHandlerMethod);
+  route('GET', '/administration/comptes/:id/habilitations/:hid/supprimer', grant, accounts.showDelete as RouteHandlerMethod);
+  route('POST', '/administration/comptes/:id/habilitations/:hid/supprimer', grant, accounts.delete as RouteHandlerMethod);
+  route('GET', '/administration/habilitations/attribuer', grant, accounts.showGrant as RouteHandlerMethod);
+  route('POST', '/administration/habilitations/attribuer', grant, accounts.grant);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
   route('GET', '/static/:hash/:name', 'public', staticAsset as RouteHandlerMethod);

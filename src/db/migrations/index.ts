@@ -2,8 +2,12 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-23T0900-initial.js';
 import * as authentication from './2026-11-23T1100-authentication.js';
+import * as administration from './2026-11-23T1200-administration.js';
+import * as selfService from './2026-11-23T1300-self-service.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
   '2026-11-23T1100-authentication': authentication,
+  '2026-11-23T1200-administration': administration,
+  '2026-11-23T1300-self-service': selfService,
 };

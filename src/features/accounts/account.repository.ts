@@ -1,8 +1,11 @@
-/** SQL of accounts. */
-import { sql, type Kysely } from 'kysely';
+/** SQL of accounts and of the referent administration pages. */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
+export { accountInScope as inScopeExpression } from '../habilitations/habilitation.scope.js';
 
-export async function listUsernamesLike(db: Kysely<Database>, prefix: string): Promise<Set<string>> {
+type Q = Kysely<Database>;
+
+export async function listUsernamesLike(db: Q, prefix: string): Promise<Set<string>> {
   const rows = await db
     .selectFrom('accounts')
     .select('username')
@@ -12,8 +15,18 @@ export async function listUsernamesLike(db: Kysely<Database>, prefix: string): P
 }
 
 export async function insertAccount(
-  db: Kysely<Database>,
-  values: { username: string; lastName: string; firstName: string; email: string; phone: string | null; profession: string | null; createdBy: number | null; now: Date },
+  db: Q,
+  values: {
+    username: string;
+    lastName: string;
+    firstName: string;
+    email: string;
+    phone: string | null;
+    mobilePhone?: string | null;
+    profession: string | null;
+    createdBy: number | null;
+    now: Date;
+  },
 ) {
   return db
     .insertInto('accounts')
@@ -23,6 +36,7 @@ export async function insertAccount(
       first_name: values.firstName,
       email: values.email,
       phone: values.phone,
+      mobile_phone: values.mobilePhone ?? null,
       profession: values.profession,
       created_by_account_id: values.createdBy,
       created_at: values.now,
@@ -30,4 +44,204 @@ export async function insertAccount(
     })
     .returning(['id', 'username', 'email', 'first_name', 'last_name'])
     .executeTakeFirstOrThrow();
+}
+
+/** Is this e-mail the address of an active account (other than `exceptId`)? */
+export async function findActiveAccountByEmail(db: Q, email: string, exceptId?: number) {
+  let query = db
+    .selectFrom('accounts')
+    .select(['id', 'username'])
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .where('deactivated_at', 'is', null);
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  return query.executeTakeFirst();
+}
+
+export interface SearchRow {
+  id: number;
+  username: string;
+  last_name: string;
+  first_name: string;
+  email: string;
+  blocked_at: Date | null;
+  deactivated_at: Date | null;
+  in_scope: boolean;
+}
+
+/**
+ * R21 search: every word of the query must appear, accents and case ignored, in the name, first
+ * name, username or e-mail (trigram index on `search_text`).
+ */
+export async function searchAccounts(
+  db: Q,
+  words: string[],
+  inScope: RawBuilder<boolean>,
+  page: { limit: number; offset: number },
+): Promise<{ rows: SearchRow[]; total: number }> {
+  let query = db.selectFrom('accounts as a');
+  for (const word of words) {
+    // A constant pattern lets PostgreSQL use the trigram index.
+    query = query.where('a.search_text', 'like', `%${word.replace(/[%_\\]/g, '\\$&')}%`);
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .select(['a.id', 'a.username', 'a.last_name', 'a.first_name', 'a.email', 'a.blocked_at', 'a.deactivated_at', inScope.as('in_scope')])
+      .orderBy(sql`habilis_fold(a.last_name)`)
+      .orderBy(sql`habilis_fold(a.first_name)`)
+      .orderBy('a.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: count.n };
+}
+
+export async function getAccountInScope(db: Q, accountId: number, inScope: RawBuilder<boolean>) {
+  return db
+    .selectFrom('accounts as a')
+    .leftJoin('accounts as creator', 'creator.id', 'a.created_by_account_id')
+    .select([
+      'a.id',
+      'a.username',
+      'a.last_name',
+      'a.first_name',
+      'a.email',
+      'a.email_verified_at',
+      'a.phone',
+      'a.mobile_phone',
+      'a.profession',
+      'a.blocked_at',
+      'a.deactivated_at',
+      'a.failed_login_count',
+      'a.created_at',
+      'creator.first_name as creator_first_name',
+      'creator.last_name as creator_last_name',
+      'creator.username as creator_username',
+      inScope.as('in_scope'),
+    ])
+    .where('a.id', '=', accountId)
+    .executeTakeFirst();
+}
+
+export interface HabilitationRow {
+  id: number;
+  profile_id: number;
+  profile_name: string;
+  profile_code: string;
+  start_date: string;
+  end_date: string;
+  email_notifications: boolean;
+  created_at: Date;
+  deleted_at: Date | null;
+  deleted_by: string | null;
+  unit_id: number | null;
+  unit_name: string | null;
+  establishment_id: number | null;
+  establishment_name: string | null;
+  department_code: string | null;
+  department_name: string | null;
+  region_code: string | null;
+  region_name: string | null;
+  rights: string[];
+}
+
+export async function listHabilitationsOfAccount(db: Q, accountId: number): Promise<HabilitationRow[]> {
+  return db
+    .selectFrom('habilitation_places as hp')
+    .innerJoin('habilitations as h', 'h.id', 'hp.habilitation_id')
+    .innerJoin('profiles as p', 'p.id', 'h.profile_id')
+    .leftJoin('units as u', 'u.id', 'hp.unit_id')
+    .leftJoin('establishments as e', 'e.id', 'hp.establishment_id')
+    .leftJoin('departments as d', 'd.code', 'hp.department_code')
+    .leftJoin('regions as r', 'r.code', 'hp.region_code')
+    .leftJoin('accounts as deleter', 'deleter.id', 'h.deleted_by_account_id')
+    .select([
+      'h.id',
+      'h.profile_id',
+      'p.name as profile_name',
+      'p.code as profile_code',
+      'h.start_date',
+      'h.end_date',
+      'h.email_notifications',
+      'h.created_at',
+      'h.deleted_at',
+      sql<string | null>`case when deleter.id is null then null else deleter.first_name || ' ' || upper(deleter.last_name) || ' (' || deleter.username || ')' end`.as('deleted_by'),
+      'hp.unit_id',
+      'u.name as unit_name',
+      'hp.establishment_id',
+      'e.name as establishment_name',
+      'hp.department_code',
+      'd.name as department_name',
+      'hp.region_code',
+      'r.name as region_name',
+      sql<string[]>`coalesce((select array_agg(pr.right_code order by pr.right_code) from profile_rights pr where pr.profile_id = p.id), '{}')`.as('rights'),
+    ])
+    .where('hp.account_id', '=', accountId)
+    .orderBy(sql`h.deleted_at is not null`)
+    .orderBy('h.end_date', 'desc')
+    .execute();
+}
+
+export async function listHistory(db: Q, accountId: number, limit = 200) {
+  return db
+    .selectFrom('audit_events')
+    .select(['id', 'occurred_at', 'description', 'actor_label'])
+    .where('subject_account_id', '=', accountId)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function updateIdentity(
+  db: Q,
+  accountId: number,
+  values: { lastName: string; firstName: string; email: string; phone: string | null; mobilePhone: string | null; profession: string | null },
+  emailChanged: boolean,
+  mobileChanged: boolean,
+  now: Date,
+) {
+  await db
+    .updateTable('accounts')
+    .set({
+      last_name: values.lastName,
+      first_name: values.firstName,
+      email: values.email,
+      phone: values.phone,
+      mobile_phone: values.mobilePhone,
+      profession: values.profession,
+      updated_at: now,
+      // A new address or number is not verified yet: codes go by e-mail until it is.
+      ...(emailChanged ? { email_verified_at: null } : {}),
+      ...(mobileChanged ? { mobile_verified_at: null, otp_channel: 'EMAIL' as const } : {}),
+    })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+export async function setBlocked(db: Q, accountId: number, blockedAt: Date | null): Promise<boolean> {
+  const row = await db
+    .updateTable('accounts')
+    .set({ blocked_at: blockedAt, failed_login_count: 0 })
+    .where('id', '=', accountId)
+    .where('blocked_at', blockedAt ? 'is' : 'is not', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function setDeactivated(db: Q, accountId: number, deactivatedAt: Date | null): Promise<boolean> {
+  const row = await db
+    .updateTable('accounts')
+    .set({ deactivated_at: deactivatedAt })
+    .where('id', '=', accountId)
+    .where('deactivated_at', deactivatedAt ? 'is' : 'is not', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function deleteSessionsOf(db: Q, accountId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
 }

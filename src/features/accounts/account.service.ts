@@ -1,25 +1,57 @@
-/** Account use cases. The referent pages come with the administration work; creation is here already. */
+/**
+ * Referent administration of accounts (R03, R20–R24). Every action checks the scope server-side:
+ * an account can be opened or changed only when one of its live habilitations lies in the
+ * referent's scope for `accounts.manage` (or the referent created it). Each change writes its
+ * audit event in the same transaction.
+ */
 import type { Deps } from '../../deps.js';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
+import { principalActor } from '../habilitations/habilitation.service.js';
 import { queueActivation } from '../auth/auth.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { DomainError } from '../../http/errors.js';
+import type { Principal } from '../habilitations/habilitation.policy.js';
+import { scopeCondition } from '../habilitations/habilitation.scope.js';
 import { accountErrors } from './account.errors.js';
-import { newAccountSchema, type NewAccountInput } from './account.schemas.js';
-import { firstFreeUsername, proposeUsername } from './account.rules.js';
+import { identitySchema, newAccountSchema, type IdentityInput, type NewAccountInput } from './account.schemas.js';
+import { firstFreeUsername, looksShared, proposeUsername, searchWords } from './account.rules.js';
 import * as repo from './account.repository.js';
+
+export const SEARCH_PAGE_SIZE = 20;
+
+function inScope(principal: Principal) {
+  return repo.inScopeExpression(scopeCondition(principal, 'accounts.manage'), principal.accountId);
+}
+
+function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) fields[String(issue.path[0])] ??= issue.message;
+  return fields;
+}
+
+/** R21: search before creating. Any referent may search everyone; only accounts in scope can be opened. */
+export async function searchAccounts(deps: Deps, principal: Principal, query: string, page: number) {
+  const words = searchWords(query);
+  if (words.length === 0) return { rows: [], total: 0, page: 1, pages: 0 };
+  const safePage = Math.max(1, Math.min(page, 500));
+  const { rows, total } = await repo.searchAccounts(deps.db, words, inScope(principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
+  return { rows, total, page: safePage, pages: Math.ceil(total / SEARCH_PAGE_SIZE) };
+}
 
 /**
  * Creates an account (R20, R21) with a proposed unique username that never changes, writes
- * "Création du compte", and sends the activation e-mail (R11), all in one transaction.
+ * "Création du compte" and sends the activation e-mail (R11), all in one transaction. An address
+ * that looks shared (secretariat@…) needs `confirmShared`; an address of an active account is refused.
  */
-export async function createAccount(deps: Deps, actor: Actor, input: NewAccountInput, ip: string | null = null) {
+export async function createAccount(deps: Deps, actor: Actor, input: NewAccountInput & { confirmShared?: boolean }, ip: string | null = null) {
   const parsed = newAccountSchema.safeParse(input);
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
-    throw accountErrors.ACCOUNT_INVALID(fields);
-  }
+  if (!parsed.success) throw accountErrors.ACCOUNT_INVALID(fieldErrors(parsed.error.issues));
   const data = parsed.data;
+  const existing = await repo.findActiveAccountByEmail(deps.db, data.email);
+  if (existing) throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
+  if (looksShared(data.email) && !input.confirmShared) {
+    throw accountErrors.ACCOUNT_EMAIL_SHARED({ email: accountErrors.definitions.ACCOUNT_EMAIL_SHARED.message });
+  }
   const now = deps.clock.now();
   const proposal = proposeUsername(data.firstName, data.lastName);
   try {
@@ -31,6 +63,7 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
         firstName: data.firstName,
         email: data.email,
         phone: data.phone || null,
+        mobilePhone: data.mobilePhone || null,
         profession: data.profession || null,
         createdBy: actor.kind === 'account' ? actor.accountId : null,
         now,
@@ -46,7 +79,96 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
     if ((error as { constraint?: string }).constraint === 'accounts_active_email_key') {
       throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
     }
-    if (error instanceof DomainError) throw error;
     throw error;
   }
+}
+
+/** The account page (R22–R24): identity, states, habilitations, history — only within the scope. */
+export async function getAccountForReferent(deps: Deps, principal: Principal, accountId: number) {
+  const account = await repo.getAccountInScope(deps.db, accountId, inScope(principal));
+  // Out of scope answers exactly as a missing account: ids of other structures reveal nothing.
+  if (!account || !account.in_scope) throw accountErrors.ACCOUNT_NOT_FOUND();
+  const [habilitations, history] = await Promise.all([repo.listHabilitationsOfAccount(deps.db, accountId), repo.listHistory(deps.db, accountId)]);
+  return { account, habilitations, history, isSelf: accountId === principal.accountId };
+}
+
+async function requireInScope(deps: Deps, principal: Principal, accountId: number) {
+  const account = await repo.getAccountInScope(deps.db, accountId, inScope(principal));
+  if (!account || !account.in_scope) throw accountErrors.ACCOUNT_NOT_FOUND();
+  return account;
+}
+
+/** R22: a referent updates the identity of a person of their structure (not their own account: "Mon compte"). */
+export async function updateIdentity(deps: Deps, principal: Principal, accountId: number, input: IdentityInput, ip: string | null) {
+  if (accountId === principal.accountId) throw accountErrors.ACCOUNT_SELF();
+  const account = await requireInScope(deps, principal, accountId);
+  const parsed = identitySchema.safeParse(input);
+  if (!parsed.success) throw accountErrors.ACCOUNT_INVALID(fieldErrors(parsed.error.issues));
+  const data = parsed.data;
+  const emailChanged = data.email.toLowerCase() !== account.email.toLowerCase();
+  if (emailChanged && !account.deactivated_at && (await repo.findActiveAccountByEmail(deps.db, data.email, accountId))) {
+    throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
+  }
+  const mobile = data.mobilePhone || null;
+  const mobileChanged = (mobile ?? '') !== (account.mobile_phone ?? '');
+  const changes = [
+    data.lastName !== account.last_name ? 'nom' : null,
+    data.firstName !== account.first_name ? 'prénom' : null,
+    emailChanged ? 'adresse e-mail' : null,
+    (data.phone || null) !== account.phone ? 'téléphone' : null,
+    mobileChanged ? 'téléphone mobile' : null,
+    (data.profession || null) !== account.profession ? 'profession' : null,
+  ].filter((c): c is string => c !== null);
+  if (changes.length === 0) return;
+  const now = deps.clock.now();
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await repo.updateIdentity(trx, accountId, { ...data, phone: data.phone || null, mobilePhone: mobile, profession: data.profession || null }, emailChanged, mobileChanged, now);
+      await recordAudit(trx, {
+        actor: principalActor(principal),
+        subjectAccountId: accountId,
+        code: 'ACCOUNT_UPDATED',
+        description: `Modification du compte : ${changes.join(', ')}`,
+        details: { fields: changes },
+        ip,
+      });
+    });
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === 'accounts_active_email_key') {
+      throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
+    }
+    throw error;
+  }
+}
+
+type StateAction = 'unblock' | 'block' | 'deactivate' | 'reactivate';
+
+const STATE_EVENTS: Record<StateAction, { code: string; description: string }> = {
+  unblock: { code: 'ACCOUNT_UNBLOCKED', description: 'Déblocage du compte' },
+  block: { code: 'ACCOUNT_BLOCKED', description: 'Blocage du compte par un référent' },
+  deactivate: { code: 'ACCOUNT_DEACTIVATED', description: 'Désactivation du compte par un référent' },
+  reactivate: { code: 'ACCOUNT_REACTIVATED', description: 'Réactivation du compte par un référent' },
+};
+
+/**
+ * R03, R23: the state actions of the account page. Blocking or deactivating ends the person's
+ * sessions at once. Reactivation is refused when another active account now holds the e-mail (R20).
+ */
+export async function changeAccountState(deps: Deps, principal: Principal, accountId: number, action: StateAction, ip: string | null): Promise<void> {
+  if (accountId === principal.accountId) throw accountErrors.ACCOUNT_SELF();
+  const account = await requireInScope(deps, principal, accountId);
+  const now = deps.clock.now();
+  if (action === 'reactivate' && (await repo.findActiveAccountByEmail(deps.db, account.email, accountId))) {
+    throw new DomainError('ACCOUNT_EMAIL_ALREADY_EXISTS', 'Un autre compte actif utilise maintenant cette adresse e-mail : modifiez l’adresse avant de réactiver ce compte.', 409);
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    const changed =
+      action === 'unblock' ? await repo.setBlocked(trx, accountId, null)
+      : action === 'block' ? await repo.setBlocked(trx, accountId, now)
+      : action === 'deactivate' ? await repo.setDeactivated(trx, accountId, now)
+      : await repo.setDeactivated(trx, accountId, null);
+    if (!changed) throw accountErrors.ACCOUNT_STATE_UNCHANGED();
+    if (action === 'block' || action === 'deactivate') await repo.deleteSessionsOf(trx, accountId);
+    await recordAudit(trx, { actor: principalActor(principal), subjectAccountId: accountId, ...STATE_EVENTS[action], ip });
+  });
 }

@@ -3,6 +3,7 @@
  * in the same transaction; mails and SMS go through the outbox of that transaction.
  */
 import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit, SYSTEM_ACTOR, type Actor } from '../../platform/audit/audit.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
@@ -86,6 +87,22 @@ export type PasswordStepResult =
  * code within 8 hours.
  */
 export async function checkPassword(
+  deps: Deps,
+  input: { username: string; password: string; ip: string; browserHash: Buffer | null; robotAnswer?: unknown },
+): Promise<PasswordStepResult> {
+  const started = performance.now();
+  try {
+    return await checkPasswordOnce(deps, input);
+  } catch (error) {
+    // Every refusal takes the same minimum time: the bookkeeping of a wrong password (counter,
+    // history) must not make it slower than an unknown username (R01).
+    const wait = deps.config.loginFailureMinMs - (performance.now() - started);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    throw error;
+  }
+}
+
+async function checkPasswordOnce(
   deps: Deps,
   input: { username: string; password: string; ip: string; browserHash: Buffer | null; robotAnswer?: unknown },
 ): Promise<PasswordStepResult> {

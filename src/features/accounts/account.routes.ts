@@ -1,0 +1,233 @@
+/** Routes of the referent administration of accounts: parse, call one service function, present. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { DomainError } from '../../http/errors.js';
+import { parisDate } from '../../platform/clock.js';
+import { renderPage } from '../../views/render.js';
+import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';
+import { defaultPeriod, grantableProfiles, grantablePlaces, grantHabilitations } from '../habilitations/habilitation-grant.service.js';
+import { accountErrors } from './account.errors.js';
+import * as service from './account.service.js';
+import { AccountPage, ConfirmPage, CreateAccountPage, GrantPage, SearchPage, type IdentityValues } from './account.pages.js';
+
+const text = (max: number) => z.string().max(max).catch('');
+const identityForm = z.object({
+  lastName: text(200),
+  firstName: text(200),
+  email: text(300),
+  phone: text(50),
+  mobilePhone: text(50),
+  profession: text(200),
+  confirmShared: text(5),
+});
+const idParam = z.coerce.number().int().positive().max(2_147_483_647);
+
+function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
+}
+
+function parseId(value: unknown): number {
+  const parsed = idParam.safeParse(value);
+  if (!parsed.success) throw accountErrors.ACCOUNT_NOT_FOUND();
+  return parsed.data;
+}
+
+const NOTICES: Record<string, string> = {
+  cree: 'Le compte est créé. Un e-mail d’activation est parti à son adresse.',
+  identite: 'L’identité est enregistrée.',
+  debloque: 'Le compte est débloqué.',
+  bloque: 'Le compte est bloqué : ses sessions sont fermées.',
+  desactive: 'Le compte est désactivé : ses sessions sont fermées.',
+  reactive: 'Le compte est réactivé.',
+  fin: 'La date de fin est enregistrée.',
+  supprimee: 'L’habilitation est supprimée.',
+  attribuee: 'L’habilitation est attribuée.',
+};
+
+type Req<P = unknown, Q = unknown> = FastifyRequest<{ Params: P; Querystring: Q }>;
+
+export function accountHandlers(deps: Deps) {
+  const frame = (request: FastifyRequest) => ({ viewer: request.principal!.viewer, csrfToken: request.csrfToken });
+
+  const accountPage = async (
+    request: FastifyRequest,
+    accountId: number,
+    extra: { notice?: string; error?: string; identityErrors?: Record<string, string>; identityValues?: IdentityValues } = {},
+  ) => {
+    const data = await service.getAccountForReferent(deps, request.principal!, accountId);
+    return AccountPage({ ...frame(request), ...data, today: parisDate(deps.clock.now()), identityErrors: extra.identityErrors ?? {}, ...extra });
+  };
+
+  /** Runs an account action; on a domain error shows the account page with the message. */
+  const act = (action: (request: FastifyRequest, accountId: number) => Promise<unknown>, done: string) =>
+    async (request: Req<{ id: string }>, reply: FastifyReply) => {
+      const accountId = parseId(request.params.id);
+      try {
+        await action(request, accountId);
+        return reply.redirect(`/administration/comptes/${accountId}?fait=${done}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code === 'ACCOUNT_NOT_FOUND') throw error;
+        return html(reply, await accountPage(request, accountId, { error: error.message }), error.status);
+      }
+    };
+
+  return {
+    search: async (request: Req<unknown, { q?: string; page?: string; fait?: string }>, reply: FastifyReply) => {
+      const query = String(request.query.q ?? '').slice(0, 100);
+      const page = Number(request.query.page) || 1;
+      const result = await service.searchAccounts(deps, request.principal!, query, page);
+      return html(reply, SearchPage({ ...frame(request), query, result, notice: NOTICES[String(request.query.fait)] }));
+    },
+
+    showCreate: async (request: FastifyRequest, reply: FastifyReply) =>
+      html(reply, CreateAccountPage({ ...frame(request), values: {}, errors: {}, askSharedConfirmation: false, emailTaken: false })),
+
+    create: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = identityForm.parse(request.body ?? {});
+      try {
+        const created = await service.createAccount(deps, principalActor(request.principal!), { ...form, confirmShared: form.confirmShared === '1' }, request.ip);
+        return reply.redirect(`/administration/comptes/${created.id}?fait=cree`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(
+          reply,
+          CreateAccountPage({
+            ...frame(request),
+            values: form,
+            errors: { ...error.fields },
+            general: error.message,
+            askSharedConfirmation: error.code === 'ACCOUNT_EMAIL_SHARED',
+            emailTaken: error.code === 'ACCOUNT_EMAIL_ALREADY_EXISTS',
+          }),
+          error.status,
+        );
+      }
+    },
+
+    show: async (request: Req<{ id: string }, { fait?: string }>, reply: FastifyReply) =>
+      html(reply, await accountPage(request, parseId(request.params.id), { notice: NOTICES[String(request.query.fait)] })),
+
+    updateIdentity: async (request: Req<{ id: string }>, reply: FastifyReply) => {
+      const accountId = parseId(request.params.id);
+      const form = identityForm.parse(request.body ?? {});
+      try {
+        await service.updateIdentity(deps, request.principal!, accountId, form, request.ip);
+        return reply.redirect(`/administration/comptes/${accountId}?fait=identite`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code === 'ACCOUNT_NOT_FOUND') throw error;
+        return html(reply, await accountPage(request, accountId, { identityErrors: { ...error.fields }, identityValues: form, error: error.message }), error.status);
+      }
+    },
+
+    showUnblock: async (request: Req<{ id: string }>, reply: FastifyReply) => {
+      const accountId = parseId(request.params.id);
+      const { account } = await service.getAccountForReferent(deps, request.principal!, accountId);
+      return html(
+        reply,
+        ConfirmPage({
+          ...frame(request),
+          title: 'Débloquer le compte',
+          question: `Débloquer le compte de ${account.first_name} ${account.last_name.toUpperCase()} (${account.username}) ? La personne pourra de nouveau se connecter ; le déblocage est inscrit dans l’historique du compte.`,
+          action: `/administration/comptes/${accountId}/debloquer`,
+          confirmLabel: 'Oui, débloquer le compte',
+          cancelHref: `/administration/comptes/${accountId}`,
+        }),
+      );
+    },
+    unblock: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'unblock', request.ip), 'debloque'),
+    block: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'block', request.ip), 'bloque'),
+    deactivate: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'deactivate', request.ip), 'desactive'),
+    reactivate: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'reactivate', request.ip), 'reactive'),
+
+    changeEnd: async (request: Req<{ id: string; hid: string }>, reply: FastifyReply) => {
+      const accountId = parseId(request.params.id);
+      const habilitationId = parseId(request.params.hid);
+      const { fin } = z.object({ fin: text(20) }).parse(request.body ?? {});
+      try {
+        const change = await changeHabilitationEndDate(deps, request.principal!, habilitationId, fin, request.ip);
+        if (change.accountId !== accountId) throw accountErrors.ACCOUNT_NOT_FOUND();
+        return reply.redirect(`/administration/comptes/${accountId}?fait=fin`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status === 404) throw error;
+        return html(reply, await accountPage(request, accountId, { error: error.message }), error.status);
+      }
+    },
+
+    showDelete: async (request: Req<{ id: string; hid: string }>, reply: FastifyReply) => {
+      const accountId = parseId(request.params.id);
+      const habilitationId = parseId(request.params.hid);
+      const { account, habilitations } = await service.getAccountForReferent(deps, request.principal!, accountId);
+      const h = habilitations.find((x) => x.id === habilitationId && !x.deleted_at);
+      if (!h) throw accountErrors.ACCOUNT_NOT_FOUND();
+      return html(
+        reply,
+        ConfirmPage({
+          ...frame(request),
+          title: 'Supprimer une habilitation',
+          question: `Supprimer l’habilitation « ${h.profile_name} » de ${account.first_name} ${account.last_name.toUpperCase()} ? Elle restera visible comme supprimée.`,
+          action: `/administration/comptes/${accountId}/habilitations/${habilitationId}/supprimer`,
+          confirmLabel: 'Oui, supprimer l’habilitation',
+          cancelHref: `/administration/comptes/${accountId}`,
+        }),
+      );
+    },
+
+    delete: async (request: Req<{ id: string; hid: string }>, reply: FastifyReply) => {
+      const accountId = parseId(request.params.id);
+      const habilitationId = parseId(request.params.hid);
+      try {
+        const deletion = await deleteHabilitation(deps, request.principal!, habilitationId, request.ip);
+        if (deletion.accountId !== accountId) throw accountErrors.ACCOUNT_NOT_FOUND();
+        return reply.redirect(`/administration/comptes/${accountId}?fait=supprimee`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status === 404) throw error;
+        return html(reply, await accountPage(request, accountId, { error: error.message }), error.status);
+      }
+    },
+
+    showGrant: async (request: Req<unknown, { comptes?: string | string[] }>, reply: FastifyReply) => {
+      const ids = [request.query.comptes ?? []].flat().map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 200);
+      return html(reply, await grantPage(request, ids, { ...defaultPeriod(deps.clock.now()), email: true }, {}));
+    },
+
+    grant: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const ids = [body.comptes ?? []].flat().map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 201);
+      const form = z.object({ profil: text(20), lieu: text(50), debut: text(20), fin: text(20), mail: text(5) }).parse(body);
+      const values = { profileId: Number(form.profil) || undefined, placeKey: form.lieu, start: form.debut, end: form.fin, email: form.mail === '1' };
+      try {
+        await grantHabilitations(
+          deps,
+          request.principal!,
+          { accountIds: ids, profileId: Number(form.profil), placeKey: form.lieu, startDate: form.debut, endDate: form.fin, emailNotifications: form.mail === '1' },
+          request.ip,
+        );
+        if (ids.length === 1) return reply.redirect(`/administration/comptes/${ids[0]}?fait=attribuee`, 303);
+        return reply.redirect('/administration/comptes?fait=attribuee', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, await grantPage(request, ids, values, { ...error.fields }, error.message), error.status);
+      }
+    },
+  };
+
+  async function grantPage(
+    request: FastifyRequest,
+    ids: number[],
+    values: { profileId?: number; placeKey?: string; start: string; end: string; email: boolean },
+    errors: Record<string, string>,
+    general?: string,
+  ) {
+    const principal = request.principal!;
+    const accounts = [];
+    for (const id of ids) {
+      // Only accounts of the scope are listed; a forged id is dropped here and refused at the grant.
+      const data = await service.getAccountForReferent(deps, principal, id).catch(() => null);
+      if (data) accounts.push({ id, label: `${data.account.first_name} ${data.account.last_name.toUpperCase()} (${data.account.username})` });
+    }
+    const [profiles, places] = await Promise.all([grantableProfiles(deps, principal), grantablePlaces(deps, principal)]);
+    return GrantPage({ ...frame(request), accounts, profiles, places, values, errors: accounts.length === 0 ? { ...errors, comptes: errors.comptes ?? 'Choisissez au moins un compte dans les résultats de recherche.' } : errors, ...(general ? { general } : {}) });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Changes to one habilitation, shared by the review of habilitations (R39) and the account page:
+ * change its end date (R35: prolong or shorten) and delete it (R36). Each one checks the scope of
+ * the actor at the habilitation's own place, refuses a change to one's own habilitation (R32),
+ * locks the row, and writes its audit event in the same transaction.
+ */
+import type { Deps } from '../../deps.js';
+import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.js';
+import { formatDate, parisDate } from '../../platform/clock.js';
+import { can, type Principal } from './habilitation.policy.js';
+import { habilitationErrors } from './habilitation.errors.js';
+import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
+import * as repo from './habilitation-change.repository.js';
+
+export interface EndDateChange {
+  habilitationId: number;
+  accountId: number;
+  previousEndDate: string;
+  endDate: string;
+  /** false when the new date was the current one: nothing written. */
+  changed: boolean;
+}
+
+export interface Deletion {
+  habilitationId: number;
+  accountId: number;
+  deletedAt: Date;
+}
+
+export function principalActor(principal: Principal): Actor {
+  const { firstName, lastName, username } = principal.viewer;
+  return { kind: 'account', accountId: principal.accountId, label: actorLabel({ first_name: firstName, last_name: lastName, username }) };
+}
+
+/** "Référent structure – CHU de Montpellier": how events name a habilitation. */
+function habilitationLabel(h: repo.LockedHabilitation): string {
+  return `${h.profileName} – ${h.locationLabel}`;
+}
+
+/**
+ * The habilitation once the actor may change it: 'habilitations.grant' at its place (a reviewer
+ * without that right gets 403, anyone else the same 404 as an unknown id), never their own (R32),
+ * never a deleted one. Locked when asked (inside the transaction of the change).
+ */
+async function loadChangeable(db: Deps['db'], principal: Principal, habilitationId: number, lock: boolean): Promise<repo.LockedHabilitation> {
+  if (!Number.isSafeInteger(habilitationId) || habilitationId < 1 || habilitationId > 2_147_483_647) throw habilitationErrors.HABILITATION_NOT_FOUND();
+  const h = lock ? await repo.getHabilitationForUpdate(db, habilitationId) : await repo.getHabilitation(db, habilitationId);
+  if (!h) throw habilitationErrors.HABILITATION_NOT_FOUND();
+  if (!can(principal, 'habilitations.grant', h.place)) {
+    if (can(principal, 'habilitations.review', h.place)) throw habilitationErrors.HABILITATION_FORBIDDEN();
+    throw habilitationErrors.HABILITATION_NOT_FOUND();
+  }
+  if (h.accountId === principal.accountId) throw habilitationErrors.HABILITATION_SELF_CHANGE();
+  if (h.deletedAt) throw habilitationErrors.HABILITATION_ALREADY_DELETED();
+  return h;
+}
+
+export interface ChangeableHabilitation {
+  id: number;
+  holder: { firstName: string; lastName: string; username: string };
+  profileName: string;
+  locationLabel: string;
+  startDate: string;
+  endDate: string;
+  /** R35: the end dates the change accepts. */
+  bounds: { min: string; max: string };
+}
+
+/** What the confirmation and correction pages show, after the same checks as the change itself. */
+export async function getChangeableHabilitation(deps: Deps, principal: Principal, habilitationId: number): Promise<ChangeableHabilitation> {
+  const h = await loadChangeable(deps.db, principal, habilitationId, false);
+  return {
+    id: h.id,
+    holder: h.holder,
+    profileName: h.profileName,
+    locationLabel: h.locationLabel,
+    startDate: h.startDate,
+    endDate: h.endDate,
+    bounds: endDateBounds(h.startDate, parisDate(deps.clock.now())),
+  };
+}
+
+/**
+ * R35: sets the end date of a habilitation — later (prolong) or earlier (shorten, an announced
+ * departure: it then stops by itself at that date) — between today and its start + 5 years (R31).
+ * `newEndDate` is 'AAAA-MM-JJ' or 'JJ/MM/AAAA'. Concurrent calls on one habilitation are serialised
+ * by a row lock: none is lost, each event names the date it replaced.
+ */
+export async function changeHabilitationEndDate(
+  deps: Deps,
+  principal: Principal,
+  habilitationId: number,
+  newEndDate: string,
+  ip: string | null,
+): Promise<EndDateChange> {
+  const endDate = parseCalendarDate(newEndDate);
+  if (!endDate) throw habilitationErrors.HABILITATION_END_DATE_INVALID({ endDate: habilitationErrors.definitions.HABILITATION_END_DATE_INVALID.message });
+  const today = parisDate(deps.clock.now());
+  return deps.db.transaction().execute(async (trx) => {
+    const h = await loadChangeable(trx, principal, habilitationId, true);
+    const check = checkEndDate(endDate, h.startDate, today);
+    if (check === 'before_min') {
+      throw habilitationErrors.HABILITATION_END_DATE_BEFORE_MIN({ endDate: habilitationErrors.definitions.HABILITATION_END_DATE_BEFORE_MIN.message });
+    }
+    if (check === 'after_max') {
+      throw habilitationErrors.HABILITATION_END_DATE_AFTER_MAX({ endDate: habilitationErrors.definitions.HABILITATION_END_DATE_AFTER_MAX.message });
+    }
+    const result = { habilitationId: h.id, accountId: h.accountId, previousEndDate: h.endDate, endDate };
+    if (endDate === h.endDate) return { ...result, changed: false };
+    await repo.setEndDate(trx, h.id, endDate);
+    await recordAudit(trx, {
+      actor: principalActor(principal),
+      subjectAccountId: h.accountId,
+      code: 'HABILITATION_END_DATE_CHANGED',
+      description: `Modification de la date de fin de l’habilitation ${habilitationLabel(h)} (${formatDate(h.endDate)} → ${formatDate(endDate)})`,
+      details: { habilitationId: h.id, profile: h.profileCode, from: h.endDate, to: endDate },
+      ip,
+    });
+    return { ...result, changed: true };
+  });
+}
+
+/** R36: deletes a habilitation; it stays visible as deleted ("Supprimée le …", by whom). */
+export async function deleteHabilitation(deps: Deps, principal: Principal, habilitationId: number, ip: string | null): Promise<Deletion> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const h = await loadChangeable(trx, principal, habilitationId, true);
+    await repo.markDeleted(trx, h.id, now, principal.accountId);
+    await recordAudit(trx, {
+      actor: principalActor(principal),
+      subjectAccountId: h.accountId,
+      code: 'HABILITATION_DELETED',
+      description: `Suppression de l’habilitation ${habilitationLabel(h)}`,
+      details: { habilitationId: h.id, profile: h.profileCode, endDate: h.endDate },
+      ip,
+      at: now,
+    });
+    return { habilitationId: h.id, accountId: h.accountId, deletedAt: now };
+  });
+}
