@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { buildTestDeps } from '../../../test/test-app.js';
+import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, openTestSession } from '../../../test/factories.js';
+import { messagesTo } from '../../../test/mails.js';
+import { addToDate, formatDate, parisDate } from '../../platform/clock.js';
+import type { Deps } from '../../deps.js';
+import { deactivateAccountsWithoutHabilitation, sendExpiryAlerts } from './habilitation-lifecycle.job.js';
+
+let deps: Deps;
+const today = parisDate(new Date());
+beforeAll(() => {
+  deps = buildTestDeps();
+});
+afterAll(async () => {
+  await deps.db.destroy();
+});
+
+const email = () => `${randomUUID()}@exemple.test`;
+
+describe('R37 expiry alert', () => {
+  it('R37 e-mails the holder 15 days before the end, naming the referents, once per end date', async () => {
+    const establishment = await buildEstablishment(deps.db);
+    const unit = await buildUnit(deps.db, establishment.id);
+    const referent = await buildAccount(deps.db, { first_name: 'Régine', email: email() });
+    await buildHabilitation(deps.db, { accountId: referent.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id });
+    const holder = await buildAccount(deps.db, { email: email() });
+    const h = await buildHabilitation(deps.db, { accountId: holder.id, profile: 'SANITAIRE_RECEVEUR', unitId: unit.id, end: addToDate(today, { days: 10 }) });
+
+    await sendExpiryAlerts(deps);
+    await sendExpiryAlerts(deps);
+    const mails = await messagesTo(deps.db, holder.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('Votre habilitation Habilis arrive à échéance');
+    expect(mails[0]!.text_body).toContain(`prend fin le ${formatDate(addToDate(today, { days: 10 }))}`);
+    expect(mails[0]!.text_body).toContain(`Régine ${referent.last_name.toUpperCase()} – ${referent.email}`);
+
+    // A new end date that approaches again is announced again.
+    await deps.db.updateTable('habilitations').set({ end_date: addToDate(today, { days: 12 }) }).where('id', '=', h.id).execute();
+    await sendExpiryAlerts(deps);
+    expect(await messagesTo(deps.db, holder.email)).toHaveLength(2);
+  });
+
+  it('R37 says nothing for an end in more than 15 days, a deleted habilitation or a deactivated account', async () => {
+    const establishment = await buildEstablishment(deps.db);
+    const later = await buildAccount(deps.db, { email: email() });
+    await buildHabilitation(deps.db, { accountId: later.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id, end: addToDate(today, { days: 16 }) });
+    const deleted = await buildAccount(deps.db, { email: email() });
+    await buildHabilitation(deps.db, { accountId: deleted.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id, end: addToDate(today, { days: 5 }), deletedAt: new Date() });
+    const gone = await buildAccount(deps.db, { email: email(), deactivated_at: new Date() });
+    await buildHabilitation(deps.db, { accountId: gone.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id, end: addToDate(today, { days: 5 }) });
+    await sendExpiryAlerts(deps);
+    for (const account of [later, deleted, gone]) expect(await messagesTo(deps.db, account.email)).toHaveLength(0);
+  });
+});
+
+describe('R23 deactivation by the system', () => {
+  it('R23 deactivates an account left without a valid habilitation, ends its sessions, and says so in its history', async () => {
+    const establishment = await buildEstablishment(deps.db);
+    const old = new Date(Date.now() - 90 * 86_400_000);
+    const expired = await buildAccount(deps.db, { created_at: old });
+    await buildHabilitation(deps.db, { accountId: expired.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id, start: addToDate(today, { months: -6 }), end: addToDate(today, { days: -1 }) });
+    await openTestSession(deps.db, expired.id);
+    const valid = await buildAccount(deps.db, { created_at: old });
+    await buildHabilitation(deps.db, { accountId: valid.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id });
+    const newcomer = await buildAccount(deps.db);
+
+    await deactivateAccountsWithoutHabilitation(deps);
+    const state = async (id: number) => (await deps.db.selectFrom('accounts').select('deactivated_at').where('id', '=', id).executeTakeFirstOrThrow()).deactivated_at;
+    expect(await state(expired.id)).not.toBeNull();
+    expect(await state(valid.id)).toBeNull();
+    expect(await state(newcomer.id)).toBeNull();
+    expect(await deps.db.selectFrom('sessions').select('account_id').where('account_id', '=', expired.id).execute()).toEqual([]);
+    const [event] = await deps.db.selectFrom('audit_events').selectAll().where('subject_account_id', '=', expired.id).where('code', '=', 'ACCOUNT_DEACTIVATED').execute();
+    expect(event).toMatchObject({ actor_label: 'Système', actor_account_id: null, description: 'Désactivation du compte : aucune habilitation valide' });
+  });
+});
