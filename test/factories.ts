@@ -122,3 +122,8 @@ export async function openTestSession(
     .execute();
   return `habilis_session=${token}`;
 }
+
+/** A French mobile number for one test: the SMS outbox is read by number, so tests must not share one. */
+export function uniqueMobile(): string {
+  return `06${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+}

@@ -20,7 +20,10 @@ import { getAsset } from '../views/assets.js';
 import { homeHandlers } from '../features/home/home.routes.js';
 import { devHandlers } from '../features/dev/dev.routes.js';
 import { authHandlers } from '../features/auth/auth.routes.js';
+import { selfServiceHandlers } from '../features/self-service/self-service.routes.js';
 import { accountHandlers } from '../features/accounts/account.routes.js';
+import { reviewHandlers } from '../features/habilitations/habilitation-review.routes.js';
+import { referentCoverageHandlers } from '../features/habilitations/referent-coverage.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -145,7 +148,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const health = healthHandlers(deps);
   const dev = devHandlers(deps);
   const auth = authHandlers(deps);
+  const selfService = selfServiceHandlers(deps);
   const accounts = accountHandlers(deps);
+  const review = reviewHandlers(deps);
+  const coverage = referentCoverageHandlers(deps);
   const routes: RouteEntry[] = [];
   const route = (method: Method, url: string, access: Access, handler: RouteHandlerMethod) => {
     routes.push({ method, url, access });
@@ -171,6 +177,34 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   route('POST', '/activation', 'public', auth.activation.submit);
   route('GET', '/altcha/challenge', 'public', auth.altchaChallenge);
   route('POST', '/deconnexion', 'public', auth.logout);
+  // Self-service (issue 5)
+  route('GET', '/mon-compte', 'authenticated', selfService.show as RouteHandlerMethod);
+  route('POST', '/mon-compte/informations', 'authenticated', selfService.updateIdentity);
+  route('POST', '/mon-compte/mobile/verifier', 'authenticated', selfService.sendMobileCode);
+  route('GET', '/mon-compte/mobile/code', 'authenticated', selfService.showMobileCode as RouteHandlerMethod);
+  route('POST', '/mon-compte/mobile/code', 'authenticated', selfService.submitMobileCode);
+  route('POST', '/mon-compte/canal-code', 'authenticated', selfService.changeOtpChannel);
+  route('GET', '/mon-compte/mot-de-passe', 'authenticated', selfService.showPassword);
+  route('POST', '/mon-compte/mot-de-passe', 'authenticated', selfService.changePassword);
+  route('POST', '/mon-compte/habilitations/:id/reception-mails', 'authenticated', selfService.setEmailFlag as RouteHandlerMethod);
+  route('GET', '/mon-compte/habilitations/:id/supprimer', 'authenticated', selfService.showDeleteHabilitation as RouteHandlerMethod);
+  route('POST', '/mon-compte/habilitations/:id/supprimer', 'authenticated', selfService.deleteHabilitation as RouteHandlerMethod);
+  route('POST', '/mon-compte/sessions/terminer-les-autres', 'authenticated', selfService.endOtherSessions);
+  route('POST', '/mon-compte/sessions/:ref/terminer', 'authenticated', selfService.endSession as RouteHandlerMethod);
+  route('POST', '/mon-compte/navigateurs/:ref/retirer', 'authenticated', selfService.revokeBrowser as RouteHandlerMethod);
+  route('GET', '/mon-compte/historique', 'authenticated', selfService.showHistory as RouteHandlerMethod);
+  route('GET', '/mon-compte/adresse-email/valider', 'public', selfService.showEmailChange as RouteHandlerMethod);
+  route('POST', '/mon-compte/adresse-email/valider', 'public', selfService.confirmEmailChange);
+  route('GET', '/mes-referents', 'authenticated', selfService.showReferents);
+  // Review of habilitations (issue 4)
+  const reviewAccess = { right: 'habilitations.review' } as const;
+  const grantAccess = { right: 'habilitations.grant' } as const;
+  route('GET', '/administration/revue', reviewAccess, review.show as RouteHandlerMethod);
+  route('GET', '/administration/revue/export', reviewAccess, review.exportXlsx as RouteHandlerMethod);
+  route('POST', '/administration/revue/habilitations/:id/date-de-fin', grantAccess, review.changeEndDate as RouteHandlerMethod);
+  route('GET', '/administration/revue/habilitations/:id/suppression', grantAccess, review.confirmDelete as RouteHandlerMethod);
+  route('POST', '/administration/revue/habilitations/:id/suppression', grantAccess, review.delete as RouteHandlerMethod);
+  route('GET', '/administration/structures-sans-referents', { right: 'territory.supervise' }, coverage.list as RouteHandlerMethod);
   // Referent administration of accounts and habilitations (issue 4)
   const manage = { right: 'accounts.manage' } as const;
   const grant = { right: 'habilitations.grant' } as const;

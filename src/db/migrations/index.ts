@@ -4,10 +4,12 @@ import * as initial from './2026-11-23T0900-initial.js';
 import * as authentication from './2026-11-23T1100-authentication.js';
 import * as administration from './2026-11-23T1200-administration.js';
 import * as selfService from './2026-11-23T1300-self-service.js';
+import * as reviewIndexes from './2026-11-23T1400-review-indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
   '2026-11-23T1100-authentication': authentication,
   '2026-11-23T1200-administration': administration,
   '2026-11-23T1300-self-service': selfService,
+  '2026-11-23T1400-review-indexes': reviewIndexes,
 };

@@ -30,8 +30,8 @@ function StateBadges({ blocked, deactivated }: { blocked: boolean; deactivated: 
   );
 }
 
-export function SearchPage(props: Frame & { query: string; result: { rows: SearchRow[]; total: number; page: number; pages: number }; notice?: string }) {
-  const { rows, total, page, pages } = props.result;
+export function SearchPage(props: Frame & { query: string; result: { rows: SearchRow[]; total: number; capped: boolean; page: number; pages: number }; notice?: string }) {
+  const { rows, total, capped, page, pages } = props.result;
   const link = (p: number) => `/administration/comptes?q=${encodeURIComponent(props.query)}&page=${p}`;
   return (
     <Layout title="Comptes et habilitations" viewer={props.viewer} csrfToken={props.csrfToken}>
@@ -57,7 +57,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
           <form method="get" action="/administration/habilitations/attribuer">
             <table>
               <caption>
-                {total} compte{total > 1 ? 's' : ''} trouvé{total > 1 ? 's' : ''} – page {page} sur {pages}
+                {capped ? `Plus de ${total} comptes trouvés : précisez la recherche` : `${total} compte${total > 1 ? 's' : ''} trouvé${total > 1 ? 's' : ''}`} – page {page} sur {pages}
               </caption>
               <thead>
                 <tr>

@@ -68,33 +68,53 @@ export interface SearchRow {
   in_scope: boolean;
 }
 
+/** Counting stops here: "plus de 1 000 comptes" tells a referent to type more. */
+export const SEARCH_COUNT_CAP = 1000;
+
+const likeEscape = (word: string) => word.replace(/[%_\\]/g, '\\$&');
+
 /**
  * R21 search: every word of the query must appear, accents and case ignored, in the name, first
- * name, username or e-mail (trigram index on `search_text`).
+ * name, username or e-mail. Results whose text *starts* with the first word (a last name typed
+ * first, the usual case) come first, in alphabetical order, then the other matches.
+ *
+ * Why two branches: `search_text` starts with the folded last and first names, so the first branch
+ * is a range of its btree index, read in order and stopped after one page even for a name shared by
+ * thousands; the second (trigram index) is read only when the first does not fill the page. The
+ * scope of each row is computed for the page only, and counting stops at SEARCH_COUNT_CAP.
  */
 export async function searchAccounts(
   db: Q,
   words: string[],
   inScope: RawBuilder<boolean>,
   page: { limit: number; offset: number },
-): Promise<{ rows: SearchRow[]; total: number }> {
-  let query = db.selectFrom('accounts as a');
-  for (const word of words) {
-    // A constant pattern lets PostgreSQL use the trigram index.
-    query = query.where('a.search_text', 'like', `%${word.replace(/[%_\\]/g, '\\$&')}%`);
-  }
-  const [rows, count] = await Promise.all([
-    query
-      .select(['a.id', 'a.username', 'a.last_name', 'a.first_name', 'a.email', 'a.blocked_at', 'a.deactivated_at', inScope.as('in_scope')])
-      .orderBy(sql`habilis_fold(a.last_name)`)
-      .orderBy(sql`habilis_fold(a.first_name)`)
-      .orderBy('a.id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: count.n };
+): Promise<{ rows: SearchRow[]; total: number; capped: boolean }> {
+  const [first = ''] = words;
+  let contains = db.selectFrom('accounts');
+  for (const word of words) contains = contains.where('search_text', 'like', `%${likeEscape(word)}%`);
+  const prefix = contains.where('search_text', 'like', `${likeEscape(first)}%`);
+  const others = contains.where('search_text', 'not like', `${likeEscape(first)}%`);
+  const cappedCount = async (query: typeof contains) =>
+    (await db.selectFrom(query.select('id').limit(SEARCH_COUNT_CAP + 1).as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const ids = async (query: typeof contains, offset: number, limit: number) =>
+    limit <= 0 ? [] : (await query.select('id').orderBy('search_text').orderBy('id').offset(offset).limit(limit).execute()).map((r) => r.id);
+
+  const prefixCount = await cappedCount(prefix);
+  const othersCount = prefixCount > SEARCH_COUNT_CAP ? 0 : await cappedCount(others);
+  const count = prefixCount + othersCount;
+  const fromPrefix = await ids(prefix, page.offset, page.limit);
+  const fromOthers = await ids(others, Math.max(0, page.offset - prefixCount), page.limit - fromPrefix.length);
+  const pageIds = [...fromPrefix, ...fromOthers];
+  const rows =
+    pageIds.length === 0
+      ? []
+      : await db
+          .selectFrom('accounts as a')
+          .select(['a.id', 'a.username', 'a.last_name', 'a.first_name', 'a.email', 'a.blocked_at', 'a.deactivated_at', inScope.as('in_scope')])
+          .where('a.id', 'in', pageIds)
+          .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { rows: pageIds.map((id) => byId.get(id)!).filter(Boolean), total: Math.min(count, SEARCH_COUNT_CAP), capped: count > SEARCH_COUNT_CAP };
 }
 
 export async function getAccountInScope(db: Q, accountId: number, inScope: RawBuilder<boolean>) {

@@ -32,10 +32,11 @@ function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record
 /** R21: search before creating. Any referent may search everyone; only accounts in scope can be opened. */
 export async function searchAccounts(deps: Deps, principal: Principal, query: string, page: number) {
   const words = searchWords(query);
-  if (words.length === 0) return { rows: [], total: 0, page: 1, pages: 0 };
-  const safePage = Math.max(1, Math.min(page, 500));
-  const { rows, total } = await repo.searchAccounts(deps.db, words, inScope(principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
-  return { rows, total, page: safePage, pages: Math.ceil(total / SEARCH_PAGE_SIZE) };
+  if (words.length === 0) return { rows: [], total: 0, capped: false, page: 1, pages: 0 };
+  const pages = (total: number) => Math.ceil(total / SEARCH_PAGE_SIZE);
+  const safePage = Math.max(1, Math.min(page, pages(repo.SEARCH_COUNT_CAP)));
+  const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
+  return { rows, total, capped, page: safePage, pages: pages(total) };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Hourly cleanup of what authentication leaves behind once useless: expired sessions, finished
- * rate-limit windows, spent anti-robot challenges, old one-time codes, expired trusted browsers and
- * links. Idempotent; the audit history is never touched.
+ * rate-limit windows, spent anti-robot challenges, old one-time codes, expired trusted browsers,
+ * links and e-mail changes. Idempotent; the audit history is never touched.
  */
 import type { Deps } from '../../deps.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
@@ -21,7 +21,9 @@ export async function cleanupAuthentication(deps: Deps): Promise<Record<string, 
   const challenges = count(await deps.db.deleteFrom('altcha_spent').where('expires_at', '<', now).executeTakeFirst());
   const codes = count(await deps.db.deleteFrom('one_time_codes').where('expires_at', '<', dayAgo).executeTakeFirst());
   const browsers = count(await deps.db.deleteFrom('trusted_browsers').where('expires_at', '<', dayAgo).executeTakeFirst());
-  const links = count(await deps.db.deleteFrom('account_tokens').where('expires_at', '<', dayAgo).executeTakeFirst());
+  const links =
+    count(await deps.db.deleteFrom('account_tokens').where('expires_at', '<', dayAgo).executeTakeFirst()) +
+    count(await deps.db.deleteFrom('email_changes').where('expires_at', '<', dayAgo).executeTakeFirst());
   return { sessions, challenges, codes, browsers, links };
 }
 

@@ -291,8 +291,11 @@ export async function trustBrowser(deps: Deps, accountId: number, browserHash: B
   await repo.trustBrowser(deps.db, browserHash, accountId, now, new Date(now.getTime() + TRUSTED_BROWSER_MS));
 }
 
-/** Validates a new password typed twice against R07 and the recent ones (R08); returns its hash. */
-async function acceptableNewPassword(
+/**
+ * Validates a new password typed twice against R07 and the recent ones (R08); returns its hash.
+ * Shared with "Mon compte".
+ */
+export async function acceptableNewPassword(
   deps: Deps,
   account: { id: number; username: string; first_name: string; last_name: string },
   newPassword: string,
@@ -430,4 +433,36 @@ export async function queueActivation(deps: Deps, trx: Deps['db'], account: { id
   await repo.consumeAccountTokens(trx, account.id, 'activation', now);
   await repo.insertToken(trx, { tokenHash: sha256(token), accountId: account.id, purpose: 'activation', now, expiresAt: new Date(now.getTime() + ACTIVATION_TTL_MS) });
   await enqueueMail(trx, { to: account.email, ...activationMail({ firstName: account.first_name, username: account.username, link: link(deps, '/activation', token) }), sensitive: true });
+}
+
+/**
+ * The password typed again to confirm a sensitive change ("Mon compte", R41). A wrong one counts
+ * like a failed login (R02): the fifth blocks the account. Returns 'ok', 'wrong' or 'blocked'.
+ */
+export async function verifyCurrentPassword(
+  deps: Deps,
+  account: { id: number; first_name: string; last_name: string; username: string },
+  typed: string,
+  ip: string,
+): Promise<'ok' | 'wrong' | 'blocked'> {
+  const now = deps.clock.now();
+  const password = typed.normalize('NFC');
+  const hash = await repo.getPasswordHash(deps.db, account.id);
+  const matches = hash !== null && [...password].length <= PASSWORD_MAX_LENGTH && (await deps.passwords.verify(hash, password));
+  if (matches) return (await repo.resetFailedLogins(deps.db, account.id)) ? 'ok' : 'blocked';
+  const { blockedNow } = await deps.db.transaction().execute(async (trx) => {
+    const result = await repo.recordFailedLogin(trx, account.id, now, MAX_FAILED_LOGINS);
+    await recordAudit(trx, {
+      actor: selfActor(account),
+      subjectAccountId: account.id,
+      code: 'PASSWORD_CHECK_FAILED',
+      description: 'Mot de passe erroné lors d’une modification de « Mon compte »',
+      ip,
+    });
+    if (result.blockedNow) {
+      await recordAudit(trx, { actor: SYSTEM_ACTOR, subjectAccountId: account.id, code: 'ACCOUNT_BLOCKED', description: `Blocage du compte après ${MAX_FAILED_LOGINS} mots de passe erronés`, ip });
+    }
+    return result;
+  });
+  return blockedNow ? 'blocked' : 'wrong';
 }

@@ -1,0 +1,78 @@
+/** SQL of R25: how many active structure referents an establishment has. */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+type Q = Kysely<Database>;
+
+/** R25: the profile whose holders administer a structure. */
+export const STRUCTURE_REFERENT_PROFILE = 'REFERENT_STRUCTURE';
+
+const activeReferents = (today: string) => sql<number>`(
+  select count(distinct h.account_id)::int from habilitations h
+  join profiles p on p.id = h.profile_id and p.code = ${STRUCTURE_REFERENT_PROFILE}
+  join accounts a on a.id = h.account_id and a.deactivated_at is null
+  where h.establishment_id = e.id and h.deleted_at is null and h.start_date <= ${today}::date and h.end_date >= ${today}::date)`;
+
+/** Active structure referents of one establishment: distinct people, on `today`. */
+export async function countStructureReferents(db: Q, establishmentId: number, today: string): Promise<number> {
+  const row = await db
+    .selectFrom('establishments as e')
+    .select(activeReferents(today).as('count'))
+    .where('e.id', '=', establishmentId)
+    .executeTakeFirst();
+  return row?.count ?? 0;
+}
+
+export interface UnderstaffedEstablishment {
+  id: number;
+  name: string;
+  finess: string;
+  department_code: string;
+  department_name: string;
+  referents: number;
+}
+
+/**
+ * R25: the open establishments of a territory (departments, regions) with fewer than `minimum`
+ * active structure referents, by department then name, one page at a time, with the total.
+ */
+export async function listUnderstaffedEstablishments(
+  db: Q,
+  territory: { departmentCodes: readonly string[]; regionCodes: readonly string[] },
+  today: string,
+  minimum: number,
+  page: { offset: number; limit: number },
+): Promise<{ rows: UnderstaffedEstablishment[]; total: number }> {
+  if (territory.departmentCodes.length === 0 && territory.regionCodes.length === 0) return { rows: [], total: 0 };
+  const base = db
+    .selectFrom('establishments as e')
+    .innerJoin('departments as d', 'd.code', 'e.department_code')
+    .select(['e.id', 'e.name', 'e.finess', 'e.department_code', 'd.name as department_name', activeReferents(today).as('referents')])
+    .where('e.closed_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`e.department_code = any(${[...territory.departmentCodes]}::text[])`,
+        sql<boolean>`d.region_code = any(${[...territory.regionCodes]}::text[])`,
+      ]),
+    );
+  // One pass over the territory: the page and the total together (the count per establishment is the costly part).
+  const rows = await db
+    .selectFrom(base.as('x'))
+    .selectAll()
+    .select(sql<number>`count(*) over ()`.as('total'))
+    .where('x.referents', '<', minimum)
+    .orderBy('x.department_code')
+    .orderBy('x.name')
+    .orderBy('x.id')
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+  if (rows.length === 0 && page.offset > 0) {
+    const first = await listUnderstaffedEstablishments(db, territory, today, minimum, { offset: 0, limit: 1 });
+    return { rows: [], total: first.total };
+  }
+  return {
+    rows: rows.map((r) => ({ id: r.id, name: r.name, finess: r.finess, department_code: r.department_code, department_name: r.department_name, referents: r.referents })),
+    total: Number(rows[0]?.total ?? 0),
+  };
+}

@@ -1,0 +1,185 @@
+/** Pure rules of "Mon compte" and "Mes référents" (R41, R42). They take `today` as a parameter and never read the clock. */
+import type { LocationLevel } from '../../db/schema.js';
+
+/** A change of e-mail address is validated through a link valid 24 hours, like a reset link (R09). */
+export const EMAIL_CHANGE_TTL_MS = 24 * 3_600_000;
+/** R25: a structure needs at least this many referents. */
+export const MIN_REFERENTS = 2;
+/** History lines per page of "Historique du compte"; "Mon compte" shows the first ones. */
+export const HISTORY_PAGE_SIZE = 50;
+export const HISTORY_PREVIEW_SIZE = 20;
+
+export type PhoneResult = string | null | 'invalid';
+
+const PHONE_SEPARATORS = /[\s.\-/()]/g;
+
+/** Brings "+33 6 12 34 56 78", "0033612345678" and "06.12.34.56.78" to "0612345678". */
+function compact(raw: string): string {
+  const digits = raw.replace(PHONE_SEPARATORS, '');
+  if (/^\+33\d{9}$/.test(digits)) return `0${digits.slice(3)}`;
+  if (/^0033\d{9}$/.test(digits)) return `0${digits.slice(4)}`;
+  return digits;
+}
+
+/**
+ * A phone or fax number as stored: empty → null; a French number → its 10 digits; an international
+ * number → "+" and its digits; anything else → 'invalid'.
+ */
+export function parsePhone(raw: string): PhoneResult {
+  if (raw.trim() === '') return null;
+  const value = compact(raw.trim());
+  if (/^0[1-9]\d{8}$/.test(value)) return value;
+  if (/^\+[1-9]\d{7,14}$/.test(value)) return value;
+  return 'invalid';
+}
+
+/**
+ * A mobile number as stored: only a French mobile (06, 07, overseas departments included) can
+ * receive the SMS of the gateway, so anything else is 'invalid'.
+ */
+export function parseMobile(raw: string): PhoneResult {
+  if (raw.trim() === '') return null;
+  const value = compact(raw.trim());
+  return /^0[67]\d{8}$/.test(value) ? value : 'invalid';
+}
+
+/** "0612345678" → "06 12 34 56 78"; other forms are shown as stored. */
+export function formatPhone(value: string | null): string {
+  if (!value) return '';
+  return /^0\d{9}$/.test(value) ? value.replace(/(\d{2})(?=\d)/g, '$1 ') : value;
+}
+
+/** Two numbers are the same when they compact to the same digits ("06 12…" and "0612…"). */
+export function samePhone(a: string | null, b: string | null): boolean {
+  const norm = (v: string | null) => (v ? compact(v) : '');
+  return norm(a) === norm(b);
+}
+
+/** "Chrome sous Windows": enough for a person to recognise their own device, from its user agent. */
+export function describeUserAgent(userAgent: string | null): string {
+  const ua = userAgent ?? '';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /OPR\/|Opera/.test(ua)
+      ? 'Opera'
+      : /Firefox\//.test(ua)
+        ? 'Firefox'
+        : /Chrom(e|ium)\//.test(ua)
+          ? 'Chrome'
+          : /Safari\//.test(ua)
+            ? 'Safari'
+            : null;
+  const system = /Windows/.test(ua)
+    ? 'Windows'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /iPhone|iPad|iOS/.test(ua)
+        ? 'iOS'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /CrOS/.test(ua)
+            ? 'ChromeOS'
+            : /Linux/.test(ua)
+              ? 'Linux'
+              : null;
+  if (browser && system) return `${browser} sous ${system}`;
+  if (browser) return browser;
+  if (system) return `Navigateur sous ${system}`;
+  return 'Appareil inconnu';
+}
+
+export interface HabilitationPlaceNames {
+  level: LocationLevel;
+  unitName: string | null;
+  establishmentName: string | null;
+  departmentCode: string | null;
+  departmentName: string | null;
+  regionName: string | null;
+}
+
+/** How a habilitation's place reads: "Cardiologie – CHU de Montpellier", "Coordination 34 – Hérault"… */
+export function locationLabel(place: HabilitationPlaceNames): string {
+  switch (place.level) {
+    case 'unit':
+      return `${place.unitName ?? ''} – ${place.establishmentName ?? ''}`;
+    case 'establishment':
+      return place.establishmentName ?? '';
+    case 'department':
+      return `Coordination ${place.departmentCode ?? ''}${place.departmentName ? ` – ${place.departmentName}` : ''}`;
+    case 'region':
+      return `Région ${place.regionName ?? ''}`;
+  }
+}
+
+export type HabilitationStatus = 'active' | 'upcoming' | 'expired' | 'deleted';
+
+/** Active ⇔ not deleted and today within [start, end] (DESIGN); otherwise why not. */
+export function habilitationStatus(h: { start_date: string; end_date: string; deleted_at: Date | null }, today: string): HabilitationStatus {
+  if (h.deleted_at) return 'deleted';
+  if (today < h.start_date) return 'upcoming';
+  if (today > h.end_date) return 'expired';
+  return 'active';
+}
+
+export const HABILITATION_STATUS_LABELS: Record<HabilitationStatus, string> = {
+  active: 'Active',
+  upcoming: 'À venir',
+  expired: 'Expirée',
+  deleted: 'Supprimée',
+};
+
+/** The fields of "Informations personnelles", with the words the history uses. */
+export const IDENTITY_FIELD_LABELS = {
+  lastName: 'nom',
+  firstName: 'prénom',
+  email: 'adresse e-mail',
+  phone: 'téléphone',
+  fax: 'fax',
+  mobilePhone: 'téléphone mobile',
+  profession: 'profession',
+} as const;
+
+export type IdentityField = keyof typeof IDENTITY_FIELD_LABELS;
+
+export interface Identity {
+  lastName: string;
+  firstName: string;
+  email: string;
+  phone: string | null;
+  fax: string | null;
+  mobilePhone: string | null;
+  profession: string | null;
+}
+
+/** Which fields differ (e-mail compared case-insensitively, phones by their digits). */
+export function changedIdentityFields(current: Identity, next: Identity): IdentityField[] {
+  const changed: IdentityField[] = [];
+  if (current.lastName !== next.lastName) changed.push('lastName');
+  if (current.firstName !== next.firstName) changed.push('firstName');
+  if (current.email.toLowerCase() !== next.email.toLowerCase()) changed.push('email');
+  if (!samePhone(current.phone, next.phone)) changed.push('phone');
+  if (!samePhone(current.fax, next.fax)) changed.push('fax');
+  if (!samePhone(current.mobilePhone, next.mobilePhone)) changed.push('mobilePhone');
+  if ((current.profession ?? '') !== (next.profession ?? '')) changed.push('profession');
+  return changed;
+}
+
+/**
+ * R41: changing where login codes can go (e-mail, mobile) needs the password again, so that an
+ * unattended open session cannot redirect the second factor.
+ */
+export function needsPasswordAgain(changed: readonly IdentityField[]): boolean {
+  return changed.includes('email') || changed.includes('mobilePhone');
+}
+
+/** R25 as R42 shows it: a structure with fewer than 2 referents gets a note. */
+export function lacksReferents(count: number): boolean {
+  return count < MIN_REFERENTS;
+}
+
+/** A page number from the query string, within [1, last]. */
+export function pageNumber(raw: unknown, total: number, pageSize: number): { page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const asked = typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
+  return { page: Math.min(Math.max(1, asked), pages), pages };
+}

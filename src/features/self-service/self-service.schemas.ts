@@ -1,0 +1,76 @@
+/** Input of "Mon compte", validated at the boundary with French messages at each field (R41). */
+import { z } from 'zod';
+import { parseMobile, parsePhone, type PhoneResult } from './self-service.rules.js';
+
+/** What a form field carries: a string of bounded length, '' when absent or malformed. */
+export const formText = (max: number) => z.string().max(max).catch('');
+
+const name = (label: string) =>
+  z
+    .string({ error: `${label} est obligatoire.` })
+    .trim()
+    .min(1, `${label} est obligatoire.`)
+    .max(100, `${label} : 100 caractères au plus.`);
+
+const phoneField = (parse: (raw: string) => PhoneResult, message: string) =>
+  z
+    .string()
+    .max(40, message)
+    .transform((raw, ctx) => {
+      const parsed = parse(raw);
+      if (parsed === 'invalid') {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+export const identitySchema = z.object({
+  lastName: name('Le nom'),
+  firstName: name('Le prénom'),
+  email: z
+    .string({ error: 'L’adresse e-mail est obligatoire.' })
+    .trim()
+    .min(1, 'L’adresse e-mail est obligatoire.')
+    .max(254, 'L’adresse e-mail : 254 caractères au plus.')
+    .toLowerCase()
+    .pipe(z.email('Adresse e-mail invalide : elle doit avoir la forme nom@domaine.fr.')),
+  phone: phoneField(parsePhone, 'Numéro de téléphone invalide : 10 chiffres (ex. 04 67 12 34 56) ou un numéro international commençant par +.'),
+  fax: phoneField(parsePhone, 'Numéro de fax invalide : 10 chiffres (ex. 04 67 12 34 57) ou un numéro international commençant par +.'),
+  mobilePhone: phoneField(parseMobile, 'Numéro de téléphone mobile invalide : 10 chiffres commençant par 06 ou 07 (ex. 06 12 34 56 78).'),
+  profession: z
+    .string()
+    .trim()
+    .max(100, 'La profession : 100 caractères au plus.')
+    .transform((v) => (v === '' ? null : v)),
+});
+
+export type IdentityInput = z.input<typeof identitySchema>;
+
+/** The form of "Informations personnelles" as posted (unknown fields are dropped, never used). */
+export const identityForm = z.object({
+  lastName: formText(1000),
+  firstName: formText(1000),
+  email: formText(1000),
+  phone: formText(1000),
+  fax: formText(1000),
+  mobilePhone: formText(1000),
+  profession: formText(1000),
+  currentPassword: formText(1000),
+});
+
+export const otpChannelForm = z.object({ channel: formText(10), channelPassword: formText(1000) });
+export const passwordForm = z.object({ currentPassword: formText(1000), password: formText(1000), confirmation: formText(1000) });
+export const codeForm = z.object({ code: formText(50) });
+export const emailFlagForm = z.object({ mails: formText(5) });
+export const tokenForm = z.object({ jeton: formText(200) });
+
+/** A numeric id of a URL: anything else is no id (404, never a 500). */
+export function parseId(raw: unknown): number | null {
+  return typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2_147_483_647 ? Number(raw) : null;
+}
+
+/** A session or browser reference of a URL: the base64url HMAC the page printed. */
+export function parseRef(raw: unknown): string | null {
+  return typeof raw === 'string' && /^[A-Za-z0-9_-]{20,64}$/.test(raw) ? raw : null;
+}
