@@ -86,3 +86,36 @@ export function Field(props: FieldProps) {
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
+
+/** The 6-digit one-time code input (login R04, mobile verification R41). */
+export function CodeField({ label, error }: { label: string; error?: string | undefined }) {
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for="code" class="field__label">
+        {label}
+      </label>
+      <p id="code-hint" class="field__hint">
+        6 chiffres
+      </p>
+      {error ? (
+        <p id="code-error" class="field__error">
+          <span class="visually-hidden">Erreur : </span>
+          {error}
+        </p>
+      ) : null}
+      <input
+        id="code"
+        name="code"
+        class="field__input field__input--code"
+        inputMode="numeric"
+        autocomplete="one-time-code"
+        maxLength={6}
+        pattern="[0-9]{6}"
+        required
+        autofocus
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? 'code-hint code-error' : 'code-hint'}
+      />
+    </div>
+  );
+}

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
+import { expectAccessible, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
 import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, openTestSession } from '../factories.js';
 import { latestCode, latestLink } from '../mails.js';
 import type { Account } from '../../src/db/schema.js';
@@ -50,9 +50,6 @@ async function asReferent(): Promise<Page> {
   return browser.newPage();
 }
 
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 describe('a referent administers accounts in Chromium', () => {
   it('R21 R20 searches first, then creates an account that receives its activation e-mail', async () => {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
+import { expectAccessible, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
 import { buildActiveAccount } from '../factories.js';
 import { latestCode, latestLink, messagesTo } from '../mails.js';
 import { createAccount } from '../../src/features/accounts/account.service.js';
@@ -11,7 +11,6 @@ import { SYSTEM_ACTOR } from '../../src/platform/audit/audit.js';
 const PASSWORD = 'Tulipe-Verte-42';
 let server: RunningApp;
 let browser: Browser;
-const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   server = await startServer();
@@ -22,21 +21,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A page in a browser with no cookie left by an earlier journey. */
-async function newPage(): Promise<Page> {
-  await browser.context.clearCookies();
-  const page = await browser.newPage();
-  page.on('console', (message) => {
-    // Refused logins are pages answered 400/401/403 on purpose; anything else (a CSP refusal, a
-    // missing asset, a script error) is a defect.
-    if (message.type() === 'error' && !/status of (400|401|403|429)\b/.test(message.text())) consoleErrors.push(message.text());
-  });
-  return page;
-}
+const newPage = () => browser.cleanPage();
 
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 async function typeCredentials(page: Page, username: string, password: string): Promise<void> {
   await page.goto(`${server.url}/connexion`);
@@ -132,6 +118,6 @@ describe('login journeys in Chromium', () => {
   });
 
   it('the pages raised no console error (CSP violations included)', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 });

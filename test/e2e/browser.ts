@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
@@ -41,6 +42,10 @@ export async function startServer(): Promise<RunningApp> {
 export interface Browser {
   context: BrowserContext;
   newPage(): Promise<Page>;
+  /** A page in a browser with no cookie left by an earlier journey, its console errors collected. */
+  cleanPage(): Promise<Page>;
+  /** Console errors of clean pages: a CSP refusal, a missing asset, a script error. */
+  consoleErrors: string[];
   close(): Promise<void>;
 }
 
@@ -60,14 +65,30 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+  const consoleErrors: string[] = [];
   return {
     context,
+    consoleErrors,
     newPage: () => context.newPage(),
+    cleanPage: async () => {
+      await context.clearCookies();
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        // Refused forms are pages answered 4xx on purpose; anything else is a defect.
+        if (message.type() === 'error' && !/status of (400|401|403|409|429)\b/.test(message.text())) consoleErrors.push(message.text());
+      });
+      return page;
+    },
     close: async () => {
       await context.close();
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The page has no WCAG 2.1 A/AA violation. */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect(await axeViolations(page)).toEqual([]);
 }
 
 /** WCAG 2.1 A and AA rules; returns the violations as short readable lines (empty when compliant). */

@@ -2,14 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
+import { expectAccessible, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
 import { buildActiveAccount, buildEstablishment, buildHabilitation, buildUnit, uniqueMobile } from '../factories.js';
 import { latestCode, latestLink, messagesTo } from '../mails.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 let server: RunningApp;
 let browser: Browser;
-const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   server = await startServer();
@@ -20,21 +19,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A page in a browser with no cookie left by an earlier journey. */
-async function newPage(): Promise<Page> {
-  await browser.context.clearCookies();
-  const page = await browser.newPage();
-  page.on('console', (message) => {
-    // Refused forms are pages answered 400 on purpose; anything else (a CSP refusal, a missing
-    // asset, a script error) is a defect.
-    if (message.type() === 'error' && !/status of (400|401|403|409|429)\b/.test(message.text())) consoleErrors.push(message.text());
-  });
-  return page;
-}
+const newPage = () => browser.cleanPage();
 
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 
@@ -184,6 +170,6 @@ describe('self-service journeys in Chromium', () => {
   });
 
   it('the pages raised no console error (CSP violations included)', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 });

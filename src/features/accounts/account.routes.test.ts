@@ -125,7 +125,7 @@ describe('R20 R21 account creation', () => {
     const before = await t.deps.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const response = await agent.post('/administration/comptes/nouveau', { lastName: '', firstName: 'J3an', email: 'pas-une-adresse', phone: '12', profession: 'Astronaute' });
     expect(response.statusCode).toBe(400);
-    for (const message of ['Le nom est obligatoire.', 'Le prénom ne peut contenir que des lettres', 'Adresse e-mail invalide', 'Le téléphone : saisissez un numéro', 'Choisissez une profession dans la liste.']) {
+    for (const message of ['Le nom est obligatoire.', 'Le prénom ne peut contenir que des lettres', 'Adresse e-mail invalide', 'Numéro de téléphone invalide', 'Choisissez une profession dans la liste.']) {
       expect(response.body).toContain(message);
     }
     const after = await t.deps.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -142,7 +142,7 @@ describe('R22–R24 account page', () => {
     const response = await agent.post(`/administration/comptes/${person.id}/identite`, { lastName: person.last_name, firstName: 'Camille', email, phone: '04 67 00 00 00', profession: 'Infirmier' });
     expect(response.statusCode).toBe(303);
     const row = await t.deps.db.selectFrom('accounts').select(['email', 'phone', 'username']).where('id', '=', person.id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ email, phone: '04 67 00 00 00', username: person.username });
+    expect(row).toEqual({ email, phone: '0467000000', username: person.username });
     const page = await agent.get(`/administration/comptes/${person.id}`);
     const referent = world.principals.referentA!;
     expect(page.body).toContain('Modification du compte : adresse e-mail, téléphone, profession');

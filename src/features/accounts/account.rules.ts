@@ -42,3 +42,44 @@ export function looksShared(email: string): boolean {
   const local = foldForSearch(email.split('@')[0] ?? '');
   return GENERIC_LOCAL_PARTS.some((part) => local === part || local.startsWith(`${part}.`) || local.startsWith(`${part}-`) || local.startsWith(`${part}_`));
 }
+
+export type PhoneResult = string | null | 'invalid';
+
+const PHONE_SEPARATORS = /[\s.\-/()]/g;
+
+/** Brings "+33 6 12 34 56 78", "0033612345678" and "06.12.34.56.78" to "0612345678". */
+export function compactPhone(raw: string): string {
+  const digits = raw.replace(PHONE_SEPARATORS, '');
+  if (/^\+33\d{9}$/.test(digits)) return `0${digits.slice(3)}`;
+  if (/^0033\d{9}$/.test(digits)) return `0${digits.slice(4)}`;
+  return digits;
+}
+
+/**
+ * A phone or fax number as stored: empty → null; a French number → its 10 digits; an international
+ * number → "+" and its digits; anything else → 'invalid'.
+ */
+export function parsePhone(raw: string): PhoneResult {
+  if (raw.trim() === '') return null;
+  const value = compactPhone(raw.trim());
+  if (/^0[1-9]\d{8}$/.test(value)) return value;
+  if (/^\+[1-9]\d{7,14}$/.test(value)) return value;
+  return 'invalid';
+}
+
+/**
+ * A mobile number as stored: only a French mobile (06, 07, overseas departments included) can
+ * receive the SMS of the gateway, so anything else is 'invalid'.
+ */
+export function parseMobile(raw: string): PhoneResult {
+  if (raw.trim() === '') return null;
+  const value = compactPhone(raw.trim());
+  return /^0[67]\d{8}$/.test(value) ? value : 'invalid';
+}
+
+/** "0612345678" → "06 12 34 56 78"; other forms are shown as stored. */
+export function formatPhone(value: string | null): string {
+  if (!value) return '';
+  return /^0\d{9}$/.test(value) ? value.replace(/(\d{2})(?=\d)/g, '$1 ') : value;
+}
+

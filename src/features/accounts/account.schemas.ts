@@ -1,5 +1,6 @@
 /** Input of account use cases, validated at the boundary with French messages. */
 import { z } from 'zod';
+import { parseMobile, parsePhone, type PhoneResult } from './account.rules.js';
 
 export const PROFESSIONS = [
   'Agent administratif', 'Aide-soignant', 'Assistant de service social', 'Cadre de santé', 'Chargé de mission', 'Chef de service',
@@ -9,34 +10,47 @@ export const PROFESSIONS = [
   'Secrétaire médical', 'Autre',
 ] as const;
 
-const name = (label: string) =>
+/** A last or first name: letters, spaces, apostrophes and hyphens. */
+export const personName = (label: string) =>
   z
     .string({ error: `${label} est obligatoire.` })
     .trim()
     .min(1, `${label} est obligatoire.`)
     .max(100, `${label} : 100 caractères au plus.`)
-    .regex(/^[\p{L}][\p{L}\p{M} '’.-]*$/u, `${label} ne peut contenir que des lettres, des espaces, des apostrophes et des tirets.`);
+    .refine((v) => v === '' || /^[\p{L}][\p{L}\p{M} '’.-]*$/u.test(v), `${label} ne peut contenir que des lettres, des espaces, des apostrophes et des tirets.`);
 
-const phone = (label: string) =>
+/** A phone number as typed → as stored (null when empty); `parse` decides what is valid. */
+export const phoneNumber = (parse: (raw: string) => PhoneResult, message: string) =>
   z
     .string()
-    .trim()
-    .max(30)
-    .refine((v) => v === '' || /^\+?[0-9 .-]{10,20}$/.test(v), `${label} : saisissez un numéro à 10 chiffres, par exemple 04 67 00 00 00.`)
-    .optional();
+    .max(40, message)
+    .transform((raw, ctx) => {
+      const parsed = parse(raw);
+      if (parsed === 'invalid') {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return parsed;
+    });
 
-export const identitySchema = z.object({
-  lastName: name('Le nom'),
-  firstName: name('Le prénom'),
-  email: z
+export const PHONE_MESSAGE = 'Numéro de téléphone invalide : 10 chiffres (ex. 04 67 12 34 56) ou un numéro international commençant par +.';
+export const MOBILE_MESSAGE = 'Numéro de téléphone mobile invalide : 10 chiffres commençant par 06 ou 07 (ex. 06 12 34 56 78).';
+
+export const emailAddress = () =>
+  z
     .string({ error: 'L’adresse e-mail est obligatoire.' })
     .trim()
     .toLowerCase()
     .min(1, 'L’adresse e-mail est obligatoire.')
-    .max(254, 'L’adresse e-mail est trop longue.')
-    .pipe(z.email('Adresse e-mail invalide : elle doit ressembler à prenom.nom@etablissement.fr.')),
-  phone: phone('Le téléphone'),
-  mobilePhone: phone('Le téléphone mobile'),
+    .max(254, 'L’adresse e-mail : 254 caractères au plus.')
+    .pipe(z.email('Adresse e-mail invalide : elle doit avoir la forme prenom.nom@etablissement.fr.'));
+
+export const identitySchema = z.object({
+  lastName: personName('Le nom'),
+  firstName: personName('Le prénom'),
+  email: emailAddress(),
+  phone: phoneNumber(parsePhone, PHONE_MESSAGE).optional(),
+  mobilePhone: phoneNumber(parseMobile, MOBILE_MESSAGE).optional(),
   profession: z
     .string()
     .trim()

@@ -1,6 +1,6 @@
 /** Pages of the login journey. Pure functions of their props; every form works without JavaScript. */
 import { Layout } from '../../views/layout.js';
-import { Alert, CsrfField, ErrorSummary, Field } from '../../views/components.js';
+import { Alert, CodeField, CsrfField, ErrorSummary, Field } from '../../views/components.js';
 import { assetUrl } from '../../views/assets.js';
 import { PASSWORD_RULE_TEXT } from './auth.rules.js';
 import { TERMS_SECTIONS, TERMS_VERSION } from './terms.js';
@@ -85,33 +85,7 @@ export function CodePage(props: CodePageProps) {
       <form method="post" action="/connexion/code" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="retour" value={props.retour} />
-        <div class={`field${props.error ? ' field--error' : ''}`}>
-          <label for="code" class="field__label">
-            Code reçu
-          </label>
-          <p id="code-hint" class="field__hint">
-            6 chiffres
-          </p>
-          {props.error ? (
-            <p id="code-error" class="field__error">
-              <span class="visually-hidden">Erreur : </span>
-              {props.error}
-            </p>
-          ) : null}
-          <input
-            id="code"
-            name="code"
-            class="field__input field__input--code"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={6}
-            pattern="[0-9]{6}"
-            required
-            autofocus
-            aria-invalid={props.error ? 'true' : undefined}
-            aria-describedby={props.error ? 'code-hint code-error' : 'code-hint'}
-          />
-        </div>
+        <CodeField label="Code reçu" error={props.error} />
         <div class="form-actions">
           <button type="submit" class="button">
             Valider

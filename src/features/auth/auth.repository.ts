@@ -1,6 +1,7 @@
 /** All SQL of authentication. Hash columns are selected only by functions whose name says so. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+export { consumeCode, recordWrongCode } from '../../platform/one-time-codes.js';
 
 type Q = Kysely<Database>;
 
@@ -120,34 +121,6 @@ export async function getLatestSessionCodeWithHash(db: Q, sessionIdHash: Buffer)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-}
-
-/** Counts a wrong entry; the fifth invalidates the code (R04). Returns the attempts now used. */
-export async function recordWrongCode(db: Q, codeId: number, now: Date, max: number): Promise<number> {
-  const row = await db
-    .updateTable('one_time_codes')
-    .set({
-      attempts: sql`attempts + 1`,
-      invalidated_at: sql`case when attempts + 1 >= ${max} then ${now}::timestamptz else invalidated_at end`,
-    })
-    .where('id', '=', codeId)
-    .returning('attempts')
-    .executeTakeFirstOrThrow();
-  return row.attempts;
-}
-
-/** Single use, atomically: only one request can turn `consumed_at` from NULL. */
-export async function consumeCode(db: Q, codeId: number, now: Date): Promise<boolean> {
-  const row = await db
-    .updateTable('one_time_codes')
-    .set({ consumed_at: now })
-    .where('id', '=', codeId)
-    .where('consumed_at', 'is', null)
-    .where('invalidated_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 export async function invalidateSessionCodes(db: Q, sessionIdHash: Buffer, now: Date): Promise<void> {

@@ -3,7 +3,7 @@
  * works without JavaScript (a confirmation step is a page, "Voir" is a <details>).
  */
 import { Layout, type Viewer } from '../../views/layout.js';
-import { Alert, CsrfField, ErrorSummary, Field } from '../../views/components.js';
+import { Alert, CodeField, CsrfField, ErrorSummary, Field } from '../../views/components.js';
 import { formatDate, formatDateTime, parisDate } from '../../platform/clock.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { formatPhone, HABILITATION_STATUS_LABELS } from './self-service.rules.js';
@@ -511,33 +511,7 @@ export function MobileCodePage(props: PageFrame & { masked: string; error?: stri
       <p>Un code à 6 chiffres vous a été envoyé par SMS au {props.masked}. Il est valable 10 minutes.</p>
       <form method="post" action="/mon-compte/mobile/code" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
-        <div class={`field${props.error ? ' field--error' : ''}`}>
-          <label for="code" class="field__label">
-            Code reçu par SMS
-          </label>
-          <p id="code-hint" class="field__hint">
-            6 chiffres
-          </p>
-          {props.error ? (
-            <p id="code-error" class="field__error">
-              <span class="visually-hidden">Erreur : </span>
-              {props.error}
-            </p>
-          ) : null}
-          <input
-            id="code"
-            name="code"
-            class="field__input field__input--code"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={6}
-            pattern="[0-9]{6}"
-            required
-            autofocus
-            aria-invalid={props.error ? 'true' : undefined}
-            aria-describedby={props.error ? 'code-hint code-error' : 'code-hint'}
-          />
-        </div>
+        <CodeField label="Code reçu par SMS" error={props.error} />
         <div class="form-actions">
           <button type="submit" class="button">
             Valider

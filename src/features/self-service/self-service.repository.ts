@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, LocationLevel } from '../../db/schema.js';
+export { consumeCode as consumeMobileCode, recordWrongCode as recordWrongMobileCode } from '../../platform/one-time-codes.js';
 
 type Q = Kysely<Database>;
 
@@ -192,34 +193,6 @@ export async function getLatestMobileCodeWithHash(db: Q, accountId: number) {
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-}
-
-/** Counts a wrong entry; the fifth invalidates the code. Returns the attempts now used. */
-export async function recordWrongMobileCode(db: Q, codeId: number, now: Date, max: number): Promise<number> {
-  const row = await db
-    .updateTable('one_time_codes')
-    .set({
-      attempts: sql`attempts + 1`,
-      invalidated_at: sql`case when attempts + 1 >= ${max} then ${now}::timestamptz else invalidated_at end`,
-    })
-    .where('id', '=', codeId)
-    .returning('attempts')
-    .executeTakeFirstOrThrow();
-  return row.attempts;
-}
-
-/** Single use, atomically: only one request turns `consumed_at` from NULL. */
-export async function consumeMobileCode(db: Q, codeId: number, now: Date): Promise<boolean> {
-  const row = await db
-    .updateTable('one_time_codes')
-    .set({ consumed_at: now })
-    .where('id', '=', codeId)
-    .where('consumed_at', 'is', null)
-    .where('invalidated_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 // ─── Password ───────────────────────────────────────────────────────────────────────────────

@@ -166,7 +166,7 @@ describe('R41 personal information', () => {
     for (const message of [
       'Le nom est obligatoire.',
       'Le prénom : 100 caractères au plus.',
-      'Adresse e-mail invalide : elle doit avoir la forme nom@domaine.fr.',
+      'Adresse e-mail invalide : elle doit avoir la forme prenom.nom@etablissement.fr.',
       'Numéro de téléphone invalide',
       'Numéro de fax invalide',
       'Numéro de téléphone mobile invalide : 10 chiffres commençant par 06 ou 07',

@@ -77,7 +77,7 @@ describe('identity changes (R41)', () => {
     expect(messages).toEqual({
       lastName: 'Le nom est obligatoire.',
       firstName: 'Le prénom : 100 caractères au plus.',
-      email: 'Adresse e-mail invalide : elle doit avoir la forme nom@domaine.fr.',
+      email: 'Adresse e-mail invalide : elle doit avoir la forme prenom.nom@etablissement.fr.',
       phone: expect.stringContaining('Numéro de téléphone invalide'),
       fax: expect.stringContaining('Numéro de fax invalide'),
       mobilePhone: expect.stringContaining('Numéro de téléphone mobile invalide'),

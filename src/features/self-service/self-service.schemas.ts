@@ -1,43 +1,18 @@
 /** Input of "Mon compte", validated at the boundary with French messages at each field (R41). */
 import { z } from 'zod';
-import { parseMobile, parsePhone, type PhoneResult } from './self-service.rules.js';
+import { parseMobile, parsePhone } from '../accounts/account.rules.js';
+import { emailAddress, MOBILE_MESSAGE, personName, PHONE_MESSAGE, phoneNumber } from '../accounts/account.schemas.js';
 
 /** What a form field carries: a string of bounded length, '' when absent or malformed. */
 export const formText = (max: number) => z.string().max(max).catch('');
 
-const name = (label: string) =>
-  z
-    .string({ error: `${label} est obligatoire.` })
-    .trim()
-    .min(1, `${label} est obligatoire.`)
-    .max(100, `${label} : 100 caractères au plus.`);
-
-const phoneField = (parse: (raw: string) => PhoneResult, message: string) =>
-  z
-    .string()
-    .max(40, message)
-    .transform((raw, ctx) => {
-      const parsed = parse(raw);
-      if (parsed === 'invalid') {
-        ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-
 export const identitySchema = z.object({
-  lastName: name('Le nom'),
-  firstName: name('Le prénom'),
-  email: z
-    .string({ error: 'L’adresse e-mail est obligatoire.' })
-    .trim()
-    .min(1, 'L’adresse e-mail est obligatoire.')
-    .max(254, 'L’adresse e-mail : 254 caractères au plus.')
-    .toLowerCase()
-    .pipe(z.email('Adresse e-mail invalide : elle doit avoir la forme nom@domaine.fr.')),
-  phone: phoneField(parsePhone, 'Numéro de téléphone invalide : 10 chiffres (ex. 04 67 12 34 56) ou un numéro international commençant par +.'),
-  fax: phoneField(parsePhone, 'Numéro de fax invalide : 10 chiffres (ex. 04 67 12 34 57) ou un numéro international commençant par +.'),
-  mobilePhone: phoneField(parseMobile, 'Numéro de téléphone mobile invalide : 10 chiffres commençant par 06 ou 07 (ex. 06 12 34 56 78).'),
+  lastName: personName('Le nom'),
+  firstName: personName('Le prénom'),
+  email: emailAddress(),
+  phone: phoneNumber(parsePhone, PHONE_MESSAGE),
+  fax: phoneNumber(parsePhone, 'Numéro de fax invalide : 10 chiffres (ex. 04 67 12 34 57) ou un numéro international commençant par +.'),
+  mobilePhone: phoneNumber(parseMobile, MOBILE_MESSAGE),
   profession: z
     .string()
     .trim()
