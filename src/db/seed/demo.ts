@@ -9,6 +9,7 @@ import { addToDate, parisDate } from '../../platform/clock.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
 import { proposeUsername } from '../../features/accounts/account.rules.js';
+import { PROFILES } from './catalogue.js';
 
 /** Meets the password policy; published in the README and printed at start: demo only. */
 export const DEMO_PASSWORD = 'Habilis-Demo-2026!';
@@ -148,6 +149,8 @@ const HABILITATIONS: DemoHabilitation[] = [
 ];
 
 const BLOCKED_PERSON = 58;
+
+const profileName = (code: string) => PROFILES.find((p) => p.code === code)?.name ?? code;
 const DEACTIVATED_PERSON = 59;
 
 /** The logins printed at start, by role. */
@@ -310,7 +313,7 @@ export async function loadDemoData(db: Db, now: Date): Promise<boolean> {
         actor: SYSTEM_ACTOR,
         subjectAccountId: accountId,
         code: 'HABILITATION_GRANTED',
-        description: `Ajout de l’habilitation ${h.profile}`,
+        description: `Ajout de l’habilitation ${profileName(h.profile)}`,
         details: { profile: h.profile, source: 'données de démonstration' },
         at: now,
       });
@@ -319,7 +322,7 @@ export async function loadDemoData(db: Db, now: Date): Promise<boolean> {
           actor: SYSTEM_ACTOR,
           subjectAccountId: accountId,
           code: 'HABILITATION_DELETED',
-          description: `Suppression de l’habilitation ${h.profile}`,
+          description: `Suppression de l’habilitation ${profileName(h.profile)}`,
           details: { profile: h.profile },
           at: now,
         });
