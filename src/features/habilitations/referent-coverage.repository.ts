@@ -43,18 +43,26 @@ export async function listUnderstaffedEstablishments(
   minimum: number,
   page: { offset: number; limit: number },
 ): Promise<{ rows: UnderstaffedEstablishment[]; total: number }> {
-  if (territory.departmentCodes.length === 0 && territory.regionCodes.length === 0) return { rows: [], total: 0 };
+  // The territory as a list of departments first: filtering establishments by an OR over the
+  // department and its region made PostgreSQL count the referents of every establishment of the
+  // country before discarding (1.1 s instead of 0.1 s for a region of 4 000 establishments).
+  const departments = await db
+    .selectFrom('departments')
+    .select('code')
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`code = any(${[...territory.departmentCodes]}::text[])`,
+        sql<boolean>`region_code = any(${[...territory.regionCodes]}::text[])`,
+      ]),
+    )
+    .execute();
+  if (departments.length === 0) return { rows: [], total: 0 };
   const base = db
     .selectFrom('establishments as e')
     .innerJoin('departments as d', 'd.code', 'e.department_code')
     .select(['e.id', 'e.name', 'e.finess', 'e.department_code', 'd.name as department_name', activeReferents(today).as('referents')])
     .where('e.closed_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`e.department_code = any(${[...territory.departmentCodes]}::text[])`,
-        sql<boolean>`d.region_code = any(${[...territory.regionCodes]}::text[])`,
-      ]),
-    );
+    .where(sql<boolean>`e.department_code = any(${departments.map((d) => d.code)}::text[])`);
   // One pass over the territory: the page and the total together (the count per establishment is the costly part).
   const rows = await db
     .selectFrom(base.as('x'))
