@@ -3,11 +3,24 @@
  * Every option is documented here and in the README's table; nothing else reads process.env.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const partnerSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  name: z.string().min(1).max(100),
+  issuer: z.url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  /** acr values that prove strong authentication at this partner (in addition to amr mfa/otp/sms/hwk/sc). */
+  strongAcr: z.array(z.string().min(1)).default([]),
+  /** The partner's authentication must be at most this old (auth_time). */
+  maxAuthAgeSeconds: z.number().int().min(30).max(86_400).default(600),
+});
 
 const envSchema = z.object({
   /** `production` turns on every safety check below; anything else is a developer's machine. */
@@ -55,6 +68,62 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the background jobs (mail delivery, schedules) in this process. */
   JOBS: booleanFlag.default(true),
+  /** FHIR R4 base URL of the ROR API (e.g. https://…/fhir). Unset: no ROR synchronisation (issue 7). */
+  ROR_BASE_URL: z.url().optional(),
+  /** OAuth2 token endpoint (client credentials). Unset: requests go without a bearer token. */
+  ROR_TOKEN_URL: z.url().optional(),
+  /** OAuth2 client id of Habilis at the ROR. */
+  ROR_CLIENT_ID: z.string().optional(),
+  /** OAuth2 client secret of Habilis at the ROR. */
+  ROR_CLIENT_SECRET: z.string().optional(),
+  /** Extra headers the ROR requires (user profile, business role codes), as a JSON object of strings. */
+  ROR_HEADERS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return z.record(z.string(), z.string()).parse(JSON.parse(value));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'doit être un objet JSON de chaînes, ex. {"X-Profil":"…"}' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** Schedule of the ROR synchronisation (cron, Europe/Paris). Daily at 03:30 by default. */
+  ROR_SYNC_CRON: z.string().min(9).default('30 3 * * *'),
+  /** Time limit of each ROR request, milliseconds. */
+  ROR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Pro Santé Connect issuer (R13), e.g. https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet. Unset: no e-CPS button. */
+  PSC_ISSUER: z.url().optional(),
+  /** Client id of Habilis at Pro Santé Connect. */
+  PSC_CLIENT_ID: z.string().optional(),
+  /** Client secret (client_secret_basic at the token endpoint). */
+  PSC_CLIENT_SECRET: z.string().optional(),
+  /** Lowest authentication level accepted in the ID token's acr (R13: eidas1). */
+  PSC_ACR: z.enum(['eidas1', 'eidas2', 'eidas3']).default('eidas1'),
+  /** Scopes requested from Pro Santé Connect. */
+  PSC_SCOPE: z.string().min(6).default('openid scope_all'),
+  /** CPS card login (R12): PEM file of the trusted CA certificates (IGC-Santé chains). Unset: no card login. */
+  CARD_CA_FILE: z.string().min(1).optional(),
+  /** Header in which the TLS-terminating reverse proxy forwards the client certificate (URL-encoded PEM), e.g. x-ssl-client-cert. */
+  CARD_CERT_HEADER: z.string().regex(/^[a-z0-9-]{1,60}$/i).optional(),
+  /** Addresses of the proxies allowed to send CARD_CERT_HEADER (comma-separated IPs); from anyone else the header is ignored. */
+  CARD_PROXY_ADDRESSES: z.string().optional(),
+  /**
+   * R16: partner sites whose sign-in Habilis accepts, as a JSON array of OpenID providers:
+   * [{"id":"dpi-chu","name":"DPI du CHU","issuer":"https://…","clientId":"…","clientSecret":"…",
+   *   "strongAcr":["…"],"maxAuthAgeSeconds":600}]. Unset: no partner sign-in.
+   */
+  PARTNERS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return z.array(partnerSchema).max(50).parse(JSON.parse(value));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'doit être un tableau JSON de partenaires {id, name, issuer, clientId, clientSecret, strongAcr?, maxAuthAgeSeconds?}' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -80,6 +149,49 @@ export type Config = Readonly<{
   passwordMaxAgeMonths: number;
   passwordComposition: boolean;
   loginFailureMinMs: number;
+  /** ROR synchronisation; null when ROR_BASE_URL is unset (synchronisation disabled). */
+  ror: RorConfig | null;
+  /** Pro Santé Connect (R13); null when PSC_ISSUER is unset (the e-CPS login is hidden). */
+  psc: PscConfig | null;
+  /** CPS card login (R12); null when CARD_CA_FILE is unset. */
+  card: CardConfig | null;
+  /** R16: partner OpenID providers (empty: no partner sign-in). */
+  partners: readonly PartnerConfig[];
+}>;
+
+export type PartnerConfig = Readonly<{
+  id: string;
+  name: string;
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  strongAcr: readonly string[];
+  maxAuthAgeSeconds: number;
+}>;
+
+export type CardConfig = Readonly<{
+  /** PEM text of the trusted CA certificates, read once at boot. */
+  caPem: string;
+  header: string | null;
+  proxyAddresses: readonly string[];
+}>;
+
+export type PscConfig = Readonly<{
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  acr: 'eidas1' | 'eidas2' | 'eidas3';
+  scope: string;
+}>;
+
+export type RorConfig = Readonly<{
+  baseUrl: string;
+  tokenUrl: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  headers: Readonly<Record<string, string>>;
+  syncCron: string;
+  timeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -107,6 +219,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.SMTP_URL) problems.push('SMTP_URL : obligatoire en production (aucun e-mail ne partirait)');
     if (e.DEMO_DATA) problems.push('DEMO_DATA : interdit en production');
   }
+  if (e.ROR_TOKEN_URL && (!e.ROR_CLIENT_ID || !e.ROR_CLIENT_SECRET)) {
+    problems.push('ROR_CLIENT_ID, ROR_CLIENT_SECRET : obligatoires avec ROR_TOKEN_URL');
+  }
+  if (e.PSC_ISSUER && (!e.PSC_CLIENT_ID || !e.PSC_CLIENT_SECRET)) {
+    problems.push('PSC_CLIENT_ID, PSC_CLIENT_SECRET : obligatoires avec PSC_ISSUER');
+  }
+  if (isProduction && e.PSC_ISSUER && !e.PSC_ISSUER.startsWith('https://')) problems.push('PSC_ISSUER : doit être en https en production');
+  let cardCaPem: string | null = null;
+  if (e.CARD_CA_FILE) {
+    try {
+      cardCaPem = readFileSync(e.CARD_CA_FILE, 'utf8');
+      if (!cardCaPem.includes('-----BEGIN CERTIFICATE-----')) problems.push('CARD_CA_FILE : aucun certificat PEM dans ce fichier');
+    } catch {
+      problems.push('CARD_CA_FILE : fichier illisible');
+    }
+  }
+  if (isProduction && e.PARTNERS?.some((p) => !p.issuer.startsWith('https://'))) problems.push('PARTNERS : issuer en https en production');
+  if (e.CARD_CERT_HEADER && !e.CARD_PROXY_ADDRESSES) problems.push('CARD_PROXY_ADDRESSES : obligatoire avec CARD_CERT_HEADER');
   if (e.SESSION_SECRET && Buffer.byteLength(e.SESSION_SECRET) < 32) {
     problems.push('SESSION_SECRET : 32 octets au moins');
   }
@@ -139,6 +269,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordMaxAgeMonths: e.PASSWORD_MAX_AGE_MONTHS,
     passwordComposition: e.PASSWORD_COMPOSITION,
     loginFailureMinMs: e.LOGIN_FAILURE_MIN_MS,
+    ror: e.ROR_BASE_URL
+      ? Object.freeze({
+          baseUrl: e.ROR_BASE_URL.replace(/\/+$/, ''),
+          tokenUrl: e.ROR_TOKEN_URL,
+          clientId: e.ROR_CLIENT_ID,
+          clientSecret: e.ROR_CLIENT_SECRET,
+          headers: Object.freeze({ ...(e.ROR_HEADERS ?? {}) }),
+          syncCron: e.ROR_SYNC_CRON,
+          timeoutMs: e.ROR_TIMEOUT_MS,
+        })
+      : null,
+    psc:
+      e.PSC_ISSUER && e.PSC_CLIENT_ID && e.PSC_CLIENT_SECRET
+        ? Object.freeze({ issuer: new URL(e.PSC_ISSUER), clientId: e.PSC_CLIENT_ID, clientSecret: e.PSC_CLIENT_SECRET, acr: e.PSC_ACR, scope: e.PSC_SCOPE })
+        : null,
+    card: cardCaPem
+      ? Object.freeze({
+          caPem: cardCaPem,
+          header: e.CARD_CERT_HEADER?.toLowerCase() ?? null,
+          proxyAddresses: Object.freeze((e.CARD_PROXY_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+        })
+      : null,
+    partners: Object.freeze((e.PARTNERS ?? []).map((p) => Object.freeze({ ...p, issuer: new URL(p.issuer), strongAcr: Object.freeze([...p.strongAcr]) }))),
   });
 }
 

@@ -43,6 +43,8 @@ export interface EstablishmentTable {
   ror_id: string | null;
   ror_synced_at: NullableTimestamp;
   description: string | null;
+  /** Referent-owned (R51), added by the directory migration. */
+  access_itinerary: string | null;
   closed_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -259,6 +261,8 @@ export interface Database {
   rate_limits: RateLimitTable;
   altcha_spent: AltchaSpentTable;
   email_changes: EmailChangeTable;
+  directory_sync_runs: DirectorySyncRunTable;
+  establishment_photos: EstablishmentPhotoTable;
 }
 
 export type Account = Selectable<AccountTable>;
@@ -267,3 +271,92 @@ export type AccountUpdate = Updateable<AccountTable>;
 export type Habilitation = Selectable<HabilitationTable>;
 export type NewHabilitation = Insertable<HabilitationTable>;
 export type OutboxMessage = Selectable<OutboxMessageTable>;
+
+/** One ROR synchronisation run (issue 7, R50). */
+export interface DirectorySyncRunTable {
+  id: Generated<number>;
+  kind: 'full' | 'delta';
+  since: NullableTimestamp;
+  started_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+  status: Generated<'running' | 'succeeded' | 'partial' | 'failed'>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  closed: Generated<number>;
+  unchanged: Generated<number>;
+  error_count: Generated<number>;
+  errors: ColumnType<{ resourceId: string; message: string }[], string | undefined, string>;
+  message: string | null;
+}
+/** A photograph of an establishment, added by its referent (R51). */
+export interface EstablishmentPhotoTable {
+  id: Generated<number>;
+  establishment_id: number;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp';
+  data: Buffer;
+  thumbnail: Buffer;
+  width: number;
+  height: number;
+  byte_size: number;
+  alt_text: Generated<string>;
+  created_at: Generated<Date>;
+  created_by_account_id: number | null;
+}
+
+// ─── Card and e-CPS login (issue 6, R12–R16) ─────────────────────────────────────────────────────
+/** An external identity ('cps' card, 'psc' e-CPS, 'partner:<id>') paired with one account. */
+export interface ProfessionalIdentityTable {
+  id: Generated<number>;
+  kind: string;
+  subject: string;
+  account_id: number;
+  paired_at: Timestamp;
+  last_login_at: NullableTimestamp;
+}
+
+/** The server-side state of one login through an external provider (state, nonce, PKCE, identity). */
+export interface ExternalLoginFlowTable {
+  flow_hash: Buffer;
+  kind: string;
+  state: string | null;
+  nonce: string | null;
+  code_verifier: string | null;
+  return_path: Generated<string>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  callback_at: NullableTimestamp;
+  subject: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  id_token: string | null;
+  completed_at: NullableTimestamp;
+  session_id_hash: Buffer | null;
+}
+
+/** R14: the practice a liberal professional declared when creating their account. */
+export interface LiberalPracticeTable {
+  account_id: number;
+  specialty: string | null;
+  address: string;
+  postcode: string;
+  city: string;
+  created_at: Timestamp;
+}
+
+/** R14: single-use e-mail validation link of a self-created account (SHA-256 of the token). */
+export interface EmailValidationTable {
+  token_hash: Buffer;
+  account_id: number;
+  email: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+}
+
+// Interface merging: the tables of this feature join the Database type declared above.
+export interface Database {
+  professional_identities: ProfessionalIdentityTable;
+  external_login_flows: ExternalLoginFlowTable;
+  liberal_practices: LiberalPracticeTable;
+  email_validations: EmailValidationTable;
+}

@@ -8,6 +8,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
 import type { Deps } from '../deps.js';
 import { isLocalBaseUrl } from '../config.js';
 import type { Principal } from '../features/habilitations/habilitation.policy.js';
@@ -20,10 +21,13 @@ import { getAsset } from '../views/assets.js';
 import { homeHandlers } from '../features/home/home.routes.js';
 import { devHandlers } from '../features/dev/dev.routes.js';
 import { authHandlers } from '../features/auth/auth.routes.js';
+import { cardLoginHandlers } from '../features/card-login/card-login.routes.js';
 import { selfServiceHandlers } from '../features/self-service/self-service.routes.js';
 import { accountHandlers } from '../features/accounts/account.routes.js';
 import { reviewHandlers } from '../features/habilitations/habilitation-review.routes.js';
 import { referentCoverageHandlers } from '../features/habilitations/referent-coverage.routes.js';
+import { directoryHandlers, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
+import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -148,10 +152,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const health = healthHandlers(deps);
   const dev = devHandlers(deps);
   const auth = authHandlers(deps);
+  const cardLogin = cardLoginHandlers(deps);
   const selfService = selfServiceHandlers(deps);
   const accounts = accountHandlers(deps);
   const review = reviewHandlers(deps);
   const coverage = referentCoverageHandlers(deps);
+  const directory = directoryHandlers(deps);
   const routes: RouteEntry[] = [];
   const route = (method: Method, url: string, access: Access, handler: RouteHandlerMethod) => {
     routes.push({ method, url, access });
@@ -177,6 +183,46 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   route('POST', '/activation', 'public', auth.activation.submit);
   route('GET', '/altcha/challenge', 'public', auth.altchaChallenge);
   route('POST', '/deconnexion', 'public', auth.logout);
+  // Directory (issue 7)
+  const directoryEdit = { right: 'directory.edit' } as const;
+  route('GET', '/annuaire/etablissements', 'authenticated', directory.search as RouteHandlerMethod);
+  route('GET', '/annuaire/etablissements/:id', 'authenticated', directory.show as RouteHandlerMethod);
+  route('GET', '/annuaire/etablissements/:id/modifier', directoryEdit, directory.showEdit as RouteHandlerMethod);
+  route('POST', '/annuaire/etablissements/:id/modifier', directoryEdit, directory.edit as RouteHandlerMethod);
+  route('POST', '/annuaire/etablissements/:id/photos/:photoId/retirer', directoryEdit, directory.deletePhoto as RouteHandlerMethod);
+  route('GET', '/annuaire/photos/:photoId', 'authenticated', directory.photo('data') as RouteHandlerMethod);
+  route('GET', '/annuaire/photos/:photoId/miniature', 'authenticated', directory.photo('thumbnail') as RouteHandlerMethod);
+  route('GET', '/annuaire/unites', 'authenticated', directory.units as RouteHandlerMethod);
+  route('GET', '/annuaire/synchronisation', directoryEdit, directory.showSync as RouteHandlerMethod);
+  route('POST', '/annuaire/synchronisation', directoryEdit, directory.sync);
+  // Photo upload: multipart is parsed in this scope only; every other route still refuses it (415).
+  routes.push({ method: 'POST', url: '/annuaire/etablissements/:id/photos', access: directoryEdit });
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 4, fieldSize: 4096, parts: 5 },
+    });
+    scope.setErrorHandler(uploadErrorHandler);
+    scope.addHook('onRequest', uploadAccessHook);
+    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/photos', handler: directory.addPhoto as RouteHandlerMethod, config: { access: directoryEdit } });
+  });
+  // Card and e-CPS login (issue 6)
+  route('GET', '/connexion/psc', 'public', cardLogin.startPsc as RouteHandlerMethod);
+  route('GET', '/connexion/psc/retour', 'public', cardLogin.pscCallback);
+  route('GET', '/connexion/psc/association', 'public', cardLogin.showPscPairing);
+  route('POST', '/connexion/psc/association', 'public', cardLogin.submitPscPairing);
+  route('POST', '/connexion/psc/deconnexion', 'public', cardLogin.pscLogout);
+  route('GET', '/connexion/psc/creer-mon-compte', 'public', cardLogin.showLiberalAccount);
+  route('POST', '/connexion/psc/creer-mon-compte', 'public', cardLogin.submitLiberalAccount);
+  route('GET', '/connexion/psc/valider-email', 'public', cardLogin.showEmailValidation as RouteHandlerMethod);
+  route('POST', '/connexion/psc/valider-email', 'public', cardLogin.submitEmailValidation);
+  route('GET', '/connexion/carte', 'public', cardLogin.cardLogin);
+  route('GET', '/connexion/carte/association', 'public', cardLogin.showCardPairing);
+  route('POST', '/connexion/carte/association', 'public', cardLogin.submitCardPairing);
+  route('GET', '/connexion/partenaire/:id', 'public', cardLogin.startPartner as RouteHandlerMethod);
+  route('GET', '/connexion/partenaire/:id/retour', 'public', cardLogin.partnerCallback as RouteHandlerMethod);
+  route('GET', '/connexion/partenaire/:id/association', 'public', cardLogin.showPartnerPairing as RouteHandlerMethod);
+  route('POST', '/connexion/partenaire/:id/association', 'public', cardLogin.submitPartnerPairing as RouteHandlerMethod);
   // Self-service (issue 5)
   route('GET', '/mon-compte', 'authenticated', selfService.show as RouteHandlerMethod);
   route('POST', '/mon-compte/informations', 'authenticated', selfService.updateIdentity);

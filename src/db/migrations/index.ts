@@ -5,6 +5,8 @@ import * as authentication from './2026-11-23T1100-authentication.js';
 import * as administration from './2026-11-23T1200-administration.js';
 import * as selfService from './2026-11-23T1300-self-service.js';
 import * as reviewIndexes from './2026-11-23T1400-review-indexes.js';
+import * as professionalIdentities from './2026-11-23T1600-professional-identities.js';
+import * as directory from './2026-11-23T1500-directory.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1200-administration': administration,
   '2026-11-23T1300-self-service': selfService,
   '2026-11-23T1400-review-indexes': reviewIndexes,
+  '2026-11-23T1500-directory': directory,
+  '2026-11-23T1600-professional-identities': professionalIdentities,
 };

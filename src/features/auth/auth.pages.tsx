@@ -36,6 +36,8 @@ export interface LoginPageProps {
   notice?: string;
   retour: string;
   robotCheck: boolean;
+  /** Pro Santé Connect is configured (R13): offer the e-CPS login. */
+  pscLogin?: boolean;
 }
 
 export function LoginPage(props: LoginPageProps) {
@@ -60,6 +62,13 @@ export function LoginPage(props: LoginPageProps) {
         </div>
       </form>
       <p>Après votre mot de passe, un code à usage unique vous est envoyé par e-mail ou par SMS.</p>
+      {props.pscLogin ? (
+        <p>
+          <a class="button button--secondary" href={`/connexion/psc?retour=${encodeURIComponent(props.retour)}`}>
+            Se connecter avec Pro Santé Connect
+          </a>
+        </p>
+      ) : null}
     </Layout>
   );
 }

@@ -1,0 +1,334 @@
+/** Routes of card and e-CPS login (R12, R13): parse, call one service function, present. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { isLocalBaseUrl } from '../../config.js';
+import { DomainError } from '../../http/errors.js';
+import { cookieOptions, endSession, openSession, type PendingStep } from '../../http/session.js';
+import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';
+import { renderPage } from '../../views/render.js';
+import * as service from './card-login.service.js';
+import { EmailValidatedPage, EmailValidationPage, ExternalLoginErrorPage, LiberalAccountPage, PairingPage, PscLoggedOutPage } from './card-login.pages.js';
+import * as liberal from './card-login.liberal.js';
+import { presentedCertificate } from './card-login.certificate.js';
+import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
+import { FLOW_TTL_MS } from './card-login.rules.js';
+
+const text = (max: number) => z.string().max(max).catch('');
+const pairingForm = z.object({ username: text(200), password: text(1000) });
+const liberalForm = z.object({
+  profession: text(200),
+  specialty: text(200),
+  email: text(400),
+  phone: text(50),
+  address: text(400),
+  postcode: text(20),
+  city: text(200),
+  password: text(1000),
+  confirmation: text(1000),
+});
+const CREATE_URL = '/connexion/psc/creer-mon-compte';
+
+function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
+}
+
+/** The random id of this browser's e-CPS login in progress (its hash keys the server-side state). */
+function pscCookieName(deps: Deps): string {
+  return isLocalBaseUrl(deps.config) ? 'habilis_psc' : '__Host-habilis_psc';
+}
+
+function cardCookieName(deps: Deps): string {
+  return isLocalBaseUrl(deps.config) ? 'habilis_cps' : '__Host-habilis_cps';
+}
+
+function partnerCookieName(deps: Deps): string {
+  return isLocalBaseUrl(deps.config) ? 'habilis_partner' : '__Host-habilis_partner';
+}
+
+type PartnerRequest = FastifyRequest<{ Params: { id: string }; Querystring: { retour?: string } }>;
+
+function afterLogin(pendingStep: PendingStep | null, retour: string): string {
+  return pendingStep ? PENDING_STEP_URLS[pendingStep] : safeReturnPath(retour);
+}
+
+const PSC_ERROR_TITLE = 'Connexion par Pro Santé Connect impossible';
+const PSC_MEANS = 'e-CPS (Pro Santé Connect)';
+const CARD_ERROR_TITLE = 'Connexion par carte CPS impossible';
+const CARD_MEANS = 'carte CPS';
+const PARTNER_ERROR_TITLE = 'Connexion depuis le site partenaire impossible';
+
+export function cardLoginHandlers(deps: Deps) {
+  const errorPage = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
+    html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PSC_ERROR_TITLE, message: error.message }), error.status);
+
+  const clearFlowCookie = (reply: FastifyReply) => reply.clearCookie(pscCookieName(deps), cookieOptions(deps.config));
+
+  return {
+    /** "Se connecter avec Pro Santé Connect": off to the provider, with state, nonce and PKCE kept here. */
+    startPsc: async (request: FastifyRequest<{ Querystring: { retour?: string } }>, reply: FastifyReply) => {
+      if (!deps.config.psc) return reply.redirect('/connexion', 303);
+      try {
+        const { flowToken, url } = await service.startPscLogin(deps, { returnPath: safeReturnPath(request.query.retour) });
+        reply.setCookie(pscCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
+        return reply.redirect(url, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return errorPage(request, reply, error);
+      }
+    },
+
+    /** The provider sends the browser back here with a code (or an error). */
+    pscCallback: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!deps.config.psc) return reply.redirect('/connexion', 303);
+      const flowToken = request.cookies[pscCookieName(deps)];
+      try {
+        const result = await service.finishPscLogin(deps, { flowToken, currentUrl: new URL(request.url, deps.config.baseUrl), ip: request.ip });
+        if (result.kind === 'pairing_required') return reply.redirect('/connexion/psc/association', 303);
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
+        await service.bindFlowToSession(deps, flowToken!, idHash);
+        clearFlowCookie(reply);
+        return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return errorPage(request, reply, error);
+      }
+    },
+
+    showPscPairing: async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[pscCookieName(deps)], kind: 'psc' });
+        return html(reply, PairingPage({ csrfToken: request.csrfToken, action: '/connexion/psc/association', means: PSC_MEANS, identity, createAccountUrl: identity.idType === 'RPPS' ? CREATE_URL : null }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return errorPage(request, reply, error);
+      }
+    },
+
+    submitPscPairing: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = pairingForm.parse(request.body ?? {});
+      const flowToken = request.cookies[pscCookieName(deps)];
+      try {
+        const result = await service.pairIdentity(deps, { flowToken, kind: 'psc', username: form.username, password: form.password, ip: request.ip });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
+        await service.bindFlowToSession(deps, flowToken!, idHash);
+        clearFlowCookie(reply);
+        return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        if (error.code === 'PAIRING_EXPIRED') return errorPage(request, reply, error);
+        let identity;
+        try {
+          identity = await service.pendingIdentity(deps, { flowToken, kind: 'psc' });
+        } catch {
+          return errorPage(request, reply, error);
+        }
+        return html(
+          reply,
+          PairingPage({
+            csrfToken: request.csrfToken,
+            action: '/connexion/psc/association',
+            means: PSC_MEANS,
+            identity,
+            createAccountUrl: identity.idType === 'RPPS' ? CREATE_URL : null,
+            username: form.username.trim().slice(0, 60),
+            error: error.message,
+          }),
+          error.status,
+        );
+      }
+    },
+
+    /** R14: "Créer mon compte", for an RPPS identity of this browser's e-CPS login. */
+    showLiberalAccount: async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const identity = await liberal.liberalIdentity(deps, request.cookies[pscCookieName(deps)]);
+        return html(reply, LiberalAccountPage({ csrfToken: request.csrfToken, identity, values: {}, errors: {}, passwordRule: PASSWORD_RULE_TEXT }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return errorPage(request, reply, error);
+      }
+    },
+
+    submitLiberalAccount: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = liberalForm.parse(request.body ?? {});
+      const flowToken = request.cookies[pscCookieName(deps)];
+      try {
+        const result = await liberal.createLiberalAccount(deps, { flowToken, form, ip: request.ip });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
+        await service.bindFlowToSession(deps, flowToken!, idHash);
+        clearFlowCookie(reply);
+        return reply.redirect(afterLogin(result.pendingStep, '/'), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        let identity;
+        try {
+          identity = await liberal.liberalIdentity(deps, flowToken);
+        } catch {
+          return errorPage(request, reply, error);
+        }
+        const values = { ...form, password: '', confirmation: '' };
+        return html(reply, LiberalAccountPage({ csrfToken: request.csrfToken, identity, values, errors: { ...error.fields }, general: error.message, passwordRule: PASSWORD_RULE_TEXT }), error.status);
+      }
+    },
+
+    showEmailValidation: async (request: FastifyRequest<{ Querystring: { jeton?: string } }>, reply: FastifyReply) =>
+      html(reply, EmailValidationPage({ csrfToken: request.csrfToken, token: String(request.query.jeton ?? '').slice(0, 100) })),
+
+    submitEmailValidation: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = z.object({ jeton: text(200) }).parse(request.body ?? {});
+      try {
+        await liberal.validateEmail(deps, form.jeton, request.ip);
+        return html(reply, EmailValidatedPage({ csrfToken: request.csrfToken }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: 'Lien non valable', message: error.message }), error.status);
+      }
+    },
+
+    /** R12: "Connexion par carte CPS": the client certificate of the TLS handshake or of the trusted proxy. */
+    cardLogin: async (request: FastifyRequest, reply: FastifyReply) => {
+      const cardError = (error: DomainError) =>
+        html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: CARD_ERROR_TITLE, message: error.message }), error.status);
+      try {
+        if (!deps.config.card) return reply.redirect('/connexion', 303);
+        const { flowToken, result } = await service.cardLogin(deps, { source: presentedCertificate(deps.config.card, request), ip: request.ip });
+        if (result.kind === 'pairing_required') {
+          reply.setCookie(cardCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
+          return reply.redirect('/connexion/carte/association', 303);
+        }
+        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'cps', pendingStep: result.pendingStep });
+        return reply.redirect(afterLogin(result.pendingStep, '/'), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return cardError(error);
+      }
+    },
+
+    showCardPairing: async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[cardCookieName(deps)], kind: 'cps' });
+        return html(reply, PairingPage({ csrfToken: request.csrfToken, action: '/connexion/carte/association', means: CARD_MEANS, identity }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: CARD_ERROR_TITLE, message: error.message }), error.status);
+      }
+    },
+
+    submitCardPairing: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = pairingForm.parse(request.body ?? {});
+      const flowToken = request.cookies[cardCookieName(deps)];
+      try {
+        const result = await service.pairIdentity(deps, { flowToken, kind: 'cps', username: form.username, password: form.password, ip: request.ip });
+        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'cps', pendingStep: result.pendingStep });
+        reply.clearCookie(cardCookieName(deps), cookieOptions(deps.config));
+        return reply.redirect(afterLogin(result.pendingStep, '/'), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        let identity;
+        try {
+          identity = await service.pendingIdentity(deps, { flowToken, kind: 'cps' });
+        } catch {
+          return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: CARD_ERROR_TITLE, message: error.message }), error.status);
+        }
+        return html(
+          reply,
+          PairingPage({ csrfToken: request.csrfToken, action: '/connexion/carte/association', means: CARD_MEANS, identity, username: form.username.trim().slice(0, 60), error: error.message }),
+          error.status,
+        );
+      }
+    },
+
+    /** R16: sign-in from a partner site: the partner's provider must prove a recent strong authentication. */
+    startPartner: async (request: PartnerRequest, reply: FastifyReply) => {
+      try {
+        const { flowToken, url } = await service.startPartnerLogin(deps, { partnerId: request.params.id, returnPath: safeReturnPath(request.query.retour) });
+        reply.setCookie(partnerCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
+        return reply.redirect(url, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
+      }
+    },
+
+    partnerCallback: async (request: PartnerRequest, reply: FastifyReply) => {
+      const flowToken = request.cookies[partnerCookieName(deps)];
+      try {
+        const result = await service.finishPartnerLogin(deps, {
+          partnerId: request.params.id,
+          flowToken,
+          currentUrl: new URL(request.url, deps.config.baseUrl),
+          ip: request.ip,
+        });
+        if (result.kind === 'pairing_required') return reply.redirect(`/connexion/partenaire/${request.params.id}/association`, 303);
+        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: `partner:${request.params.id}`, pendingStep: result.pendingStep });
+        reply.clearCookie(partnerCookieName(deps), cookieOptions(deps.config));
+        return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
+      }
+    },
+
+    showPartnerPairing: async (request: PartnerRequest, reply: FastifyReply) => {
+      try {
+        const partner = service.findPartner(deps, request.params.id);
+        const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[partnerCookieName(deps)], kind: `partner:${partner.id}` });
+        return html(reply, PairingPage({ csrfToken: request.csrfToken, action: `/connexion/partenaire/${partner.id}/association`, means: `identité ${partner.name}`, identity }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
+      }
+    },
+
+    submitPartnerPairing: async (request: PartnerRequest, reply: FastifyReply) => {
+      const form = pairingForm.parse(request.body ?? {});
+      const flowToken = request.cookies[partnerCookieName(deps)];
+      const errorPage = (error: DomainError) =>
+        html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
+      let partner;
+      try {
+        partner = service.findPartner(deps, request.params.id);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return errorPage(error);
+      }
+      const kind = `partner:${partner.id}` as const;
+      try {
+        const result = await service.pairIdentity(deps, { flowToken, kind, username: form.username, password: form.password, ip: request.ip });
+        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep });
+        reply.clearCookie(partnerCookieName(deps), cookieOptions(deps.config));
+        return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        let identity;
+        try {
+          identity = await service.pendingIdentity(deps, { flowToken, kind });
+        } catch {
+          return errorPage(error);
+        }
+        return html(
+          reply,
+          PairingPage({
+            csrfToken: request.csrfToken,
+            action: `/connexion/partenaire/${partner.id}/association`,
+            means: `identité ${partner.name}`,
+            identity,
+            username: form.username.trim().slice(0, 60),
+            error: error.message,
+          }),
+          error.status,
+        );
+      }
+    },
+
+    /** Logout of an e-CPS session: ends it here, then offers Pro Santé Connect's end-session endpoint when published. */
+    pscLogout: async (request: FastifyRequest, reply: FastifyReply) => {
+      const target = await service.pscLogoutUrl(deps, request.authSession?.idHash ?? null);
+      await endSession(deps, request, reply);
+      if (!target) return reply.redirect('/', 303);
+      return html(reply, PscLoggedOutPage({ csrfToken: request.csrfToken, endSessionUrl: target }));
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/** Pure rules of card and e-CPS login (R12, R13). */
+import { describe, expect, it } from 'vitest';
+import { acrMeetsLevel, cardCertificateProblem, isStrongPartnerAuthentication, issuerProblem, KEY_USAGE, nationalIdFromCn, parseNationalId, type CertificateFacts } from './card-login.rules.js';
+
+const now = new Date('2026-11-23T10:00:00Z');
+const leaf: CertificateFacts = {
+  notBefore: new Date('2026-01-01T00:00:00Z'),
+  notAfter: new Date('2027-01-01T00:00:00Z'),
+  keyUsage: KEY_USAGE.digitalSignature,
+  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+  isCa: false,
+};
+
+describe('R13 acr', () => {
+  it('R13 accepts eidas1 and above, refuses missing, unknown and lower levels', () => {
+    expect(acrMeetsLevel('eidas1', 'eidas1')).toBe(true);
+    expect(acrMeetsLevel('eidas3', 'eidas1')).toBe(true);
+    expect(acrMeetsLevel('eidas1', 'eidas2')).toBe(false);
+    expect(acrMeetsLevel(undefined, 'eidas1')).toBe(false);
+    expect(acrMeetsLevel('eidas0', 'eidas1')).toBe(false);
+    expect(acrMeetsLevel(['eidas1'], 'eidas1')).toBe(false);
+  });
+});
+
+describe('R12 R13 national identifiers', () => {
+  it('R12 reads 8 + RPPS and 0 + ADELI, nothing else', () => {
+    expect(parseNationalId('810001234567')).toEqual({ value: '810001234567', type: 'RPPS', number: '10001234567' });
+    expect(parseNationalId('0123456789')).toEqual({ value: '0123456789', type: 'ADELI', number: '123456789' });
+    expect(parseNationalId('910001234567')).toBeNull();
+    expect(parseNationalId('81000123456')).toBeNull();
+    expect(parseNationalId(810001234567)).toBeNull();
+    expect(nationalIdFromCn('810001234567/CPS')?.number).toBe('10001234567');
+    expect(nationalIdFromCn('Jean Dupont')).toBeNull();
+  });
+});
+
+describe('R12 certificate rules', () => {
+  it('R12 accepts a signing certificate within its dates', () => {
+    expect(cardCertificateProblem(leaf, now)).toBeNull();
+    expect(cardCertificateProblem({ ...leaf, extendedKeyUsage: null }, now)).toBeNull();
+  });
+  it('R12 refuses outside the validity dates', () => {
+    expect(cardCertificateProblem(leaf, new Date('2027-01-02T00:00:00Z'))).toBe('expired');
+    expect(cardCertificateProblem(leaf, new Date('2025-12-31T00:00:00Z'))).toBe('not_yet_valid');
+  });
+  it('R12 refuses a certificate not made for signing in', () => {
+    expect(cardCertificateProblem({ ...leaf, keyUsage: null }, now)).toBe('wrong_key_usage');
+    expect(cardCertificateProblem({ ...leaf, keyUsage: 4 }, now)).toBe('wrong_key_usage');
+    expect(cardCertificateProblem({ ...leaf, extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'] }, now)).toBe('wrong_key_usage');
+    expect(cardCertificateProblem({ ...leaf, isCa: true }, now)).toBe('wrong_key_usage');
+  });
+  it('R12 an issuer must be a CA allowed to sign certificates, within its dates', () => {
+    const ca: CertificateFacts = { ...leaf, isCa: true, keyUsage: KEY_USAGE.keyCertSign, extendedKeyUsage: null };
+    expect(issuerProblem(ca, now)).toBeNull();
+    expect(issuerProblem({ ...ca, isCa: false }, now)).toBe('wrong_key_usage');
+    expect(issuerProblem({ ...ca, keyUsage: KEY_USAGE.digitalSignature }, now)).toBe('wrong_key_usage');
+    expect(issuerProblem(ca, new Date('2028-01-01T00:00:00Z'))).toBe('expired');
+  });
+});
+
+describe('R16 proof of strong authentication from a partner', () => {
+  const partner = { strongAcr: ['urn:chu:fort'], maxAuthAgeSeconds: 600 };
+  const at = now.getTime() / 1000;
+  it('R16 accepts a second factor or a card, or a strong acr, when recent', () => {
+    expect(isStrongPartnerAuthentication({ amr: ['pwd', 'otp'], auth_time: at - 60 }, partner, now)).toBe(true);
+    expect(isStrongPartnerAuthentication({ amr: ['sc'], auth_time: at }, partner, now)).toBe(true);
+    expect(isStrongPartnerAuthentication({ acr: 'urn:chu:fort', auth_time: at - 599 }, partner, now)).toBe(true);
+  });
+  it('R16 refuses a password alone, an unknown acr, an old or missing auth_time', () => {
+    expect(isStrongPartnerAuthentication({ amr: ['pwd'], auth_time: at }, partner, now)).toBe(false);
+    expect(isStrongPartnerAuthentication({ acr: 'urn:chu:faible', auth_time: at }, partner, now)).toBe(false);
+    expect(isStrongPartnerAuthentication({ amr: 'mfa', auth_time: at }, partner, now)).toBe(false);
+    expect(isStrongPartnerAuthentication({ amr: ['mfa'], auth_time: at - 601 }, partner, now)).toBe(false);
+    expect(isStrongPartnerAuthentication({ amr: ['mfa'] }, partner, now)).toBe(false);
+    expect(isStrongPartnerAuthentication({ amr: ['mfa'], auth_time: at + 3600 }, partner, now)).toBe(false);
+  });
+});

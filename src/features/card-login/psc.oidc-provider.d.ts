@@ -1,0 +1,29 @@
+/**
+ * The part of oidc-provider (no bundled types) that the loopback Pro Santé Connect of the tests uses.
+ * Test-only: the application itself never imports oidc-provider.
+ */
+declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+
+  interface GrantInstance {
+    addOIDCScope(scope: string): void;
+    save(): Promise<string>;
+  }
+  interface Interaction {
+    uid: string;
+    prompt: { name: string };
+    params: Record<string, unknown>;
+  }
+  interface ProviderContext {
+    oidc: { client?: { clientId: string }; session?: { accountId?: string } };
+  }
+  export default class Provider {
+    constructor(issuer: string, configuration: Record<string, unknown>);
+    Grant: new (init: { clientId: string; accountId: string }) => GrantInstance;
+    proxy: boolean;
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+  }
+  export type { ProviderContext };
+}

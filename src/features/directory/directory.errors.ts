@@ -1,0 +1,29 @@
+/** Error catalogue of the directory (R50–R52): stable codes, French messages. */
+import { defineErrors } from '../../http/errors.js';
+
+export const directoryErrors = defineErrors({
+  ESTABLISHMENT_NOT_FOUND: { status: 404, message: 'Cet établissement n’existe pas dans l’annuaire.' },
+  UNIT_NOT_FOUND: { status: 404, message: 'Cette unité n’existe pas dans l’annuaire.' },
+  PHOTO_NOT_FOUND: { status: 404, message: 'Cette photographie n’existe pas ou a été retirée.' },
+  DIRECTORY_EDIT_FORBIDDEN: {
+    status: 403,
+    message: 'Vous ne pouvez modifier que la fiche des établissements de votre périmètre de référent.',
+  },
+  DIRECTORY_FORM_INVALID: { status: 400, message: 'La fiche n’a pas été enregistrée : corrigez les champs signalés.' },
+  FINESS_ALREADY_USED: { status: 409, message: 'Ce numéro FINESS est déjà celui d’un autre établissement.' },
+  SYNC_FORBIDDEN: {
+    status: 403,
+    message: 'Seuls les administrateurs régionaux de l’annuaire peuvent lancer une synchronisation avec le ROR.',
+  },
+  SYNC_DISABLED: { status: 409, message: 'La synchronisation avec le ROR n’est pas configurée (ROR_BASE_URL absent).' },
+  SYNC_UNAVAILABLE: { status: 503, message: 'Les tâches de fond ne tournent pas : la synchronisation n’a pas pu être demandée.' },
+  PHOTO_MISSING: { status: 400, message: 'Choisissez une photographie à envoyer.' },
+  PHOTO_TYPE_REFUSED: {
+    status: 415,
+    message: 'Ce fichier n’est pas une image JPEG, PNG ou WebP : il a été refusé (le contenu est vérifié, pas le nom).',
+  },
+  PHOTO_CORRUPT: { status: 422, message: 'Cette image est illisible ou abîmée : elle a été refusée.' },
+  PHOTO_TOO_LARGE: { status: 413, message: 'Cette photographie dépasse 5 Mo : réduisez-la puis recommencez.' },
+  PHOTO_DIMENSIONS: { status: 422, message: 'Cette image est trop grande (plus de 8 000 pixels de côté) : réduisez-la puis recommencez.' },
+  PHOTO_LIMIT: { status: 409, message: 'Un établissement a au plus 12 photographies : retirez-en une avant d’en ajouter.' },
+});

@@ -1,0 +1,288 @@
+/** The directory through HTTP: search and sheets (R52), referent edits (R50, R51), photographs, sync button. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomInt, randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildTestApp, TEST_SECRET, type TestApp } from '../../../test/test-app.js';
+import { Agent } from '../../../test/agent.js';
+import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, ensureTerritory, openTestSession } from '../../../test/factories.js';
+import { hmac } from '../../platform/crypto.js';
+import type { Account } from '../../db/schema.js';
+
+let t: TestApp;
+const triggered: string[] = [];
+const tag = randomUUID().slice(0, 8);
+const world = {} as {
+  synced: { id: number; name: string; finess: string };
+  local: { id: number; name: string };
+  other: { id: number };
+  unit: { id: number };
+  professional: Account;
+  referent: Account;
+  otherReferent: Account;
+  region: Account;
+};
+
+async function agentFor(account: Account | null): Promise<Agent> {
+  const agent = new Agent(t.app);
+  if (account) agent.cookies.set('habilis_session', (await openTestSession(t.deps.db, account.id)).split('=')[1]!);
+  await agent.get('/');
+  return agent;
+}
+
+function multipart(fields: Record<string, string>, file?: { filename: string; type: string; data: Buffer }) {
+  const boundary = `----habilis${randomInt(1e9)}`;
+  const chunks: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  if (file) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`));
+    chunks.push(file.data, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function upload(agent: Agent, url: string, file?: { filename: string; type: string; data: Buffer }, alt = ''): Promise<LightMyRequestResponse> {
+  const token = hmac(Buffer.from(TEST_SECRET), `csrf:${agent.cookies.get('habilis_csrf')}`);
+  const body = multipart({ _csrf: token, alt }, file);
+  return t.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: agent.ip,
+    headers: { accept: 'text/html', origin: 'http://localhost:3000', cookie: agent.cookieHeader, 'content-type': body.contentType },
+    payload: body.payload,
+  });
+}
+
+const photoCount = async (establishmentId: number) =>
+  Number((await t.deps.db.selectFrom('establishment_photos').select((eb) => eb.fn.countAll<number>().as('n')).where('establishment_id', '=', establishmentId).executeTakeFirstOrThrow()).n);
+
+beforeAll(async () => {
+  t = await buildTestApp({
+    env: { ROR_BASE_URL: 'http://127.0.0.1:9/fhir' },
+    deps: { jobs: { trigger: async (name: string) => void triggered.push(name), stop: async () => undefined } },
+  });
+  const db = t.deps.db;
+  await ensureTerritory(db, '76', '34');
+  await ensureTerritory(db, '76', '30');
+  const synced = await buildEstablishment(db, { department: '34', name: `Clinique Synchro ${tag}` });
+  await db
+    .updateTable('establishments')
+    .set({ ror_synced: true, ror_id: `ror-${tag}`, ror_synced_at: new Date(), category: `Catégorie ${tag}`, city: `Sète${tag}`, postcode: '34200' })
+    .where('id', '=', synced.id)
+    .execute();
+  world.synced = { id: synced.id, name: synced.name, finess: synced.finess };
+  world.unit = await buildUnit(db, synced.id, 'Pédiatrie');
+  world.local = await buildEstablishment(db, { department: '30', name: `Maison Locale ${tag}` });
+  world.other = await buildEstablishment(db, { department: '30' });
+  for (let i = 0; i < 23; i += 1) await buildEstablishment(db, { department: '34', name: `Pagination ${tag} ${String(i).padStart(2, '0')}` });
+  const withHabilitation = async (profile: string, place: { establishmentId?: number; unitId?: number; regionCode?: string }) => {
+    const account = await buildAccount(db);
+    await buildHabilitation(db, { accountId: account.id, profile, ...place });
+    return account;
+  };
+  world.professional = await withHabilitation('SANITAIRE_PRESCRIPTEUR', { unitId: world.unit.id });
+  world.referent = await withHabilitation('REFERENT_STRUCTURE', { establishmentId: synced.id });
+  await buildHabilitation(db, { accountId: world.referent.id, profile: 'REFERENT_STRUCTURE', establishmentId: world.local.id });
+  world.otherReferent = await withHabilitation('REFERENT_STRUCTURE', { establishmentId: world.other.id });
+  world.region = await withHabilitation('SANITAIRE_REGION', { regionCode: '76' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('directory search and sheets', () => {
+  it('R52 every signed-in professional searches by name, FINESS, category, department and town, page by page', async () => {
+    const agent = await agentFor(world.professional);
+    const byName = await agent.get(`/annuaire/etablissements?nom=${encodeURIComponent(`synchro ${tag}`)}`);
+    expect(byName.statusCode).toBe(200);
+    expect(byName.body).toContain(`href="/annuaire/etablissements/${world.synced.id}"`);
+    expect(byName.body).toContain('1 établissement – page 1 sur 1');
+    for (const query of [`finess=${world.synced.finess}`, `categorie=${encodeURIComponent(`catégorie ${tag}`)}`, `commune=${encodeURIComponent(`sète${tag}`)}&departement=34`]) {
+      const response = await agent.get(`/annuaire/etablissements?${query}`);
+      expect(response.body, query).toContain(`/annuaire/etablissements/${world.synced.id}"`);
+    }
+    const wrongDepartment = await agent.get(`/annuaire/etablissements?nom=${encodeURIComponent(`synchro ${tag}`)}&departement=30`);
+    expect(wrongDepartment.body).toContain('Aucun établissement ne correspond');
+
+    const page1 = await agent.get(`/annuaire/etablissements?nom=${encodeURIComponent(`pagination ${tag}`)}`);
+    expect(page1.body).toContain('23 établissements – page 1 sur 2');
+    expect(page1.body).toContain(`Pagination ${tag} 00`);
+    expect(page1.body).not.toContain(`Pagination ${tag} 20`);
+    const page2 = await agent.get(`/annuaire/etablissements?nom=${encodeURIComponent(`pagination ${tag}`)}&page=2`);
+    expect(page2.body).toContain(`Pagination ${tag} 22`);
+    // Nonsense parameters are ignored, never a 500.
+    expect((await agent.get('/annuaire/etablissements?page=-4&departement=%27%3B&nom[]=x')).statusCode).toBe(200);
+  });
+
+  it('R52 the sheet shows identity, address, units and the ROR marker; anonymous visitors go to the login', async () => {
+    const agent = await agentFor(world.professional);
+    const sheet = await agent.get(`/annuaire/etablissements/${world.synced.id}`);
+    expect(sheet.statusCode).toBe(200);
+    expect(sheet.body).toContain(world.synced.name);
+    expect(sheet.body).toContain(world.synced.finess);
+    expect(sheet.body).toContain('Pédiatrie');
+    expect(sheet.body).toContain('Synchronisé ROR');
+    expect(sheet.body).not.toContain('Modifier la fiche');
+    expect((await agent.get('/annuaire/etablissements/999999999')).statusCode).toBe(404);
+    expect((await agent.get('/annuaire/etablissements/abc')).statusCode).toBe(404);
+    const units = await agent.get('/annuaire/unites?nom=diatrie');
+    expect(units.statusCode).toBe(200);
+    expect(units.body).toContain(`href="/annuaire/etablissements/${world.synced.id}"`);
+
+    const anonymous = await agentFor(null);
+    const refused = await anonymous.get('/annuaire/etablissements');
+    expect(refused.statusCode).toBe(303);
+    expect(refused.headers.location).toContain('/connexion');
+  });
+});
+
+describe('referent edits', () => {
+  it('R50 R51 on a synchronised establishment the ROR fields are read-only and the description, itinerary and unit code are saved and audited', async () => {
+    const agent = await agentFor(world.referent);
+    const form = await agent.get(`/annuaire/etablissements/${world.synced.id}/modifier`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('synchronisé ROR');
+    expect(form.body).toContain('dernière synchronisation le');
+    expect(form.body).not.toContain('name="name"');
+    expect(form.body).not.toContain('name="finess"');
+    expect(form.body).toContain(`name="unit-${world.unit.id}"`);
+
+    const saved = await agent.post(`/annuaire/etablissements/${world.synced.id}/modifier`, {
+      description: 'Clinique de 120 lits.',
+      accessItinerary: 'Tram ligne 1, arrêt Hôpital.',
+      [`unit-${world.unit.id}`]: 'PED-01',
+      name: 'Nom forcé',
+      finess: '123456789',
+    });
+    expect(saved.statusCode).toBe(303);
+    const row = await t.deps.db.selectFrom('establishments').select(['name', 'finess', 'description', 'access_itinerary']).where('id', '=', world.synced.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: world.synced.name, finess: world.synced.finess, description: 'Clinique de 120 lits.', access_itinerary: 'Tram ligne 1, arrêt Hôpital.' });
+    const unit = await t.deps.db.selectFrom('units').select('internal_code').where('id', '=', world.unit.id).executeTakeFirstOrThrow();
+    expect(unit.internal_code).toBe('PED-01');
+    const events = await t.deps.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('code', '=', 'DIRECTORY_ESTABLISHMENT_UPDATED')
+      .where('actor_account_id', '=', world.referent.id)
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.subject_account_id).toBeNull();
+    expect(events[0]!.details).toMatchObject({ establishmentId: world.synced.id, fields: ['description', 'access_itinerary', `unit:${world.unit.id}:internal_code`] });
+    expect((await agent.get(`/annuaire/etablissements/${world.synced.id}`)).body).toContain('Clinique de 120 lits.');
+  });
+
+  it('R50 an unsynchronised establishment is fully editable by its referent, with French messages for bad values', async () => {
+    const agent = await agentFor(world.referent);
+    const form = await agent.get(`/annuaire/etablissements/${world.local.id}/modifier`);
+    expect(form.body).toContain('name="name"');
+    expect(form.body).toContain('Non synchronisé');
+    const bad = await agent.post(`/annuaire/etablissements/${world.local.id}/modifier`, { finess: '12', name: '', category: 'EHPAD', postcode: '3000', description: 'x'.repeat(4001) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Le numéro FINESS compte 9 caractères');
+    expect(bad.body).toContain('Le code postal compte 5 chiffres.');
+    expect(bad.body).toContain('La description fait au plus 4000 caractères.');
+    const finess = `98${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+    const ok = await agent.post(`/annuaire/etablissements/${world.local.id}/modifier`, { finess, name: `Maison Renommée ${tag}`, category: 'EHPAD', postcode: '30000', city: 'Nîmes', address: '', phone: '', email: '', description: '' });
+    expect(ok.statusCode).toBe(303);
+    const row = await t.deps.db.selectFrom('establishments').select(['finess', 'name', 'category', 'city']).where('id', '=', world.local.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ finess, name: `Maison Renommée ${tag}`, category: 'EHPAD', city: 'Nîmes' });
+  });
+
+  it('R50 only the referents of the establishment may edit it', async () => {
+    for (const account of [world.otherReferent, world.professional]) {
+      const agent = await agentFor(account);
+      expect((await agent.get(`/annuaire/etablissements/${world.synced.id}/modifier`)).statusCode).toBe(403);
+      expect((await agent.post(`/annuaire/etablissements/${world.synced.id}/modifier`, { description: 'pirate' })).statusCode).toBe(403);
+    }
+    const row = await t.deps.db.selectFrom('establishments').select('description').where('id', '=', world.synced.id).executeTakeFirstOrThrow();
+    expect(row.description).not.toBe('pirate');
+  });
+});
+
+describe('R51 photographs', () => {
+  it('R51 a real image is accepted, re-encoded with a thumbnail, served with caching, and audited', async () => {
+    const agent = await agentFor(world.referent);
+    const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#336699' } }).png().toBuffer();
+    const response = await upload(agent, `/annuaire/etablissements/${world.synced.id}/photos`, { filename: 'facade.png', type: 'image/png', data: png }, 'Façade principale');
+    expect(response.statusCode).toBe(303);
+    const photo = await t.deps.db.selectFrom('establishment_photos').select(['id', 'width', 'height', 'content_type', 'alt_text']).where('establishment_id', '=', world.synced.id).executeTakeFirstOrThrow();
+    expect(photo).toMatchObject({ width: 800, height: 600, content_type: 'image/png', alt_text: 'Façade principale' });
+
+    const professional = await agentFor(world.professional);
+    const sheet = await professional.get(`/annuaire/etablissements/${world.synced.id}`);
+    expect(sheet.body).toContain(`/annuaire/photos/${photo.id}/miniature`);
+    const thumb = await professional.get(`/annuaire/photos/${photo.id}/miniature`);
+    expect(thumb.statusCode).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/webp');
+    expect(thumb.headers['cache-control']).toBe('private, max-age=86400');
+    expect((await sharp(thumb.rawPayload).metadata()).width).toBe(320);
+    const again = await professional.get(`/annuaire/photos/${photo.id}/miniature`, { 'if-none-match': String(thumb.headers.etag) });
+    expect(again.statusCode).toBe(304);
+    expect((await professional.get(`/annuaire/photos/${photo.id}`)).headers['content-type']).toBe('image/png');
+    const events = await t.deps.db.selectFrom('audit_events').select('details').where('code', '=', 'DIRECTORY_PHOTO_ADDED').where('actor_account_id', '=', world.referent.id).execute();
+    expect(events.map((e) => e.details)).toEqual([{ establishmentId: world.synced.id, photoId: photo.id }]);
+
+    const removed = await agent.post(`/annuaire/etablissements/${world.synced.id}/photos/${photo.id}/retirer`);
+    expect(removed.statusCode).toBe(303);
+    expect(await photoCount(world.synced.id)).toBe(0);
+  });
+
+  it('R51 a renamed executable, an oversized file and a corrupt image are refused in French and nothing is stored', async () => {
+    const agent = await agentFor(world.referent);
+    const url = `/annuaire/etablissements/${world.local.id}/photos`;
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01]), Buffer.alloc(2000, 1)]);
+    const exe = await upload(agent, url, { filename: 'photo.jpg', type: 'image/jpeg', data: elf });
+    expect(exe.statusCode).toBe(415);
+    expect(exe.body).toContain('n’est pas une image JPEG, PNG ou WebP');
+
+    const big = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(5 * 1024 * 1024 + 10)]);
+    const oversized = await upload(agent, url, { filename: 'grande.png', type: 'image/png', data: big });
+    expect(oversized.statusCode).toBe(413);
+    expect(oversized.body).toContain('dépasse 5 Mo');
+
+    const jpeg = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#aa3300' } }).jpeg().toBuffer();
+    for (const data of [Buffer.concat([jpeg.subarray(0, 3), Buffer.alloc(3000, 0x41)]), jpeg.subarray(0, Math.floor(jpeg.length / 2))]) {
+      const corrupt = await upload(agent, url, { filename: 'abimee.jpg', type: 'image/jpeg', data });
+      expect(corrupt.statusCode).toBe(422);
+      expect(corrupt.body).toContain('illisible ou abîmée');
+    }
+    const missing = await upload(agent, url);
+    expect(missing.statusCode).toBe(400);
+    expect(await photoCount(world.local.id)).toBe(0);
+
+    // Another referent cannot add one; neither can a professional without the right, nor a visitor.
+    const intruder = await agentFor(world.otherReferent);
+    expect((await upload(intruder, url, { filename: 'x.jpg', type: 'image/jpeg', data: jpeg })).statusCode).toBe(403);
+    expect((await upload(await agentFor(world.professional), url, { filename: 'x.jpg', type: 'image/jpeg', data: jpeg })).statusCode).toBe(403);
+    expect((await upload(await agentFor(null), url, { filename: 'x.jpg', type: 'image/jpeg', data: jpeg })).statusCode).toBe(401);
+    expect(await photoCount(world.local.id)).toBe(0);
+  });
+
+  it('R51 multipart bodies stay refused everywhere but the upload route', async () => {
+    const agent = await agentFor(world.referent);
+    const response = await upload(agent, `/annuaire/etablissements/${world.local.id}/modifier`);
+    expect(response.statusCode).toBe(415);
+  });
+});
+
+describe('R50 synchronisation button', () => {
+  it('R50 a regional administrator sees the runs and asks for a synchronisation; a structure referent cannot', async () => {
+    const admin = await agentFor(world.region);
+    const page = await admin.get('/annuaire/synchronisation');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Synchroniser maintenant');
+    const response = await admin.post('/annuaire/synchronisation');
+    expect(response.statusCode).toBe(303);
+    expect(triggered).toEqual(['directory-sync']);
+    const events = await t.deps.db.selectFrom('audit_events').select('code').where('actor_account_id', '=', world.region.id).where('code', '=', 'DIRECTORY_SYNC_REQUESTED').execute();
+    expect(events).toHaveLength(1);
+
+    const referent = await agentFor(world.referent);
+    expect((await referent.get('/annuaire/synchronisation')).statusCode).toBe(403);
+    expect((await referent.post('/annuaire/synchronisation')).statusCode).toBe(403);
+    expect(triggered).toHaveLength(1);
+  });
+});

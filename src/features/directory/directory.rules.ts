@@ -1,0 +1,81 @@
+/**
+ * Pure rules of the directory: what a referent may change on a sheet (R50, R51), the validation of
+ * the sheet form, and the sniffing of photographs by their first bytes (never by their name).
+ */
+export const DESCRIPTION_MAX = 4000;
+export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+export const PHOTO_MAX_SIDE = 8000;
+export const PHOTOS_PER_ESTABLISHMENT = 12;
+export const THUMBNAIL_WIDTH = 320;
+
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** The type an image really is, from its magic bytes; null for anything else (an executable, a PDF…). */
+export function sniffImageType(bytes: Buffer): PhotoType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+/** ROR-owned fields (R50): read-only when the establishment is synchronised. */
+export const ROR_OWNED_FIELDS = ['finess', 'name', 'category', 'address', 'postcode', 'city', 'phone', 'email'] as const;
+export type IdentityField = (typeof ROR_OWNED_FIELDS)[number];
+
+export interface SheetForm {
+  description: string;
+  accessItinerary: string;
+  identity: Record<IdentityField, string>;
+  unitCodes: Record<number, string>;
+}
+
+export interface ValidSheet {
+  description: string | null;
+  accessItinerary: string | null;
+  identity: { finess: string; name: string; category: string; address: string | null; postcode: string | null; city: string | null; phone: string | null; email: string | null } | null;
+  unitCodes: Record<number, string | null>;
+}
+
+const blankToNull = (value: string) => (value.trim() === '' ? null : value.trim());
+
+/** Checks a sheet form; `synchronised` establishments keep their identity (R50), always-editable fields go through (R51). */
+export function validateSheet(form: SheetForm, synchronised: boolean): { ok: true; value: ValidSheet } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (form.description.length > DESCRIPTION_MAX) errors.description = `La description fait au plus ${DESCRIPTION_MAX} caractères.`;
+  if (form.accessItinerary.length > DESCRIPTION_MAX) errors.accessItinerary = `L’itinéraire d’accès fait au plus ${DESCRIPTION_MAX} caractères.`;
+  for (const [unitId, code] of Object.entries(form.unitCodes)) {
+    if (code.trim().length > 50) errors[`unit-${unitId}`] = 'Le code interne fait au plus 50 caractères.';
+  }
+  let identity: ValidSheet['identity'] = null;
+  if (!synchronised) {
+    const i = form.identity;
+    if (!/^[0-9][0-9AB][0-9]{7}$/.test(i.finess.trim())) errors.finess = 'Le numéro FINESS compte 9 caractères (chiffres, A ou B en 2e position).';
+    if (i.name.trim().length < 1 || i.name.trim().length > 200) errors.name = 'Saisissez le nom de l’établissement (200 caractères au plus).';
+    if (i.category.trim().length < 1 || i.category.trim().length > 120) errors.category = 'Saisissez la catégorie (120 caractères au plus).';
+    if (i.postcode.trim() !== '' && !/^[0-9]{5}$/.test(i.postcode.trim())) errors.postcode = 'Le code postal compte 5 chiffres.';
+    if (i.email.trim() !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(i.email.trim())) errors.email = 'Saisissez une adresse e-mail valide, par exemple accueil@exemple.fr.';
+    if (i.address.length > 300) errors.address = 'L’adresse fait au plus 300 caractères.';
+    if (i.city.length > 120) errors.city = 'La commune fait au plus 120 caractères.';
+    if (i.phone.length > 50) errors.phone = 'Le téléphone fait au plus 50 caractères.';
+    identity = {
+      finess: i.finess.trim(),
+      name: i.name.trim(),
+      category: i.category.trim(),
+      address: blankToNull(i.address),
+      postcode: blankToNull(i.postcode),
+      city: blankToNull(i.city),
+      phone: blankToNull(i.phone),
+      email: blankToNull(i.email),
+    };
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      description: blankToNull(form.description),
+      accessItinerary: blankToNull(form.accessItinerary),
+      identity,
+      unitCodes: Object.fromEntries(Object.entries(form.unitCodes).map(([id, code]) => [Number(id), blankToNull(code)])),
+    },
+  };
+}

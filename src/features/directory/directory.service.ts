@@ -1,0 +1,185 @@
+/**
+ * Use cases of the directory: search and sheets for every signed-in professional (R52), the
+ * referent's edits (R50, R51) and photographs, each in one transaction with its audit event, and
+ * the administrators' request for a ROR synchronisation.
+ */
+import sharp from 'sharp';
+import type { Deps } from '../../deps.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { can, type Principal } from '../habilitations/habilitation.policy.js';
+import type { Place } from '../habilitations/habilitation.rules.js';
+import { principalActor } from '../habilitations/habilitation.service.js';
+import { DomainError } from '../../http/errors.js';
+import { directoryErrors } from './directory.errors.js';
+import * as repo from './directory.repository.js';
+import { listRuns } from './ror-sync.repository.js';
+import { DIRECTORY_SYNC_JOB } from './directory-sync.job.js';
+import {
+  PHOTO_MAX_BYTES,
+  PHOTO_MAX_SIDE,
+  PHOTOS_PER_ESTABLISHMENT,
+  THUMBNAIL_WIDTH,
+  ROR_OWNED_FIELDS,
+  sniffImageType,
+  validateSheet,
+  type SheetForm,
+} from './directory.rules.js';
+
+export const PAGE_SIZE = 20;
+
+export async function searchEstablishments(deps: Deps, filters: repo.DirectoryFilters, page: number) {
+  const result = await repo.searchEstablishments(deps.db, filters, page, PAGE_SIZE);
+  return { ...result, page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)) };
+}
+
+export async function searchUnits(deps: Deps, name: string, page: number) {
+  const result = await repo.searchUnits(deps.db, name, page, PAGE_SIZE);
+  return { ...result, page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)) };
+}
+
+export const listDepartments = (deps: Deps) => repo.listDepartments(deps.db);
+
+function placeOf(e: { id: number; department_code: string; region_code: string }): Place {
+  return { level: 'establishment', establishmentId: e.id, departmentCode: e.department_code, regionCode: e.region_code };
+}
+
+export async function getSheet(deps: Deps, principal: Principal, id: number) {
+  const establishment = await repo.getEstablishment(deps.db, id);
+  if (!establishment) throw directoryErrors.ESTABLISHMENT_NOT_FOUND();
+  const [units, photos, lastSync] = await Promise.all([repo.listUnits(deps.db, id), repo.listPhotos(deps.db, id), repo.getLastSyncDate(deps.db)]);
+  return { establishment, units, photos, lastSync, canEdit: can(principal, 'directory.edit', placeOf(establishment)) };
+}
+
+/** The sheet a referent may edit; out of scope answers 403 with a French message. */
+export async function getEditableSheet(deps: Deps, principal: Principal, id: number) {
+  const sheet = await getSheet(deps, principal, id);
+  if (!sheet.canEdit) throw directoryErrors.DIRECTORY_EDIT_FORBIDDEN();
+  return sheet;
+}
+
+export async function updateSheet(deps: Deps, principal: Principal, id: number, form: SheetForm, ip: string | null): Promise<void> {
+  const sheet = await getEditableSheet(deps, principal, id);
+  const { establishment, units } = sheet;
+  const valid = validateSheet(form, establishment.ror_synced);
+  if (!valid.ok) throw new DomainError('DIRECTORY_FORM_INVALID', directoryErrors.definitions.DIRECTORY_FORM_INVALID.message, 400, valid.errors);
+  const value = valid.value;
+  const changed: string[] = [];
+  if (value.description !== establishment.description) changed.push('description');
+  if (value.accessItinerary !== establishment.access_itinerary) changed.push('access_itinerary');
+  if (value.identity) for (const field of ROR_OWNED_FIELDS) if (value.identity[field] !== establishment[field]) changed.push(field);
+  const unitChanges = units.filter((u) => Object.hasOwn(value.unitCodes, u.id) && value.unitCodes[u.id] !== u.internal_code);
+  for (const unit of unitChanges) changed.push(`unit:${unit.id}:internal_code`);
+  if (changed.length === 0) return;
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await repo.updateEstablishment(trx, id, { description: value.description, access_itinerary: value.accessItinerary, ...(value.identity ? { identity: value.identity } : {}) }, deps.clock.now());
+      for (const unit of unitChanges) await repo.setUnitInternalCode(trx, unit.id, id, value.unitCodes[unit.id] ?? null);
+      await recordAudit(trx, {
+        actor: principalActor(principal),
+        code: 'DIRECTORY_ESTABLISHMENT_UPDATED',
+        description: `Modification de la fiche de l’établissement ${establishment.name} (${establishment.finess})`,
+        subjectAccountId: null,
+        details: { establishmentId: id, fields: changed },
+        ip,
+      });
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw directoryErrors.FINESS_ALREADY_USED({ finess: directoryErrors.definitions.FINESS_ALREADY_USED.message });
+    throw error;
+  }
+}
+
+/**
+ * A photograph is accepted when its first bytes say JPEG, PNG or WebP AND sharp decodes it whole;
+ * it is re-encoded (metadata such as GPS position dropped) and a thumbnail is made. Nothing is
+ * stored on refusal.
+ */
+export async function addPhoto(deps: Deps, principal: Principal, id: number, bytes: Buffer | undefined, altText: string, ip: string | null): Promise<number> {
+  const sheet = await getEditableSheet(deps, principal, id);
+  if (!bytes || bytes.length === 0) throw directoryErrors.PHOTO_MISSING();
+  if (bytes.length > PHOTO_MAX_BYTES) throw directoryErrors.PHOTO_TOO_LARGE();
+  const type = sniffImageType(bytes);
+  if (!type) throw directoryErrors.PHOTO_TYPE_REFUSED();
+  let data: Buffer;
+  let thumbnail: Buffer;
+  let width: number;
+  let height: number;
+  try {
+    const image = sharp(bytes, { failOn: 'warning', limitInputPixels: PHOTO_MAX_SIDE * PHOTO_MAX_SIDE });
+    const meta = await image.metadata();
+    if (!meta.width || !meta.height) throw directoryErrors.PHOTO_CORRUPT();
+    if (meta.width > PHOTO_MAX_SIDE || meta.height > PHOTO_MAX_SIDE) throw directoryErrors.PHOTO_DIMENSIONS();
+    const format = type === 'image/jpeg' ? 'jpeg' : type === 'image/png' ? 'png' : 'webp';
+    const full = await image.rotate().toFormat(format).toBuffer({ resolveWithObject: true });
+    data = full.data;
+    width = full.info.width;
+    height = full.info.height;
+    thumbnail = await sharp(data).resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw directoryErrors.PHOTO_CORRUPT();
+  }
+  return deps.db.transaction().execute(async (trx) => {
+    if ((await repo.countPhotos(trx, id)) >= PHOTOS_PER_ESTABLISHMENT) throw directoryErrors.PHOTO_LIMIT();
+    const photoId = await repo.insertPhoto(trx, { establishmentId: id, contentType: type, data, thumbnail, width, height, altText: altText.trim().slice(0, 200), accountId: principal.accountId });
+    await recordAudit(trx, {
+      actor: principalActor(principal),
+      code: 'DIRECTORY_PHOTO_ADDED',
+      description: `Ajout d’une photographie à la fiche de l’établissement ${sheet.establishment.name}`,
+      subjectAccountId: null,
+      details: { establishmentId: id, photoId },
+      ip,
+    });
+    return photoId;
+  });
+}
+
+export async function deletePhoto(deps: Deps, principal: Principal, establishmentId: number, photoId: number, ip: string | null): Promise<void> {
+  const sheet = await getEditableSheet(deps, principal, establishmentId);
+  await deps.db.transaction().execute(async (trx) => {
+    const photo = await repo.getPhotoEstablishment(trx, photoId);
+    if (!photo || photo.establishment_id !== establishmentId) throw directoryErrors.PHOTO_NOT_FOUND();
+    await repo.deletePhoto(trx, photoId);
+    await recordAudit(trx, {
+      actor: principalActor(principal),
+      code: 'DIRECTORY_PHOTO_DELETED',
+      description: `Retrait d’une photographie de la fiche de l’établissement ${sheet.establishment.name}`,
+      subjectAccountId: null,
+      details: { establishmentId, photoId },
+      ip,
+    });
+  });
+}
+
+export async function getPhoto(deps: Deps, photoId: number, variant: 'data' | 'thumbnail') {
+  const photo = await repo.getPhotoBytes(deps.db, photoId, variant);
+  if (!photo) throw directoryErrors.PHOTO_NOT_FOUND();
+  return { ...photo, contentType: variant === 'thumbnail' ? 'image/webp' : photo.content_type };
+}
+
+/** Administrators of the directory: 'directory.edit' held at a region (they own the whole copy). */
+export function canRunSync(principal: Principal | null): boolean {
+  return principal?.grants.some((g) => g.location.level === 'region' && g.rights.includes('directory.edit')) ?? false;
+}
+
+export async function listSyncRuns(deps: Deps, principal: Principal) {
+  if (!canRunSync(principal)) throw directoryErrors.SYNC_FORBIDDEN();
+  return listRuns(deps.db, 20);
+}
+
+export async function requestSync(deps: Deps, principal: Principal, ip: string | null): Promise<void> {
+  if (!canRunSync(principal)) throw directoryErrors.SYNC_FORBIDDEN();
+  if (!deps.config.ror) throw directoryErrors.SYNC_DISABLED();
+  if (!deps.jobs) throw directoryErrors.SYNC_UNAVAILABLE();
+  await deps.jobs.trigger(DIRECTORY_SYNC_JOB);
+  await deps.db.transaction().execute((trx) =>
+    recordAudit(trx, {
+      actor: principalActor(principal),
+      code: 'DIRECTORY_SYNC_REQUESTED',
+      description: 'Demande de synchronisation de l’annuaire avec le ROR',
+      subjectAccountId: null,
+      details: {},
+      ip,
+    }),
+  );
+}
