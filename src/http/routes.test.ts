@@ -89,13 +89,23 @@ describe('guard', () => {
 describe('sessions', () => {
   const who = async (cookie: string) => (await t.app.inject({ method: 'GET', url: '/test/qui', headers: { cookie } })).json().account;
 
-  it('shows the signed-in person in the header with Déconnexion and the menus', async () => {
-    const account = await buildAccount(t.deps.db, { first_name: 'Hélène', last_name: 'Martin' });
-    const response = await t.app.inject({ method: 'GET', url: '/', headers: { cookie: await openTestSession(t.deps.db, account.id) } });
+  it('shows the signed-in person in the header with Déconnexion and the menus their rights open', async () => {
+    const establishment = await buildEstablishment(t.deps.db);
+    const referent = await buildAccount(t.deps.db, { first_name: 'Hélène', last_name: 'Martin' });
+    await buildHabilitation(t.deps.db, { accountId: referent.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id });
+    const response = await t.app.inject({ method: 'GET', url: '/', headers: { cookie: await openTestSession(t.deps.db, referent.id) } });
     expect(response.body).toContain('Hélène MARTIN');
     expect(response.body).toContain('Déconnexion');
-    expect(response.body).toContain('Comptes et habilitations');
-    expect(response.body).toContain('Observatoire');
+    expect(response.body).toContain('href="/administration/comptes"');
+    expect(response.body).toContain('href="/administration/revue"');
+    expect(response.body).toContain('href="/mes-referents"');
+    // A profile without those rights does not see links that would answer 403.
+    const user = await buildAccount(t.deps.db);
+    await buildHabilitation(t.deps.db, { accountId: user.id, profile: 'SANITAIRE_PRESCRIPTEUR', establishmentId: establishment.id }).catch(() => undefined);
+    const plain = await t.app.inject({ method: 'GET', url: '/', headers: { cookie: await openTestSession(t.deps.db, user.id) } });
+    expect(plain.body).toContain('href="/mon-compte"');
+    expect(plain.body).not.toContain('href="/administration/comptes"');
+    expect(plain.body).not.toContain('href="/observatoire/commander"');
   });
 
   it('ends after the idle timeout and at the absolute deadline', async () => {

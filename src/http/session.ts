@@ -65,11 +65,12 @@ export async function loadSession(deps: Deps, request: FastifyRequest): Promise<
 /** The principal of a session: only a strong session with no step left has one (R06). */
 export async function loadPrincipal(deps: Deps, session: AuthSession | null): Promise<Principal | null> {
   if (!session || session.strength !== 'strong' || session.pendingStep) return null;
+  const grants = await listActiveGrants(deps.db, session.accountId, parisDate(deps.clock.now()));
   return {
     accountId: session.accountId,
-    viewer: session.viewer,
+    viewer: { ...session.viewer, rights: [...new Set(grants.flatMap((g) => g.rights))] },
     strength: session.strength,
-    grants: await listActiveGrants(deps.db, session.accountId, parisDate(deps.clock.now())),
+    grants,
   };
 }
 

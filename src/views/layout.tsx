@@ -6,6 +6,8 @@ export interface Viewer {
   firstName: string;
   lastName: string;
   username: string;
+  /** Rights held somewhere: a menu entry that needs one is shown only to its holders. */
+  rights?: readonly string[];
 }
 
 export interface LayoutProps {
@@ -17,7 +19,9 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-const MENUS: { title: string; groups: { title: string; links: { href: string; label: string }[] }[] }[] = [
+type MenuLink = { href: string; label: string; right?: string };
+
+const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[] = [
   {
     title: 'Administration',
     groups: [
@@ -26,12 +30,15 @@ const MENUS: { title: string; groups: { title: string; links: { href: string; la
         links: [
           { href: '/annuaire/etablissements', label: 'Établissements' },
           { href: '/annuaire/unites', label: 'Unités' },
+          { href: '/annuaire/synchronisation', label: 'Synchronisation ROR', right: 'directory.edit' },
         ],
       },
       {
         title: 'Utilisateurs',
         links: [
-          { href: '/administration/comptes', label: 'Comptes et habilitations' },
+          { href: '/administration/comptes', label: 'Comptes et habilitations', right: 'accounts.manage' },
+          { href: '/administration/revue', label: 'Revue des habilitations', right: 'habilitations.review' },
+          { href: '/administration/structures-sans-referents', label: 'Structures sans 2 référents', right: 'territory.supervise' },
           { href: '/mes-referents', label: 'Mes référents' },
           { href: '/mon-compte', label: 'Mon compte' },
         ],
@@ -44,13 +51,21 @@ const MENUS: { title: string; groups: { title: string; links: { href: string; la
       {
         title: 'Statistiques',
         links: [
-          { href: '/observatoire/commander', label: 'Commander' },
-          { href: '/observatoire/consulter', label: 'Consulter' },
+          { href: '/observatoire/commander', label: 'Commander', right: 'observatory.order' },
+          { href: '/observatoire/consulter', label: 'Consulter', right: 'observatory.order' },
         ],
       },
     ],
   },
 ];
+
+/** The menus and links the viewer may use; an empty group or menu disappears. */
+function visibleMenus(viewer: Viewer) {
+  const allowed = (link: MenuLink) => !link.right || (viewer.rights ?? []).includes(link.right);
+  return MENUS.map((menu) => ({ ...menu, groups: menu.groups.map((g) => ({ ...g, links: g.links.filter(allowed) })).filter((g) => g.links.length > 0) })).filter(
+    (menu) => menu.groups.length > 0,
+  );
+}
 
 export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
   return (
@@ -93,7 +108,7 @@ export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
           {viewer ? (
             <nav class="main-nav" aria-label="Menu principal">
               <ul class="main-nav__menus">
-                {MENUS.map((menu) => (
+                {visibleMenus(viewer).map((menu) => (
                   <li class="main-nav__menu">
                     <span class="main-nav__title">{menu.title}</span>
                     <ul class="main-nav__groups">

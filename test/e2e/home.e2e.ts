@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
-import { buildAccount, openTestSession } from '../factories.js';
+import { buildAccount, buildEstablishment, buildHabilitation, openTestSession } from '../factories.js';
 import { enqueueMail } from '../../src/platform/outbox/outbox.js';
 
 let server: RunningApp;
@@ -54,6 +54,8 @@ describe('home page in Chromium', () => {
 
   it('shows the signed-in person, Déconnexion and the menus, with no axe violation', async () => {
     const account = await buildAccount(server.deps.db, { first_name: 'Hélène', last_name: 'Martin' });
+    const establishment = await buildEstablishment(server.deps.db);
+    await buildHabilitation(server.deps.db, { accountId: account.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id });
     const cookie = await openTestSession(server.deps.db, account.id);
     const [name, value] = cookie.split('=') as [string, string];
     await browser.context.addCookies([{ name, value, url: server.url }]);

@@ -85,9 +85,13 @@ export async function getIdTokenOfSession(db: Q, sessionIdHash: Buffer): Promise
   return row?.id_token ?? null;
 }
 
-/** Flows are worth nothing after their deadline; an hour later they go. */
-export async function deleteExpiredFlows(db: Q, before: Date): Promise<void> {
-  await db.deleteFrom('external_login_flows').where('expires_at', '<', before).where('session_id_hash', 'is', null).execute();
+/** Flows expired before `before`; those bound to a session only once that session cannot live any more. */
+export async function deleteExpiredFlows(db: Q, before: Date, sessionsBefore: Date): Promise<void> {
+  await db
+    .deleteFrom('external_login_flows')
+    .where('expires_at', '<', before)
+    .where((eb) => eb.or([eb('session_id_hash', 'is', null), eb('created_at', '<', sessionsBefore)]))
+    .execute();
 }
 
 const ACCOUNT_COLUMNS = [

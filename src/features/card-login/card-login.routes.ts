@@ -70,7 +70,7 @@ export function cardLoginHandlers(deps: Deps) {
     startPsc: async (request: FastifyRequest<{ Querystring: { retour?: string } }>, reply: FastifyReply) => {
       if (!deps.config.psc) return reply.redirect('/connexion', 303);
       try {
-        const { flowToken, url } = await service.startPscLogin(deps, { returnPath: safeReturnPath(request.query.retour) });
+        const { flowToken, url } = await service.startPscLogin(deps, { returnPath: safeReturnPath(request.query.retour), ip: request.ip });
         reply.setCookie(pscCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
         return reply.redirect(url, 303);
       } catch (error) {
@@ -243,7 +243,7 @@ export function cardLoginHandlers(deps: Deps) {
     /** R16: sign-in from a partner site: the partner's provider must prove a recent strong authentication. */
     startPartner: async (request: PartnerRequest, reply: FastifyReply) => {
       try {
-        const { flowToken, url } = await service.startPartnerLogin(deps, { partnerId: request.params.id, returnPath: safeReturnPath(request.query.retour) });
+        const { flowToken, url } = await service.startPartnerLogin(deps, { partnerId: request.params.id, returnPath: safeReturnPath(request.query.retour), ip: request.ip });
         reply.setCookie(partnerCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
         return reply.redirect(url, 303);
       } catch (error) {

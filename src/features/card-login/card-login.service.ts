@@ -14,6 +14,8 @@ import { cardErrors, cardLoginErrors, partnerErrors } from './card-login.errors.
 import type { CertificateSource } from './card-login.certificate.js';
 import { verifyCardCertificate } from './card-login.certificate.js';
 import * as repo from './card-login.repository.js';
+import { hitLimit, type Limit } from '../../platform/rate-limit.js';
+import { authErrors as loginErrors } from '../auth/auth.errors.js';
 import { acrMeetsLevel, claimText, FLOW_TTL_MS, isStrongPartnerAuthentication, parseNationalId } from './card-login.rules.js';
 import type { PartnerConfig } from '../../config.js';
 import * as psc from './psc.oidc.js';
@@ -24,6 +26,21 @@ function kindLabel(kind: IdentityKind): string {
   if (kind === 'psc') return 'e-CPS (Pro Santé Connect)';
   if (kind === 'cps') return 'carte CPS';
   return `site partenaire ${kind.slice('partner:'.length)}`;
+}
+
+/**
+ * Each start writes a row: one address may start 60 external logins in 5 minutes (a hospital's
+ * staff may share one public address), enough for people, not for filling the table.
+ */
+const IP_FLOW_STARTS: Limit = { window: 5 * 60, max: 60 };
+
+async function limitFlowStarts(deps: Deps, ip: string): Promise<void> {
+  if (!(await hitLimit(deps.db, `external-login-ip:${ip}`, IP_FLOW_STARTS, deps.clock.now())).allowed) throw loginErrors.TOO_MANY_ATTEMPTS();
+}
+
+/** Flows are worthless after their deadline; those that opened a session are kept while it may live (logout hint). */
+async function purgeFlows(deps: Deps, now: Date): Promise<void> {
+  await repo.deleteExpiredFlows(deps.db, new Date(now.getTime() - 3_600_000), new Date(now.getTime() - (deps.config.sessionAbsoluteHours + 1) * 3_600_000));
 }
 
 function pscConfig(deps: Deps) {
@@ -39,8 +56,9 @@ export function pscRedirectUri(deps: Deps): string {
  * Starts an e-CPS login: state, nonce and PKCE verifier are kept server-side under the hash of a
  * random flow id that only this browser holds (cookie). Returns that id and the provider's URL.
  */
-export async function startPscLogin(deps: Deps, input: { returnPath: string }): Promise<{ flowToken: string; url: string }> {
+export async function startPscLogin(deps: Deps, input: { returnPath: string; ip: string }): Promise<{ flowToken: string; url: string }> {
   const config = pscConfig(deps);
+  await limitFlowStarts(deps, input.ip);
   let configuration;
   try {
     configuration = await psc.pscConfiguration(config);
@@ -63,7 +81,7 @@ export async function startPscLogin(deps: Deps, input: { returnPath: string }): 
     now,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
   });
-  await repo.deleteExpiredFlows(deps.db, new Date(now.getTime() - 3_600_000));
+  await purgeFlows(deps, now);
   const url = psc.authorizationUrl(configuration, {
     redirect_uri: pscRedirectUri(deps),
     scope: config.scope,
@@ -235,7 +253,9 @@ export async function cardLogin(deps: Deps, input: { source: CertificateSource; 
   const card = deps.config.card;
   if (!card) throw cardErrors.CARD_DISABLED();
   if (input.source.kind === 'none') throw cardErrors.CARD_ABSENT();
+  await limitFlowStarts(deps, input.ip);
   const now = deps.clock.now();
+  await purgeFlows(deps, now);
   const verification = await verifyCardCertificate(card, input.source.der, now);
   if (!verification.ok) {
     await recordAudit(deps.db, { actor: SYSTEM_ACTOR, code: 'LOGIN_FAILED', description: `Échec de connexion par carte CPS : certificat refusé (${verification.problem})`, ip: input.ip });
@@ -271,8 +291,9 @@ export function partnerRedirectUri(deps: Deps, partner: PartnerConfig): string {
 }
 
 /** R16: off to the partner's provider, with state, nonce and PKCE kept server-side as for e-CPS. */
-export async function startPartnerLogin(deps: Deps, input: { partnerId: string; returnPath: string }): Promise<{ flowToken: string; url: string }> {
+export async function startPartnerLogin(deps: Deps, input: { partnerId: string; returnPath: string; ip: string }): Promise<{ flowToken: string; url: string }> {
   const partner = findPartner(deps, input.partnerId);
+  await limitFlowStarts(deps, input.ip);
   let configuration;
   try {
     configuration = await psc.pscConfiguration(partner);

@@ -15,7 +15,8 @@ export interface Grant {
 
 export interface Principal {
   accountId: number;
-  viewer: { firstName: string; lastName: string; username: string };
+  /** What pages show of the person; `rights` (held somewhere) chooses the menu entries. */
+  viewer: { firstName: string; lastName: string; username: string; rights?: readonly string[] };
   strength: 'password' | 'strong';
   grants: readonly Grant[];
 }
