@@ -234,4 +234,31 @@ describe('R13 e-CPS login through Pro Santé Connect', () => {
     expect(new URL(link!).searchParams.get('id_token_hint')).toBeTruthy();
     expect((await agent.get('/mon-compte')).statusCode).toBe(303);
   });
+
+  it('R13 limits the e-CPS logins one address may start (each writes server-side state)', async () => {
+    const agent = new Agent(t.app);
+    for (let i = 0; i < 60; i += 1) expect((await agent.get('/connexion/psc')).statusCode).toBe(303);
+    const limited = await agent.get('/connexion/psc');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.body).toContain('Trop de tentatives en peu de temps.');
+  });
+
+  it('R13 accepts a userinfo signed as a JWT, as PSC may send it', async () => {
+    const signed = await startTestPsc({ redirectUri: 'http://localhost:3000/connexion/psc/retour', postLogoutRedirectUri: 'http://localhost:3000/', signedUserinfo: true });
+    const app = await buildTestApp({ env: { PSC_ISSUER: signed.issuerSetting, PSC_CLIENT_ID: signed.clientId, PSC_CLIENT_SECRET: signed.clientSecret } });
+    try {
+      const rpps = `10${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`;
+      signed.addUser({ subjectNameId: `8${rpps}`, givenName: 'Anne', familyName: 'Roux' });
+      const agent = new Agent(app.app);
+      const start = await agent.get('/connexion/psc');
+      const back = await signed.login(start.headers.location as string, `8${rpps}`);
+      expect((await agent.get(`${back.pathname}${back.search}`)).headers.location).toBe('/connexion/psc/association');
+      const pairing = await agent.get('/connexion/psc/association');
+      expect(pairing.body).toContain(rpps);
+      expect(pairing.body).toContain('Roux');
+    } finally {
+      await app.close();
+      await signed.close();
+    }
+  });
 });

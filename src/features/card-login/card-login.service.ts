@@ -15,7 +15,6 @@ import type { CertificateSource } from './card-login.certificate.js';
 import { verifyCardCertificate } from './card-login.certificate.js';
 import * as repo from './card-login.repository.js';
 import { hitLimit, type Limit } from '../../platform/rate-limit.js';
-import { authErrors as loginErrors } from '../auth/auth.errors.js';
 import { acrMeetsLevel, claimText, FLOW_TTL_MS, isStrongPartnerAuthentication, parseNationalId } from './card-login.rules.js';
 import type { PartnerConfig } from '../../config.js';
 import * as psc from './psc.oidc.js';
@@ -35,7 +34,7 @@ function kindLabel(kind: IdentityKind): string {
 const IP_FLOW_STARTS: Limit = { window: 5 * 60, max: 60 };
 
 async function limitFlowStarts(deps: Deps, ip: string): Promise<void> {
-  if (!(await hitLimit(deps.db, `external-login-ip:${ip}`, IP_FLOW_STARTS, deps.clock.now())).allowed) throw loginErrors.TOO_MANY_ATTEMPTS();
+  if (!(await hitLimit(deps.db, `external-login-ip:${ip}`, IP_FLOW_STARTS, deps.clock.now())).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
 }
 
 /** Flows are worthless after their deadline; those that opened a session are kept while it may live (logout hint). */

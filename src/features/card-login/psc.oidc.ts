@@ -25,7 +25,9 @@ export function pscConfiguration(psc: ProviderSettings): Promise<oidc.Configurat
   if (!configuration) {
     configuration = oidc.discovery(psc.issuer, psc.clientId, { token_endpoint_auth_method: 'client_secret_basic' }, oidc.ClientSecretBasic(psc.clientSecret), {
       // Plain http only towards this machine (the loopback provider of the tests); config.ts refuses it in production.
-      ...(psc.issuer.protocol === 'http:' && isLoopback(psc.issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
+      // Signatures of ID tokens and of signed (application/jwt) userinfo responses are verified
+      // against the provider's keys, on top of TLS: a userinfo may come as JSON or as a signed JWT.
+      execute: [oidc.enableNonRepudiationChecks, ...(psc.issuer.protocol === 'http:' && isLoopback(psc.issuer) ? [oidc.allowInsecureRequests] : [])],
       timeout: 10,
     });
     configurations.set(key, configuration);

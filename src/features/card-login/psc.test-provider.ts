@@ -44,7 +44,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-export async function startTestPsc(options: { redirectUri: string; postLogoutRedirectUri: string }): Promise<TestPsc> {
+export async function startTestPsc(options: { redirectUri: string; postLogoutRedirectUri: string; signedUserinfo?: boolean }): Promise<TestPsc> {
   const users = new Map<string, PscUser>();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,6 +65,8 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_basic',
         require_auth_time: true,
+        // PSC may answer the userinfo as a signed JWT.
+        ...(options.signedUserinfo ? { userinfo_signed_response_alg: 'RS256' } : {}),
       },
     ],
     jwks: { keys: [{ ...signingKey, kid: 'test-psc', use: 'sig', alg: 'RS256' }] },
@@ -72,7 +74,7 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
     scopes: ['openid', 'scope_all'],
     claims: { amr: null, openid: ['sub'], scope_all: ['SubjectNameID', 'given_name', 'family_name', 'SubjectRefPro'] },
     acrValues: ['eidas1', 'eidas2', 'eidas3', 'eidas0'],
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, claimsParameter: { enabled: true } },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, claimsParameter: { enabled: true }, jwtUserinfo: { enabled: true } },
     pkce: { required: () => true },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     // PSC asks no consent of the professional: the grant exists as soon as they are identified.

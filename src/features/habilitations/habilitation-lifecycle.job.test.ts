@@ -55,7 +55,7 @@ describe('R37 expiry alert', () => {
 });
 
 describe('R23 deactivation by the system', () => {
-  it('R23 deactivates an account left without a valid habilitation, ends its sessions, and says so in its history', async () => {
+  it('R23 deactivates an account left without a valid habilitation, ends its sessions, and says so in its history; R14 liberal accounts are left alone', async () => {
     const establishment = await buildEstablishment(deps.db);
     const old = new Date(Date.now() - 90 * 86_400_000);
     const expired = await buildAccount(deps.db, { created_at: old });
@@ -64,12 +64,15 @@ describe('R23 deactivation by the system', () => {
     const valid = await buildAccount(deps.db, { created_at: old });
     await buildHabilitation(deps.db, { accountId: valid.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id });
     const newcomer = await buildAccount(deps.db);
+    const liberal = await buildAccount(deps.db, { created_at: old });
+    await deps.db.insertInto('liberal_practices').values({ account_id: liberal.id, address: '1 rue du Cabinet', postcode: '34000', city: 'Montpellier', created_at: old }).execute();
 
     await deactivateAccountsWithoutHabilitation(deps);
     const state = async (id: number) => (await deps.db.selectFrom('accounts').select('deactivated_at').where('id', '=', id).executeTakeFirstOrThrow()).deactivated_at;
     expect(await state(expired.id)).not.toBeNull();
     expect(await state(valid.id)).toBeNull();
     expect(await state(newcomer.id)).toBeNull();
+    expect(await state(liberal.id)).toBeNull();
     expect(await deps.db.selectFrom('sessions').select('account_id').where('account_id', '=', expired.id).execute()).toEqual([]);
     const [event] = await deps.db.selectFrom('audit_events').selectAll().where('subject_account_id', '=', expired.id).where('code', '=', 'ACCOUNT_DEACTIVATED').execute();
     expect(event).toMatchObject({ actor_label: 'Système', actor_account_id: null, description: 'Désactivation du compte : aucune habilitation valide' });

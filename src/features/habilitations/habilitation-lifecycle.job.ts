@@ -3,7 +3,8 @@
  * - expiry alert (R37): 15 days before a habilitation ends, one e-mail to its holder naming the
  *   referents to contact — once per end date (a new end date may be announced again);
  * - deactivation (R23): an account with no valid habilitation is deactivated by the system, its
- *   sessions end. A new account has 30 days to receive its first habilitation.
+ *   sessions end. A new account has 30 days to receive its first habilitation; a liberal
+ *   professional's account (R14) has none by nature and is left alone.
  * Both are idempotent and safe on several nodes (the alert record and row locks decide).
  */
 import type { Deps } from '../../deps.js';
@@ -114,6 +115,8 @@ export async function deactivateAccountsWithoutHabilitation(deps: Deps): Promise
       .where((eb) =>
         eb.not(eb.exists(eb.selectFrom('habilitations as h').select('h.id').whereRef('h.account_id', '=', 'a.id').where('h.deleted_at', 'is', null).where('h.end_date', '>=', today))),
       )
+      // A liberal professional's account (R14) lives by its card or e-CPS, not by habilitations.
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('liberal_practices as lp').select('lp.account_id').whereRef('lp.account_id', '=', 'a.id'))))
       .orderBy('a.id')
       .limit(BATCH)
       .forUpdate()
