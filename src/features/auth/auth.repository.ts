@@ -18,6 +18,7 @@ const LOGIN_COLUMNS = [
   'deactivated_at',
   'password_changed_at',
   'terms_version_accepted',
+  'failed_login_count',
 ] as const;
 
 export async function getLoginAccountWithPasswordHash(db: Q, username: string) {

@@ -155,7 +155,9 @@ async function checkPasswordOnce(
     await recordAudit(deps.db, { actor: SYSTEM_ACTOR, subjectAccountId: account.id, code: 'LOGIN_REFUSED', description: 'Connexion refusée : compte désactivé', ip: input.ip });
     throw authErrors.ACCOUNT_DEACTIVATED();
   }
-  if (!(await repo.resetFailedLogins(deps.db, account.id))) throw authErrors.ACCOUNT_BLOCKED();
+  // Reset the counter only when there is one: the common login writes nothing here. Should the
+  // account have been blocked meanwhile, the reset finds no row and the login stops.
+  if (account.failed_login_count > 0 && !(await repo.resetFailedLogins(deps.db, account.id))) throw authErrors.ACCOUNT_BLOCKED();
 
   if (input.browserHash && (await repo.isBrowserTrusted(deps.db, input.browserHash, account.id, now))) {
     await recordAudit(deps.db, {
@@ -212,7 +214,8 @@ export async function sendLoginCode(deps: Deps, input: { accountId: number; sess
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const destination = codeDestination(account);
   await deps.db.transaction().execute(async (trx) => {
-    await repo.invalidateSessionCodes(trx, input.sessionIdHash, now);
+    // A new session has no earlier code; a resend replaces the one sent before.
+    if (input.resend) await repo.invalidateSessionCodes(trx, input.sessionIdHash, now);
     await repo.insertCode(trx, {
       accountId: account.id,
       purpose: 'login',
