@@ -10,6 +10,7 @@
  *
  * Bounded: fixed counts, loopback only. Usage: npm run bench:login [-- --seconds 10]
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -108,53 +109,41 @@ async function main() {
   });
   console.log(`argon2id verify (raw, in process):        ${fmt(raw.perSecond)} /s`);
 
-  // Each worker: a browser with its CSRF cookie and token, and its own forwarded address.
-  const clients = await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      const response = await fetch(`${base}/connexion`, { headers: { 'x-forwarded-for': `10.9.${worker}.1` } });
-      const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      const token = /name="_csrf" value="([^"]+)"/.exec(await response.text())![1]!;
-      return { cookie, token };
-    }),
-  );
-  let next = 0;
-  const post = (worker: number, url: string, fields: Record<string, string>, cookie = clients[worker]!.cookie, ip = `10.9.${worker}.${1 + (next % 250)}`) =>
+  // 2. Full password-step logins, sent by a load generator in a process of its own.
+  const generator = await new Promise<{ count: number; perSecond: number; sessions: { cookie: string; token: string; account: number }[] }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./login-client.ts', import.meta.url).pathname, base, config.baseUrl.origin, String(seconds), String(concurrency), String(accounts)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`générateur de charge : code ${code}`))));
+  });
+  const logins = generator;
+  const sessions = generator.sessions;
+  console.log(`password-step logins over HTTP:            ${fmt(logins.perSecond)} /s (${logins.count} logins, load from a separate process)`);
+  console.log(`ratio logins / raw verifications:          ${fmt(logins.perSecond / raw.perSecond, 2)} (target ≥ 0.85)`);
+  console.log(`reference: Keycloak's sizing plans 15 password logins/s per vCPU, i.e. ${15 * os.availableParallelism()} /s here`);
+  const post = (url: string, fields: Record<string, string>, session: { cookie: string; token: string }, ip: string) =>
     fetch(`${base}${url}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: config.baseUrl.origin, cookie, 'x-forwarded-for': ip },
-      body: new URLSearchParams({ _csrf: clients[worker]!.token, ...fields }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: config.baseUrl.origin, cookie: session.cookie, 'x-forwarded-for': ip },
+      body: new URLSearchParams({ _csrf: session.token, ...fields }),
     });
-
-  // 2. Full password-step logins.
-  const sessions: { worker: number; cookie: string; accountId: number }[] = [];
-  const logins = await throughput(async (worker) => {
-    const n = next++ % accounts;
-    const response = await post(worker, '/connexion', { username: `bench${n}`, password: PASSWORD });
-    if (response.status !== 303) throw new Error(`login: HTTP ${response.status}`);
-    if (sessions.length < 300) {
-      const session = response.headers.getSetCookie().find((c) => c.startsWith('habilis_session='))!.split(';')[0]!;
-      sessions.push({ worker, cookie: `${clients[worker]!.cookie}; ${session}`, accountId: n });
-    }
-    await response.arrayBuffer();
-  });
-  console.log(`password-step logins over HTTP:            ${fmt(logins.perSecond)} /s (${logins.count} logins)`);
-  console.log(`ratio logins / raw verifications:          ${fmt(logins.perSecond / raw.perSecond, 2)} (target ≥ 0.85)`);
-  console.log(`reference: Keycloak's sizing plans 15 password logins/s per vCPU, i.e. ${15 * os.availableParallelism()} /s here`);
 
   // 3. Code validation latency: the code is read back from the outbox as a user reads their mail.
   const codeLatencies: number[] = [];
-  for (const session of sessions.slice(0, 200)) {
+  for (const [i, session] of sessions.slice(0, 200).entries()) {
     const mail = await deps.db
       .selectFrom('outbox_messages')
       .select('text_body')
-      .where('recipient', '=', `bench${session.accountId}@exemple.test`)
+      .where('recipient', '=', `bench${session.account}@exemple.test`)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirstOrThrow();
     const code = /\b(\d{6})\b/.exec(mail.text_body)![1]!;
     const started = performance.now();
-    const response = await post(session.worker, '/connexion/code', { code }, session.cookie);
+    const response = await post('/connexion/code', { code }, session, `10.7.${i}.1`);
     await response.arrayBuffer();
     codeLatencies.push(performance.now() - started);
     // A later login of the same account replaced the code: such a refusal is still a full validation step.
@@ -171,7 +160,7 @@ async function main() {
       [unknown, `inconnu${i}`],
     ] as const) {
       const started = performance.now();
-      const response = await post(0, '/connexion', { username, password: 'Mauvais-Mot-2026' }, clients[0]!.cookie, `10.8.${i}.${list === wrong ? 1 : 2}`);
+      const response = await post('/connexion', { username, password: 'Mauvais-Mot-2026' }, sessions[0]!, `10.8.${i}.${list === wrong ? 1 : 2}`);
       await response.arrayBuffer();
       list.push(performance.now() - started);
     }
