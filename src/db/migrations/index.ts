@@ -7,6 +7,7 @@ import * as selfService from './2026-11-23T1300-self-service.js';
 import * as reviewIndexes from './2026-11-23T1400-review-indexes.js';
 import * as professionalIdentities from './2026-11-23T1600-professional-identities.js';
 import * as directory from './2026-11-23T1500-directory.js';
+import * as searchEmail from './2026-11-23T1700-search-email.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1400-review-indexes': reviewIndexes,
   '2026-11-23T1500-directory': directory,
   '2026-11-23T1600-professional-identities': professionalIdentities,
+  '2026-11-23T1700-search-email': searchEmail,
 };

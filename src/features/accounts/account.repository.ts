@@ -75,13 +75,14 @@ const likeEscape = (word: string) => word.replace(/[%_\\]/g, '\\$&');
 
 /**
  * R21 search: every word of the query must appear, accents and case ignored, in the name, first
- * name, username or e-mail. Results whose text *starts* with the first word (a last name typed
- * first, the usual case) come first, in alphabetical order, then the other matches.
+ * name, username or e-mail. Results come in three bands, each in alphabetical order: text that
+ * *starts* with the first word (a last name typed first, the usual case), then e-mail addresses that
+ * start with it, then the other matches.
  *
- * Why two branches: `search_text` starts with the folded last and first names, so the first branch
- * is a range of its btree index, read in order and stopped after one page even for a name shared by
- * thousands; the second (trigram index) is read only when the first does not fill the page. The
- * scope of each row is computed for the page only, and counting stops at SEARCH_COUNT_CAP.
+ * Why bands: `search_text` (last name, first name…) and `email_fold` are "C"-collated columns with
+ * btree indexes, so the first two bands are index ranges read in order and stopped after one page,
+ * even for a name shared by thousands; the third (trigram index) is read only when the first two do
+ * not fill the page. Counting stops at SEARCH_COUNT_CAP, and the scope is computed for the page only.
  */
 export async function searchAccounts(
   db: Q,
@@ -89,22 +90,40 @@ export async function searchAccounts(
   inScope: RawBuilder<boolean>,
   page: { limit: number; offset: number },
 ): Promise<{ rows: SearchRow[]; total: number; capped: boolean }> {
-  const [first = ''] = words;
-  let contains = db.selectFrom('accounts');
-  for (const word of words) contains = contains.where('search_text', 'like', `%${likeEscape(word)}%`);
-  const prefix = contains.where('search_text', 'like', `${likeEscape(first)}%`);
-  const others = contains.where('search_text', 'not like', `${likeEscape(first)}%`);
-  const cappedCount = async (query: typeof contains) =>
-    (await db.selectFrom(query.select('id').limit(SEARCH_COUNT_CAP + 1).as('c')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-  const ids = async (query: typeof contains, offset: number, limit: number) =>
-    limit <= 0 ? [] : (await query.select('id').orderBy('search_text').orderBy('id').offset(offset).limit(limit).execute()).map((r) => r.id);
-
-  const prefixCount = await cappedCount(prefix);
-  const othersCount = prefixCount > SEARCH_COUNT_CAP ? 0 : await cappedCount(others);
-  const count = prefixCount + othersCount;
-  const fromPrefix = await ids(prefix, page.offset, page.limit);
-  const fromOthers = await ids(others, Math.max(0, page.offset - prefixCount), page.limit - fromPrefix.length);
-  const pageIds = [...fromPrefix, ...fromOthers];
+  const [head = '', ...rest] = words;
+  const first = `${likeEscape(head)}%`;
+  // The other words must appear anywhere; the first word's place decides the band. A prefix implies
+  // "contains" (search_text holds the e-mail too), so the first two bands do not repeat it: that
+  // leaves PostgreSQL the btree range as the obvious plan.
+  let base = db.selectFrom('accounts');
+  for (const word of rest) base = base.where('search_text', 'like', `%${likeEscape(word)}%`);
+  const bands = [
+    { query: base.where('search_text', 'like', first), order: 'search_text' as const },
+    { query: base.where('email_fold', 'like', first).where('search_text', 'not like', first), order: 'email_fold' as const },
+    {
+      query: base.where('search_text', 'like', `%${likeEscape(head)}%`).where('search_text', 'not like', first).where('email_fold', 'not like', first),
+      order: 'search_text' as const,
+    },
+  ];
+  const pageIds: number[] = [];
+  let seen = 0;
+  for (const band of bands) {
+    if (seen > SEARCH_COUNT_CAP) break;
+    // A later band is counted only while the total is still below the cap.
+    const count = (
+      await db
+        .selectFrom(band.query.select('id').limit(SEARCH_COUNT_CAP + 1 - seen).as('c'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
+    const offset = Math.max(0, page.offset - seen);
+    const wanted = page.limit - pageIds.length;
+    if (wanted > 0 && offset < count) {
+      const ids = await band.query.select('id').orderBy(band.order).orderBy('id').offset(offset).limit(wanted).execute();
+      pageIds.push(...ids.map((r) => r.id));
+    }
+    seen += count;
+  }
   const rows =
     pageIds.length === 0
       ? []
@@ -114,7 +133,7 @@ export async function searchAccounts(
           .where('a.id', 'in', pageIds)
           .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return { rows: pageIds.map((id) => byId.get(id)!).filter(Boolean), total: Math.min(count, SEARCH_COUNT_CAP), capped: count > SEARCH_COUNT_CAP };
+  return { rows: pageIds.map((id) => byId.get(id)).filter((r): r is SearchRow => r !== undefined), total: Math.min(seen, SEARCH_COUNT_CAP), capped: seen > SEARCH_COUNT_CAP };
 }
 
 export async function getAccountInScope(db: Q, accountId: number, inScope: RawBuilder<boolean>) {

@@ -74,6 +74,22 @@ describe('R21 search before creating', () => {
     expect(byEmail.body).toContain(helene.username);
   });
 
+  it('R21 lists last names starting with the word first, then e-mails starting with it, then the rest', async () => {
+    const tag = randomUUID().slice(0, 6).replace(/\d/g, 'k');
+    const make = async (last: string, email: string) => {
+      const account = await buildAccount(t.deps.db, { last_name: last, first_name: 'Paul', email: `${email}@exemple.test` });
+      await buildHabilitation(t.deps.db, { accountId: account.id, profile: 'SANITAIRE_RECEVEUR', unitId: world.unitA.id });
+      return account;
+    };
+    const inside = await make(`Mar${tag}`, `p.mar${tag}x`);
+    const byEmail = await make('Abel', `${tag}.paul`);
+    const byName = await make(tag.toUpperCase(), `paul.${randomUUID().slice(0, 6)}`);
+    const page = await (await agentFor('referentA')).get(`/administration/comptes?q=${tag}`);
+    const order = [byName, byEmail, inside].map((a) => page.body.indexOf(a.username));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
   it('R21 any referent may search; accounts outside the scope are listed without a link', async () => {
     const agent = await agentFor('referentB');
     const page = await agent.get(`/administration/comptes?q=${world.target.username}`);
