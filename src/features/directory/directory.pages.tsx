@@ -1,4 +1,5 @@
 /** Pages of the directory: search (R52), descriptive sheet, referent edit form (R50, R51), sync runs. */
+import { FewReferentsBanner } from '../habilitations/referent-coverage.pages.js';
 import type { ComponentChildren } from 'preact';
 import { Alert, CsrfField, ErrorSummary, Field } from '../../views/components.js';
 import { Layout, type Viewer } from '../../views/layout.js';
@@ -131,6 +132,8 @@ export function SearchPage(props: Frame & { filters: DirectoryFilters; departmen
 }
 
 export interface SheetData {
+  /** R25: active structure referents today; the structure's referents see a banner under 2. */
+  referents?: number;
   establishment: {
     id: number;
     finess: string;
@@ -185,6 +188,7 @@ export function SheetPage(props: Frame & SheetData & { notice?: string | undefin
         <RorMarker synced={e.ror_synced} lastSync={props.lastSync ?? e.ror_synced_at} />
         {e.closed_at ? <span class="badge badge--danger">Fermé depuis le {dateTime(e.closed_at)}</span> : null}
       </p>
+      {props.canEdit && props.referents !== undefined ? <FewReferentsBanner structureName={e.name} referents={props.referents} /> : null}
       {props.canEdit ? (
         <p>
           <a href={`/annuaire/etablissements/${e.id}/modifier`} class="button button--secondary">

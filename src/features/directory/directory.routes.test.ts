@@ -139,6 +139,21 @@ describe('directory search and sheets', () => {
   });
 });
 
+describe('R25 banner on the structure’s own sheet', () => {
+  it('R25 the referents of a structure with a single referent see the banner; a second referent removes it', async () => {
+    const establishment = await buildEstablishment(t.deps.db, { department: '30', name: `Structure Seule ${tag}` });
+    const only = await buildAccount(t.deps.db);
+    await buildHabilitation(t.deps.db, { accountId: only.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id });
+    const agent = await agentFor(only);
+    const before = await agent.get(`/annuaire/etablissements/${establishment.id}`);
+    expect(before.body).toContain('Moins de 2 référents');
+    expect(before.body).toContain('un seul référent structure actif');
+    const second = await buildAccount(t.deps.db);
+    await buildHabilitation(t.deps.db, { accountId: second.id, profile: 'REFERENT_STRUCTURE', establishmentId: establishment.id });
+    expect((await agent.get(`/annuaire/etablissements/${establishment.id}`)).body).not.toContain('Moins de 2 référents');
+  });
+});
+
 describe('referent edits', () => {
   it('R50 R51 on a synchronised establishment the ROR fields are read-only and the description, itinerary and unit code are saved and audited', async () => {
     const agent = await agentFor(world.referent);

@@ -3,6 +3,7 @@
  * referent's edits (R50, R51) and photographs, each in one transaction with its audit event, and
  * the administrators' request for a ROR synchronisation.
  */
+import { structureReferentCount } from '../habilitations/referent-coverage.service.js';
 import sharp from 'sharp';
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
@@ -46,8 +47,13 @@ function placeOf(e: { id: number; department_code: string; region_code: string }
 export async function getSheet(deps: Deps, principal: Principal, id: number) {
   const establishment = await repo.getEstablishment(deps.db, id);
   if (!establishment) throw directoryErrors.ESTABLISHMENT_NOT_FOUND();
-  const [units, photos, lastSync] = await Promise.all([repo.listUnits(deps.db, id), repo.listPhotos(deps.db, id), repo.getLastSyncDate(deps.db)]);
-  return { establishment, units, photos, lastSync, canEdit: can(principal, 'directory.edit', placeOf(establishment)) };
+  const [units, photos, lastSync, referents] = await Promise.all([
+    repo.listUnits(deps.db, id),
+    repo.listPhotos(deps.db, id),
+    repo.getLastSyncDate(deps.db),
+    structureReferentCount(deps, id),
+  ]);
+  return { establishment, units, photos, lastSync, referents, canEdit: can(principal, 'directory.edit', placeOf(establishment)) };
 }
 
 /** The sheet a referent may edit; out of scope answers 403 with a French message. */

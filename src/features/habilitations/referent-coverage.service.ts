@@ -36,3 +36,8 @@ export async function listStructuresWithFewReferents(deps: Deps, principal: Prin
   }
   return { rows: result.rows, total: result.total, page: window.page, pages: window.pages, minimum: MIN_STRUCTURE_REFERENTS };
 }
+
+/** R25: how many active structure referents an establishment has today (for its own pages' banner). */
+export async function structureReferentCount(deps: Deps, establishmentId: number): Promise<number> {
+  return repo.countStructureReferents(deps.db, establishmentId, parisDate(deps.clock.now()));
+}
