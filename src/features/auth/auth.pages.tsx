@@ -38,6 +38,8 @@ export interface LoginPageProps {
   robotCheck: boolean;
   /** Pro Santé Connect is configured (R13): offer the e-CPS login. */
   pscLogin?: boolean;
+  /** CPS card login is configured (R12): offer it. */
+  cardLogin?: boolean;
 }
 
 export function LoginPage(props: LoginPageProps) {
@@ -62,11 +64,18 @@ export function LoginPage(props: LoginPageProps) {
         </div>
       </form>
       <p>Après votre mot de passe, un code à usage unique vous est envoyé par e-mail ou par SMS.</p>
-      {props.pscLogin ? (
-        <p>
-          <a class="button button--secondary" href={`/connexion/psc?retour=${encodeURIComponent(props.retour)}`}>
-            Se connecter avec Pro Santé Connect
-          </a>
+      {props.pscLogin || props.cardLogin ? (
+        <p class="form-actions">
+          {props.pscLogin ? (
+            <a class="button button--secondary" href={`/connexion/psc?retour=${encodeURIComponent(props.retour)}`}>
+              Se connecter avec Pro Santé Connect
+            </a>
+          ) : null}
+          {props.cardLogin ? (
+            <a class="button button--secondary" href="/connexion/carte">
+              Se connecter avec une carte CPS
+            </a>
+          ) : null}
         </p>
       ) : null}
     </Layout>

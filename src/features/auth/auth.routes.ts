@@ -51,7 +51,7 @@ const NOTICES: Record<string, string> = {
 
 export function authHandlers(deps: Deps) {
   const loginPage = async (request: FastifyRequest, props: { username?: string; error?: string; notice?: string; retour: string }) =>
-    LoginPage({ csrfToken: request.csrfToken, robotCheck: await service.loginNeedsRobotCheck(deps, request.ip), pscLogin: deps.config.psc !== null, ...props });
+    LoginPage({ csrfToken: request.csrfToken, robotCheck: await service.loginNeedsRobotCheck(deps, request.ip), pscLogin: deps.config.psc !== null, cardLogin: deps.config.card !== null, ...props });
 
   const codePage = async (request: FastifyRequest, props: { error?: string; notice?: string; retour: string }) =>
     CodePage({ csrfToken: request.csrfToken, destination: await service.describeCodeDestination(deps, request.authSession!.accountId), ...props });

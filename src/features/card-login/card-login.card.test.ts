@@ -94,6 +94,17 @@ function behindProxy(): Agent {
 const withCard = (card: Card) => ({ [HEADER]: encodeURIComponent(card.cert.toString('pem')) });
 
 describe('R12 CPS card login', () => {
+  it('R12 the login page offers the card only where card login is configured', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/connexion', headers: { accept: 'text/html' } });
+    expect(page.body).toContain('href="/connexion/carte"');
+    const plain = await buildTestApp();
+    try {
+      expect((await plain.app.inject({ method: 'GET', url: '/connexion', headers: { accept: 'text/html' } })).body).not.toContain('/connexion/carte');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('R12 pairs a valid card after the account’s password, then the card alone opens a strong session', async () => {
     const card = await issueCard(ca);
     const account = await buildActiveAccount(t.deps.db, PASSWORD);
