@@ -25,10 +25,16 @@ export function describeAccess(access: Access): string {
   return typeof access === 'string' ? access : `right:${access.right}`;
 }
 
-/** Only a local path may be a return address: never another site (open redirect). */
+/**
+ * Only a local path may be a return address: never another site (open redirect). Browsers drop
+ * tabs and newlines from URLs ("/\t/evil.example" becomes "//evil.example"), so any control
+ * character, and any backslash, refuses the value outright.
+ */
 export function safeReturnPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  return value.slice(0, 500);
+  if (typeof value !== 'string' || value.length > 500 || !value.startsWith('/') || /[\x00-\x1f\x7f\\]/.test(value)) return '/';
+  if (value.startsWith('//')) return '/';
+  const url = new URL(value, 'http://habilis.invalid');
+  return url.origin === 'http://habilis.invalid' ? `${url.pathname}${url.search}` : '/';
 }
 
 function toLogin(request: FastifyRequest, reply: FastifyReply) {

@@ -350,6 +350,19 @@ describe('R30–R38 habilitations of an account', () => {
     expect(after.body).toContain(formatDate(today));
   });
 
+  it('R33 prolonging or deleting needs the right to grant that profile: a unit referent cannot extend a peer unit referent', async () => {
+    const peer = await buildAccount(t.deps.db);
+    const h = await buildHabilitation(t.deps.db, { accountId: peer.id, profile: 'REFERENT_UNITE', unitId: world.unitA.id });
+    const byPeer = await (await agentFor('unitReferentA')).post(`/administration/comptes/${peer.id}/habilitations/${h.id}/fin`, { fin: addToDate(today, { years: 4 }) });
+    expect(byPeer.statusCode).toBe(403);
+    const deleteByPeer = await (await agentFor('unitReferentA')).post(`/administration/comptes/${peer.id}/habilitations/${h.id}/supprimer`);
+    expect(deleteByPeer.statusCode).toBe(403);
+    const row = await t.deps.db.selectFrom('habilitations').select(['end_date', 'deleted_at']).where('id', '=', h.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ end_date: h.end_date, deleted_at: null });
+    // The structure referent may grant "Référent unité", so may prolong it.
+    expect((await (await agentFor('referentA')).post(`/administration/comptes/${peer.id}/habilitations/${h.id}/fin`, { fin: addToDate(today, { years: 1 }) })).statusCode).toBe(303);
+  });
+
   it('R37 an end date within 15 days is red and within a month orange, with words', async () => {
     const person = await buildAccount(t.deps.db);
     await buildHabilitation(t.deps.db, { accountId: person.id, profile: 'SANITAIRE_RECEVEUR', unitId: world.unitA.id, end: addToDate(today, { days: 10 }) });

@@ -110,3 +110,20 @@ export async function markDeleted(trx: Q, habilitationId: number, at: Date, byAc
     .where('deleted_at', 'is', null)
     .execute();
 }
+
+/** profile id → codes of the profiles that may grant it (R33), for every profile. */
+export async function listProfileGrantors(db: Q): Promise<Map<number, string[]>> {
+  const rows = await db
+    .selectFrom('profile_grantors as g')
+    .innerJoin('profiles as gp', 'gp.id', 'g.grantor_profile_id')
+    .select(['g.profile_id', 'gp.code'])
+    .execute();
+  const map = new Map<number, string[]>();
+  for (const row of rows) map.set(row.profile_id, [...(map.get(row.profile_id) ?? []), row.code]);
+  return map;
+}
+
+/** The id of a profile by its code. */
+export async function getProfileId(db: Q, code: string): Promise<number | undefined> {
+  return (await db.selectFrom('profiles').select('id').where('code', '=', code).executeTakeFirst())?.id;
+}

@@ -3,6 +3,8 @@
  * check of the chosen structure, the rows with their end-date status (R37), rights (R38) and the
  * actions the viewer may take on each; R25's warning when the structure has fewer than 2 referents.
  */
+import { listProfileGrantors } from './habilitation-change.repository.js';
+import { mayGrantAt } from './habilitation.service.js';
 import type { Writable } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import { parisDate } from '../../platform/clock.js';
@@ -214,9 +216,10 @@ export async function loadReview(deps: Deps, principal: Principal, input: Review
   const order = { sort: filters.sort, direction: filters.direction };
   const total = await repo.countReviewRows(deps.db, criteria);
   const window = pageWindow(filters.page, total, REVIEW_PAGE_SIZE);
-  const [rows, rights] = await Promise.all([
+  const [rows, rights, grantors] = await Promise.all([
     total === 0 ? Promise.resolve([]) : repo.listReviewRows(deps.db, criteria, order, { offset: window.offset, limit: REVIEW_PAGE_SIZE }),
     repo.listProfileRights(deps.db),
+    listProfileGrantors(deps.db),
   ]);
   plan.filters.page = window.page;
   return {
@@ -226,7 +229,7 @@ export async function loadReview(deps: Deps, principal: Principal, input: Review
     pages: window.pages,
     rows: rows.map((row) => {
       const place = row.unit_id ? unitPlace(structure, row.unit_id) : structure.place;
-      const changeable = row.deleted_at === null && row.account_id !== principal.accountId && can(principal, 'habilitations.grant', place);
+      const changeable = row.deleted_at === null && row.account_id !== principal.accountId && mayGrantAt(principal, grantors.get(row.profile_id) ?? [], place);
       return {
         ...row,
         status: endDateStatus({ endDate: row.end_date, deletedAt: row.deleted_at }, today),

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { formatDate, parisDate } from '../../platform/clock.js';
 import { can, type Principal } from './habilitation.policy.js';
+import { locationContains, type Place } from './habilitation.rules.js';
 import { habilitationErrors } from './habilitation.errors.js';
 import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
 import * as repo from './habilitation-change.repository.js';
@@ -25,6 +26,14 @@ export interface Deletion {
   habilitationId: number;
   accountId: number;
   deletedAt: Date;
+}
+
+/**
+ * R33: does the principal hold `habilitations.grant` through a profile listed among `grantorCodes`
+ * (the profiles that may grant the habilitation's profile), at a location containing `place`?
+ */
+export function mayGrantAt(principal: Principal, grantorCodes: readonly string[], place: Place): boolean {
+  return principal.grants.some((g) => g.rights.includes('habilitations.grant') && grantorCodes.includes(g.profileCode) && locationContains(g.location, place));
 }
 
 export function principalActor(principal: Principal): Actor {
@@ -49,6 +58,11 @@ async function loadChangeable(db: Deps['db'], principal: Principal, habilitation
   if (!can(principal, 'habilitations.grant', h.place)) {
     if (can(principal, 'habilitations.review', h.place)) throw habilitationErrors.HABILITATION_FORBIDDEN();
     throw habilitationErrors.HABILITATION_NOT_FOUND();
+  }
+  // R33: prolonging or deleting is granting's twin: only for a profile the actor may grant, there.
+  const profileId = await repo.getProfileId(db, h.profileCode);
+  if (profileId === undefined || !mayGrantAt(principal, (await repo.listProfileGrantors(db)).get(profileId) ?? [], h.place)) {
+    throw habilitationErrors.HABILITATION_FORBIDDEN();
   }
   if (h.accountId === principal.accountId) throw habilitationErrors.HABILITATION_SELF_CHANGE();
   if (h.deletedAt) throw habilitationErrors.HABILITATION_ALREADY_DELETED();
