@@ -127,3 +127,16 @@ export async function openTestSession(
 export function uniqueMobile(): string {
   return `06${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
 }
+
+/**
+ * The state a browser is in once its user validated a one-time code in it (R05): a browser id
+ * cookie, trusted for the account for 8 hours. Card and e-CPS pairing require it.
+ */
+export async function trustBrowserOf(db: Db, agent: { cookies: Map<string, string> }, accountId: number): Promise<void> {
+  if (!agent.cookies.has('habilis_browser')) agent.cookies.set('habilis_browser', randomToken());
+  const now = new Date();
+  await db
+    .insertInto('trusted_browsers')
+    .values({ browser_hash: sha256(agent.cookies.get('habilis_browser')!), account_id: accountId, created_at: now, expires_at: new Date(now.getTime() + 8 * 3_600_000) })
+    .execute();
+}

@@ -158,10 +158,15 @@ describe('R22–R24 account page', () => {
     const response = await agent.post(`/administration/comptes/${person.id}/identite`, { lastName: person.last_name, firstName: 'Camille', email, phone: '04 67 00 00 00', profession: 'Infirmier' });
     expect(response.statusCode).toBe(303);
     const row = await t.deps.db.selectFrom('accounts').select(['email', 'phone', 'username']).where('id', '=', person.id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ email, phone: '0467000000', username: person.username });
+    // The new address waits for its owner to open the link; the old one stays and is told.
+    expect(row).toEqual({ email: person.email, phone: '0467000000', username: person.username });
+    expect((await messagesTo(t.deps.db, email)).map((m) => m.subject)).toHaveLength(1);
+    expect(await messagesTo(t.deps.db, person.email)).toHaveLength(1);
+    const pending = await t.deps.db.selectFrom('email_changes').select('new_email').where('account_id', '=', person.id).execute();
+    expect(pending).toEqual([{ new_email: email }]);
     const page = await agent.get(`/administration/comptes/${person.id}`);
     const referent = world.principals.referentA!;
-    expect(page.body).toContain('Modification du compte : adresse e-mail, téléphone, profession');
+    expect(page.body).toContain('Modification du compte : adresse e-mail (en attente de validation par lien), téléphone, profession');
     expect(page.body).toContain(`${referent.first_name} ${referent.last_name.toUpperCase()} (${referent.username})`);
   });
 

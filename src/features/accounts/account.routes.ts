@@ -36,7 +36,7 @@ function parseId(value: unknown): number {
 
 const NOTICES: Record<string, string> = {
   cree: 'Le compte est créé. Un e-mail d’activation est parti à son adresse.',
-  identite: 'L’identité est enregistrée.',
+  identite: 'L’identité est enregistrée. Une nouvelle adresse e-mail ne remplace l’ancienne qu’une fois validée par le lien qui lui est envoyé.',
   debloque: 'Le compte est débloqué.',
   bloque: 'Le compte est bloqué : ses sessions sont fermées.',
   desactive: 'Le compte est désactivé : ses sessions sont fermées.',

@@ -7,6 +7,7 @@
 import type { Deps } from '../../deps.js';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { principalActor } from '../habilitations/habilitation.service.js';
+import { queueEmailChange } from '../self-service/self-service.service.js';
 import { queueActivation } from '../auth/auth.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { DomainError } from '../../http/errors.js';
@@ -115,7 +116,7 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
   const changes = [
     data.lastName !== account.last_name ? 'nom' : null,
     data.firstName !== account.first_name ? 'prénom' : null,
-    emailChanged ? 'adresse e-mail' : null,
+    emailChanged ? 'adresse e-mail (en attente de validation par lien)' : null,
     (data.phone || null) !== account.phone ? 'téléphone' : null,
     mobileChanged ? 'téléphone mobile' : null,
     (data.profession || null) !== account.profession ? 'profession' : null,
@@ -124,7 +125,12 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
   const now = deps.clock.now();
   try {
     await deps.db.transaction().execute(async (trx) => {
-      await repo.updateIdentity(trx, accountId, { ...data, phone: data.phone || null, mobilePhone: mobile, profession: data.profession || null }, emailChanged, mobileChanged, now);
+      // The address itself changes only when its owner opens the link sent to it (and the old one is
+      // told): a referent cannot redirect someone's reset links and codes to a mailbox of their own.
+      await repo.updateIdentity(trx, accountId, { ...data, email: account.email, phone: data.phone || null, mobilePhone: mobile, profession: data.profession || null }, false, mobileChanged, now);
+      if (emailChanged) {
+        await queueEmailChange(deps, trx, { account, newEmail: data.email, firstName: data.firstName, actor: principalActor(principal), ip });
+      }
       await recordAudit(trx, {
         actor: principalActor(principal),
         subjectAccountId: accountId,

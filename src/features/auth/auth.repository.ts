@@ -231,3 +231,9 @@ export async function acceptTerms(db: Q, accountId: number, version: string, now
 export async function deleteAllSessions(db: Q, accountId: number): Promise<void> {
   await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
 }
+
+/** Card, e-CPS and partner identities paired with the account end with a password reset. */
+export async function deleteExternalIdentities(db: Q, accountId: number): Promise<number> {
+  const result = await db.deleteFrom('professional_identities').where('account_id', '=', accountId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -373,6 +373,17 @@ describe('R09 forgotten password', () => {
     expect(await audit(account.id, 'PASSWORD_RESET_DONE')).toHaveLength(1);
   });
 
+  it('R09 a reset dissociates the cards and e-CPS paired with the account', async () => {
+    const account = await person();
+    await t.deps.db.insertInto('professional_identities').values({ kind: 'psc', subject: `8${Date.now()}`.slice(0, 12), account_id: account.id, paired_at: new Date(), last_login_at: new Date() }).execute();
+    const agent = new Agent(t.app);
+    await agent.post('/mot-de-passe-oublie', { username: account.username, altcha: await solved(agent) });
+    const token = new URLSearchParams((await latestLink(t.deps.db, account.email)).split('?')[1]).get('jeton')!;
+    await agent.post('/mot-de-passe/nouveau', { jeton: token, password: 'Orage-Calme-2027', confirmation: 'Orage-Calme-2027' });
+    expect(await t.deps.db.selectFrom('professional_identities').select('kind').where('account_id', '=', account.id).execute()).toEqual([]);
+    expect((await audit(account.id, 'PASSWORD_RESET_DONE'))[0]!.description).toContain('dissociées');
+  });
+
   it('R09 the link is valid 24 hours', async () => {
     const account = await person();
     const agent = new Agent(t.app);

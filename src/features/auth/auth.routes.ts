@@ -40,6 +40,11 @@ function browserHash(deps: Deps, request: FastifyRequest, reply: FastifyReply | 
   return sha256(id);
 }
 
+/** The hash of this browser's id, if it has one (for card and e-CPS pairing, which needs a trusted browser). */
+export function readBrowserHash(deps: Deps, request: FastifyRequest): Buffer | null {
+  return browserHash(deps, request, null);
+}
+
 function afterLogin(pendingStep: PendingStep | null, retour: string): string {
   return pendingStep ? PENDING_STEP_URLS[pendingStep] : safeReturnPath(retour);
 }

@@ -423,8 +423,18 @@ export async function setPasswordFromLink(
     if (input.purpose === 'activation') {
       await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'ACCOUNT_ACTIVATED', description: 'Activation du compte : adresse e-mail validée et mot de passe choisi', ip: input.ip });
     } else {
+      // A reset is an account recovery: identities paired before it (possibly by whoever knew the
+      // old password) no longer open the account; the holder pairs their card again.
+      const unpaired = await repo.deleteExternalIdentities(trx, account.id);
       await enqueueMail(trx, { to: account.email, ...passwordChangedMail({ firstName: account.first_name }) });
-      await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'PASSWORD_RESET_DONE', description: 'Réinitialisation du mot de passe par lien e-mail', ip: input.ip });
+      await recordAudit(trx, {
+        actor: selfActor(account),
+        subjectAccountId: account.id,
+        code: 'PASSWORD_RESET_DONE',
+        description: unpaired > 0 ? 'Réinitialisation du mot de passe par lien e-mail (cartes et e-CPS dissociées)' : 'Réinitialisation du mot de passe par lien e-mail',
+        details: { unpairedIdentities: unpaired },
+        ip: input.ip,
+      });
     }
   });
   wakeOutbox(deps);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
-import { buildActiveAccount } from '../../../test/factories.js';
+import { buildActiveAccount, trustBrowserOf } from '../../../test/factories.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 const PROXY = '10.250.0.1';
@@ -105,6 +105,19 @@ describe('R12 CPS card login', () => {
     }
   });
 
+  it('R12 refuses to pair a card whose RPPS is not the account’s', async () => {
+    const card = await issueCard(ca);
+    const other = card.rpps.endsWith('1') ? `${card.rpps.slice(0, -1)}2` : `${card.rpps.slice(0, -1)}1`;
+    const account = await buildActiveAccount(t.deps.db, PASSWORD, { rpps: other });
+    const browser = behindProxy();
+    await browser.get('/connexion/carte', withCard(card));
+    await trustBrowserOf(t.deps.db, browser, account.id);
+    const refused = await browser.post('/connexion/carte/association', { username: account.username, password: PASSWORD });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('n’est pas celui de ce compte');
+    expect(await t.deps.db.selectFrom('professional_identities').select('kind').where('account_id', '=', account.id).execute()).toEqual([]);
+  });
+
   it('R12 pairs a valid card after the account’s password, then the card alone opens a strong session', async () => {
     const card = await issueCard(ca);
     const account = await buildActiveAccount(t.deps.db, PASSWORD);
@@ -116,6 +129,7 @@ describe('R12 CPS card login', () => {
     expect(pairing.body).toContain('Durand');
     expect(pairing.body).toContain('Paul');
     expect(pairing.body).toContain(card.rpps);
+    await trustBrowserOf(t.deps.db, browser, account.id);
     const paired = await browser.post('/connexion/carte/association', { username: account.username, password: PASSWORD });
     expect(paired.statusCode).toBe(303);
     expect(paired.headers.location).toBe('/');

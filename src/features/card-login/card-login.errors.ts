@@ -23,6 +23,15 @@ export const cardLoginErrors = defineErrors({
     status: 400,
     message: 'Cette étape a expiré ou a déjà servi. Recommencez la connexion depuis la page de connexion.',
   },
+  PAIRING_NEEDS_CODE: {
+    status: 403,
+    message:
+      'Pour associer cette identité à votre compte, connectez-vous d’abord une fois sur ce poste avec votre nom d’utilisateur, votre mot de passe et le code reçu, puis recommencez : l’association se fera aussitôt.',
+  },
+  PAIRING_RPPS_MISMATCH: {
+    status: 403,
+    message: 'Le numéro RPPS de cette identité n’est pas celui de ce compte : l’association est refusée.',
+  },
   IDENTITY_ALREADY_PAIRED: {
     status: 409,
     message: 'Ce compte est déjà associé à une autre identité de ce type. Contactez le référent de votre structure.',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
-import { buildActiveAccount } from '../../../test/factories.js';
+import { buildActiveAccount, trustBrowserOf } from '../../../test/factories.js';
 import { startTestPsc, type TestPsc } from './psc.test-provider.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
@@ -111,6 +111,7 @@ describe('R16 sign-in from a partner site', () => {
     const page = await agent.get('/connexion/partenaire/dpi-chu/association');
     expect(page.body).toContain('Identifiant chez le partenaire');
     expect(page.body).toContain(subject);
+    await trustBrowserOf(t.deps.db, agent, account.id);
     const done = await agent.post('/connexion/partenaire/dpi-chu/association', { username: account.username, password: PASSWORD });
     expect(done.headers.location).toBe('/');
     const identities = await t.deps.db.selectFrom('professional_identities').select(['kind', 'subject']).where('account_id', '=', account.id).execute();

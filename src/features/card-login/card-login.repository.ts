@@ -103,6 +103,8 @@ const ACCOUNT_COLUMNS = [
   'a.deactivated_at',
   'a.password_changed_at',
   'a.terms_version_accepted',
+  'a.rpps',
+  'a.email',
 ] as const;
 
 export async function getAccountByIdentity(db: Q, kind: string, subject: string) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
-import { buildActiveAccount } from '../../../test/factories.js';
+import { buildActiveAccount, trustBrowserOf } from '../../../test/factories.js';
 import { messagesTo } from '../../../test/mails.js';
 import { sha256 } from '../../platform/crypto.js';
 import { startTestPsc, type TestPsc } from './psc.test-provider.js';
@@ -92,6 +92,11 @@ describe('R13 e-CPS login through Pro Santé Connect', () => {
     expect(wrong.body).toContain(pro.rpps);
     expect(await pairedIdentities(account.id)).toEqual([]);
 
+    // Without a code proven in this browser, the right password alone does not pair.
+    const untrusted = await agent.post('/connexion/psc/association', { username: account.username, password: PASSWORD });
+    expect(untrusted.statusCode).toBe(403);
+    expect(untrusted.body).toContain('connectez-vous d’abord une fois sur ce poste');
+    await trustBrowserOf(t.deps.db, agent, account.id);
     const paired = await agent.post('/connexion/psc/association', { username: account.username, password: PASSWORD });
     expect(paired.statusCode).toBe(303);
     expect(paired.headers.location).toBe('/');
@@ -100,8 +105,8 @@ describe('R13 e-CPS login through Pro Santé Connect', () => {
     const session = await t.deps.db.selectFrom('sessions').select(['strength', 'auth_method']).where('account_id', '=', account.id).executeTakeFirstOrThrow();
     expect(session).toEqual({ strength: 'strong', auth_method: 'psc' });
     expect(await auditCodes(account.id)).toEqual(expect.arrayContaining(['LOGIN_FAILED', 'IDENTITY_PAIRED', 'LOGIN_SUCCEEDED']));
-    // No one-time code: the e-CPS is the strong factor.
-    expect(await messagesTo(t.deps.db, account.email)).toEqual([]);
+    // No one-time code (the e-CPS is the strong factor); the holder is told of the association.
+    expect((await messagesTo(t.deps.db, account.email)).map((m) => m.subject)).toEqual(['Une identité a été associée à votre compte Habilis']);
 
     // The pairing step served once: the same browser cannot pair again with it.
     expect((await agent.post('/connexion/psc/association', { username: account.username, password: PASSWORD })).statusCode).toBe(400);
@@ -112,7 +117,8 @@ describe('R13 e-CPS login through Pro Santé Connect', () => {
     expect(again.statusCode).toBe(303);
     expect(again.headers.location).toBe('/');
     expect((await later.get('/mon-compte')).statusCode).toBe(200);
-    expect(await messagesTo(t.deps.db, account.email)).toEqual([]);
+    // Still only the association notice: no code was sent for this login.
+    expect(await messagesTo(t.deps.db, account.email)).toHaveLength(1);
   });
 
   it('R13 sends a paired professional who owes the terms of use to them first', async () => {

@@ -1,4 +1,5 @@
 /** Routes of card and e-CPS login (R12, R13): parse, call one service function, present. */
+import { readBrowserHash } from '../auth/auth.routes.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { z } from 'zod';
@@ -110,7 +111,7 @@ export function cardLoginHandlers(deps: Deps) {
       const form = pairingForm.parse(request.body ?? {});
       const flowToken = request.cookies[pscCookieName(deps)];
       try {
-        const result = await service.pairIdentity(deps, { flowToken, kind: 'psc', username: form.username, password: form.password, ip: request.ip });
+        const result = await service.pairIdentity(deps, { flowToken, kind: 'psc', username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
         const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
         await service.bindFlowToSession(deps, flowToken!, idHash);
         clearFlowCookie(reply);
@@ -220,7 +221,7 @@ export function cardLoginHandlers(deps: Deps) {
       const form = pairingForm.parse(request.body ?? {});
       const flowToken = request.cookies[cardCookieName(deps)];
       try {
-        const result = await service.pairIdentity(deps, { flowToken, kind: 'cps', username: form.username, password: form.password, ip: request.ip });
+        const result = await service.pairIdentity(deps, { flowToken, kind: 'cps', username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
         await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'cps', pendingStep: result.pendingStep });
         reply.clearCookie(cardCookieName(deps), cookieOptions(deps.config));
         return reply.redirect(afterLogin(result.pendingStep, '/'), 303);
@@ -296,7 +297,7 @@ export function cardLoginHandlers(deps: Deps) {
       }
       const kind = `partner:${partner.id}` as const;
       try {
-        const result = await service.pairIdentity(deps, { flowToken, kind, username: form.username, password: form.password, ip: request.ip });
+        const result = await service.pairIdentity(deps, { flowToken, kind, username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
         await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep });
         reply.clearCookie(partnerCookieName(deps), cookieOptions(deps.config));
         return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);

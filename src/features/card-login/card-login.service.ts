@@ -4,6 +4,8 @@
  * (the same check as the login form, so a blocked account cannot pair). Every pairing and every
  * login writes its audit event.
  */
+import { enqueueMail } from '../../platform/outbox/outbox.js';
+import { buildMail } from '../../views/mail.js';
 import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
 import { randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
@@ -191,17 +193,22 @@ export async function pendingIdentity(deps: Deps, input: { flowToken: string | u
  */
 export async function pairIdentity(
   deps: Deps,
-  input: { flowToken: string | undefined; kind: IdentityKind; username: string; password: string; ip: string },
+  input: { flowToken: string | undefined; kind: IdentityKind; username: string; password: string; ip: string; browserHash: Buffer | null },
 ): Promise<{ accountId: number; pendingStep: PendingStep | null; returnPath: string }> {
   if (!input.flowToken || input.flowToken.length > 100) throw cardLoginErrors.PAIRING_EXPIRED();
   const flowHash = sha256(input.flowToken);
   const flow = await repo.getVerifiedFlow(deps.db, flowHash, input.kind, deps.clock.now());
   if (!flow?.subject) throw cardLoginErrors.PAIRING_EXPIRED();
   const subject = flow.subject;
-  const checked = await checkPassword(deps, { username: input.username, password: input.password, ip: input.ip, browserHash: null });
+  const checked = await checkPassword(deps, { username: input.username, password: input.password, ip: input.ip, browserHash: input.browserHash });
+  // A password alone never opens a session (R06), and a pairing opens every future one: the account
+  // owner must also have proven a one-time code in this very browser (a trusted browser, R05).
+  // Otherwise a stolen password plus the attacker's own card or e-CPS would be a permanent backdoor.
+  if (checked.kind !== 'trusted_browser') throw cardLoginErrors.PAIRING_NEEDS_CODE();
   const now = deps.clock.now();
   const account = await repo.getAccount(deps.db, checked.accountId);
   if (!account) throw authErrors.INVALID_CREDENTIALS();
+  if ((input.kind === 'psc' || input.kind === 'cps') && account.rpps && subject !== `8${account.rpps}`) throw cardLoginErrors.PAIRING_RPPS_MISMATCH();
   await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
     if (await repo.getAccountByIdentity(trx, input.kind, subject)) throw cardLoginErrors.IDENTITY_ALREADY_PAIRED();
@@ -217,6 +224,18 @@ export async function pairIdentity(
       ip: input.ip,
     });
     await recordAudit(trx, { actor, subjectAccountId: account.id, code: 'LOGIN_SUCCEEDED', description: `Connexion réussie (${kindLabel(input.kind)}, association)`, ip: input.ip });
+    // The holder hears of it at once: an association they did not make is an alarm.
+    await enqueueMail(trx, {
+      to: account.email,
+      ...buildMail({
+        subject: 'Une identité a été associée à votre compte Habilis',
+        paragraphs: [
+          `Bonjour ${account.first_name},`,
+          `L’identité ${kindLabel(input.kind)} ${subject} vient d’être associée à votre compte : elle permet désormais de vous connecter sans mot de passe.`,
+          'Si vous n’êtes pas à l’origine de cette association, changez votre mot de passe et prévenez immédiatement le référent de votre structure.',
+        ],
+      }),
+    });
   });
   return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), returnPath: flow.return_path };
 }

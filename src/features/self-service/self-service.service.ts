@@ -327,23 +327,38 @@ export async function updateIdentity(deps: Deps, ctx: SelfContext, input: Identi
       });
     }
     if (emailChanged) {
-      await repo.consumePendingEmailChanges(trx, account.id, now);
-      await repo.insertEmailChange(trx, { tokenHash: sha256(token), accountId: account.id, newEmail: next.email, now, expiresAt: new Date(now.getTime() + EMAIL_CHANGE_TTL_MS) });
-      const url = new URL('/mon-compte/adresse-email/valider', deps.config.baseUrl);
-      url.searchParams.set('jeton', token);
-      await enqueueMail(trx, { to: next.email, ...emailChangeLinkMail({ firstName: next.firstName, username: account.username, link: url.toString() }), sensitive: true });
-      await enqueueMail(trx, { to: account.email, ...emailChangeRequestedMail({ firstName: account.first_name, maskedNewEmail: maskEmail(next.email) }) });
-      await recordAudit(trx, {
-        actor: selfActor(account),
-        subjectAccountId: account.id,
-        code: 'EMAIL_CHANGE_REQUESTED',
-        description: `Demande de changement d’adresse e-mail vers ${maskEmail(next.email)} (lien de validation envoyé)`,
-        ip: ctx.ip,
-      });
+      await queueEmailChange(deps, trx, { account, newEmail: next.email, firstName: next.firstName, token, actor: selfActor(account), ip: ctx.ip });
     }
   });
   wakeOutbox(deps);
   return { changed, emailChangeRequested: emailChanged };
+}
+
+/**
+ * R41, R22: a new e-mail address is used only once its owner opens the link sent to it; the old
+ * address keeps working until then and is told of the request. Used by "Mon compte" and by referents.
+ */
+export async function queueEmailChange(
+  deps: Deps,
+  trx: Deps['db'],
+  input: { account: { id: number; email: string; first_name: string; username: string }; newEmail: string; firstName: string; token?: string; actor: Actor; ip: string | null },
+): Promise<void> {
+  const now = deps.clock.now();
+  const token = input.token ?? randomToken();
+  const { account } = input;
+  await repo.consumePendingEmailChanges(trx, account.id, now);
+  await repo.insertEmailChange(trx, { tokenHash: sha256(token), accountId: account.id, newEmail: input.newEmail, now, expiresAt: new Date(now.getTime() + EMAIL_CHANGE_TTL_MS) });
+  const url = new URL('/mon-compte/adresse-email/valider', deps.config.baseUrl);
+  url.searchParams.set('jeton', token);
+  await enqueueMail(trx, { to: input.newEmail, ...emailChangeLinkMail({ firstName: input.firstName, username: account.username, link: url.toString() }), sensitive: true });
+  await enqueueMail(trx, { to: account.email, ...emailChangeRequestedMail({ firstName: account.first_name, maskedNewEmail: maskEmail(input.newEmail) }) });
+  await recordAudit(trx, {
+    actor: input.actor,
+    subjectAccountId: account.id,
+    code: 'EMAIL_CHANGE_REQUESTED',
+    description: `Demande de changement d’adresse e-mail vers ${maskEmail(input.newEmail)} (lien de validation envoyé)`,
+    ip: input.ip,
+  });
 }
 
 function tokenHashOf(token: unknown): Buffer {
