@@ -16,6 +16,23 @@ afterAll(async () => {
 });
 
 describe('authentication cleanup job', () => {
+  it('wipes the body of sensitive messages still undelivered after a day', async () => {
+    const old = await deps.db
+      .insertInto('outbox_messages')
+      .values({ channel: 'mail', recipient: 'x@exemple.test', subject: 'Code', text_body: 'Votre code : 123456', sensitive: true, created_at: new Date(Date.now() - 2 * 86_400_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const fresh = await deps.db
+      .insertInto('outbox_messages')
+      .values({ channel: 'mail', recipient: 'x@exemple.test', subject: 'Code', text_body: 'Votre code : 654321', sensitive: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await cleanupAuthentication(deps);
+    const body = async (id: number) => (await deps.db.selectFrom('outbox_messages').select('text_body').where('id', '=', id).executeTakeFirstOrThrow()).text_body;
+    expect(await body(old.id)).toBe('[contenu effacé après envoi]');
+    expect(await body(fresh.id)).toBe('Votre code : 654321');
+  });
+
   it('removes expired sessions and old codes, keeps live ones and the history', async () => {
     const account = await buildAccount(deps.db);
     const live = await openTestSession(deps.db, account.id);

@@ -6,6 +6,7 @@
 import type { Deps } from '../../deps.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
 import { purgeExpiredLimits } from '../../platform/rate-limit.js';
+import { wipeStaleSensitiveMessages } from '../../platform/outbox/outbox.js';
 
 export const AUTH_CLEANUP_JOB = 'auth-cleanup';
 
@@ -24,7 +25,8 @@ export async function cleanupAuthentication(deps: Deps): Promise<Record<string, 
   const links =
     count(await deps.db.deleteFrom('account_tokens').where('expires_at', '<', dayAgo).executeTakeFirst()) +
     count(await deps.db.deleteFrom('email_changes').where('expires_at', '<', dayAgo).executeTakeFirst());
-  return { sessions, challenges, codes, browsers, links };
+  const staleMessages = await wipeStaleSensitiveMessages(deps.db, now);
+  return { sessions, challenges, codes, browsers, links, staleMessages };
 }
 
 export function authCleanupJob(deps: Deps): JobDefinition {

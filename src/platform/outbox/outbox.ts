@@ -112,6 +112,8 @@ export async function deliverPending(
         .updateTable('outbox_messages')
         .set({
           status: giveUp ? 'failed' : 'pending',
+          // A code or a link that will never be delivered is not kept either.
+          ...(giveUp && message.sensitive ? { text_body: WIPED_BODY, html_body: null } : {}),
           // The transport's message only (no body, no recipient): it names the cause for an operator.
           last_error: error instanceof Error ? error.message.slice(0, 500) : 'erreur inconnue',
           next_attempt_at: new Date(clock.now().getTime() + retryDelayMs(message.attempts)),
@@ -134,4 +136,17 @@ export async function listRecentMessages(db: Kysely<Database>, channel: 'mail' |
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+}
+
+/** Sensitive messages still undelivered after a day carry expired codes and links: their bodies go. */
+export async function wipeStaleSensitiveMessages(db: Kysely<Database>, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('outbox_messages')
+    .set({ text_body: WIPED_BODY, html_body: null })
+    .where('sensitive', '=', true)
+    .where('status', '<>', 'sent')
+    .where('created_at', '<', new Date(now.getTime() - 24 * 3_600_000))
+    .where('text_body', '<>', WIPED_BODY)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
