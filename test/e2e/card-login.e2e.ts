@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, type Browser } from './browser.js';
 import { buildActiveAccount } from '../factories.js';
+import { latestCode } from '../mails.js';
 import { buildTestDeps } from '../test-app.js';
 import { buildApp } from '../../src/http/app.js';
 import { freePort } from '../../src/db/embedded.js';
@@ -76,6 +77,14 @@ describe('e-CPS journeys in Chromium', () => {
     const pro = newProfessional();
     const account = await buildActiveAccount(deps.db, PASSWORD);
     const page = await browser.cleanPage();
+    // Pairing needs a browser where the account's owner has proven a one-time code: log in once.
+    await page.goto(`${url}/connexion`);
+    await page.getByLabel('Nom d’utilisateur').fill(account.username);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByLabel('Code reçu').fill(await latestCode(deps.db, account.email));
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByRole('button', { name: 'Déconnexion' }).click();
     await loginWithEcps(page, pro.subjectNameId);
     await expect(heading(page)).resolves.toBe('Associer votre e-CPS (Pro Santé Connect) à votre compte');
     await expect(page.locator('main').textContent()).resolves.toContain(pro.rpps);
