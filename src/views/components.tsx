@@ -1,5 +1,6 @@
 /** Shared page pieces. */
 import type { ComponentChildren } from 'preact';
+import { formatDateTime } from '../platform/clock.js';
 
 export function Alert({ kind, title, children }: { kind: 'info' | 'success' | 'warning' | 'error'; title?: string; children: ComponentChildren }) {
   // Errors are announced at once to screen readers; other notices politely.
@@ -45,9 +46,16 @@ export interface FieldProps {
   autofocus?: boolean;
 }
 
-/** A labelled input with its hint and error bound by aria-describedby. */
-export function Field(props: FieldProps) {
-  const describedBy = [props.hint ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(' ');
+/** The ids an input names in aria-describedby: its hint and its error, when shown. */
+export function describedBy(id: string, hint?: string, error?: string): string | undefined {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+}
+
+/**
+ * The frame of every form control: label, hint, and the error in French at the field (announced
+ * with "Erreur :" to screen readers). The control itself is the child, with `describedBy(...)`.
+ */
+export function FieldFrame(props: { id: string; label: string; hint?: string | undefined; error?: string | undefined; children: ComponentChildren }) {
   return (
     <div class={`field${props.error ? ' field--error' : ''}`}>
       <label for={props.id} class="field__label">
@@ -64,6 +72,15 @@ export function Field(props: FieldProps) {
           {props.error}
         </p>
       ) : null}
+      {props.children}
+    </div>
+  );
+}
+
+/** A labelled input with its hint and error bound by aria-describedby. */
+export function Field(props: FieldProps) {
+  return (
+    <FieldFrame id={props.id} label={props.label} hint={props.hint} error={props.error}>
       <input
         id={props.id}
         name={props.name ?? props.id}
@@ -76,10 +93,10 @@ export function Field(props: FieldProps) {
         pattern={props.pattern}
         autofocus={props.autofocus}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(props.id, props.hint, props.error)}
         class="field__input"
       />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -90,19 +107,7 @@ export function CsrfField({ token }: { token: string }) {
 /** The 6-digit one-time code input (login R04, mobile verification R41). */
 export function CodeField({ label, error }: { label: string; error?: string | undefined }) {
   return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <label for="code" class="field__label">
-        {label}
-      </label>
-      <p id="code-hint" class="field__hint">
-        6 chiffres
-      </p>
-      {error ? (
-        <p id="code-error" class="field__error">
-          <span class="visually-hidden">Erreur : </span>
-          {error}
-        </p>
-      ) : null}
+    <FieldFrame id="code" label={label} hint="6 chiffres" error={error}>
       <input
         id="code"
         name="code"
@@ -114,8 +119,40 @@ export function CodeField({ label, error }: { label: string; error?: string | un
         required
         autofocus
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? 'code-hint code-error' : 'code-hint'}
+        aria-describedby={describedBy('code', '6 chiffres', error)}
       />
-    </div>
+    </FieldFrame>
+  );
+}
+
+export interface HistoryLine {
+  occurredAt: Date;
+  description: string;
+  actorLabel: string;
+}
+
+/** R24: an account's history — date and time in Paris, description, responsible — newest first. */
+export function HistoryTable({ lines, caption }: { lines: HistoryLine[]; caption?: string }) {
+  if (lines.length === 0) return <p>Aucun événement.</p>;
+  return (
+    <table>
+      {caption ? <caption class="visually-hidden">{caption}</caption> : null}
+      <thead>
+        <tr>
+          <th scope="col">Date et heure</th>
+          <th scope="col">Description</th>
+          <th scope="col">Responsable</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((line) => (
+          <tr>
+            <td>{formatDateTime(line.occurredAt)}</td>
+            <td>{line.description}</td>
+            <td>{line.actorLabel}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

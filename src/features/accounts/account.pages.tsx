@@ -1,6 +1,6 @@
 /** Pages of the referent administration of accounts (R03, R20–R24, R30–R38). Pure functions of props. */
 import { Layout, type Viewer } from '../../views/layout.js';
-import { Alert, CsrfField, ErrorSummary, Field } from '../../views/components.js';
+import { Alert, CsrfField, describedBy, ErrorSummary, Field, FieldFrame, HistoryTable, type HistoryLine } from '../../views/components.js';
 import { addToDate, formatDate, formatDateTime } from '../../platform/clock.js';
 import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
 import type { GrantablePlace, GrantableProfile } from '../habilitations/habilitation-grant.service.js';
@@ -129,16 +129,8 @@ function IdentityFields({ values, errors }: { values: IdentityValues; errors: Fi
       <Field id="email" label="Adresse e-mail professionnelle" type="email" value={values.email ?? ''} error={errors.email} required autocomplete="off" maxLength={254} hint="Une adresse personnelle : un compte = un professionnel = une adresse." />
       <Field id="phone" label="Téléphone (facultatif)" type="tel" value={values.phone ?? ''} error={errors.phone} autocomplete="off" maxLength={30} />
       <Field id="mobilePhone" label="Téléphone mobile (facultatif)" type="tel" value={values.mobilePhone ?? ''} error={errors.mobilePhone} autocomplete="off" maxLength={30} />
-      <div class={`field${errors.profession ? ' field--error' : ''}`}>
-        <label for="profession" class="field__label">
-          Profession
-        </label>
-        {errors.profession ? (
-          <p id="profession-error" class="field__error">
-            {errors.profession}
-          </p>
-        ) : null}
-        <select id="profession" name="profession" class="field__input" aria-describedby={errors.profession ? 'profession-error' : undefined}>
+      <FieldFrame id="profession" label="Profession" error={errors.profession}>
+        <select id="profession" name="profession" class="field__input" aria-invalid={errors.profession ? 'true' : undefined} aria-describedby={describedBy('profession', undefined, errors.profession)}>
           <option value="">— Choisir —</option>
           {PROFESSIONS.map((p) => (
             <option value={p} selected={values.profession === p}>
@@ -146,7 +138,7 @@ function IdentityFields({ values, errors }: { values: IdentityValues; errors: Fi
             </option>
           ))}
         </select>
-      </div>
+      </FieldFrame>
     </>
   );
 }
@@ -238,7 +230,7 @@ export interface AccountPageProps extends Frame {
     creator_username: string | null;
   };
   habilitations: HabilitationRow[];
-  history: { occurred_at: Date; description: string; actor_label: string }[];
+  history: HistoryLine[];
   isSelf: boolean;
   identityErrors: FieldErrors;
   identityValues?: IdentityValues;
@@ -405,25 +397,7 @@ export function AccountPage(props: AccountPageProps) {
       )}
 
       <h2>Historique du compte</h2>
-      <table>
-        <caption class="visually-hidden">Historique, du plus récent au plus ancien</caption>
-        <thead>
-          <tr>
-            <th scope="col">Date et heure</th>
-            <th scope="col">Description</th>
-            <th scope="col">Responsable</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.history.map((event) => (
-            <tr>
-              <td>{formatDateTime(event.occurred_at)}</td>
-              <td>{event.description}</td>
-              <td>{event.actor_label}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <HistoryTable lines={props.history} caption="Historique, du plus récent au plus ancien" />
     </Layout>
   );
 }
@@ -443,6 +417,8 @@ export function ConfirmPage(props: Frame & { title: string; question: string; ac
     </Layout>
   );
 }
+
+const LIEU_HINT = 'Unité, établissement, coordination ou région, selon le profil.';
 
 export interface GrantPageProps extends Frame {
   accounts: { id: number; label: string }[];
@@ -472,16 +448,8 @@ export function GrantPage(props: GrantPageProps) {
             ))}
           </ul>
         </fieldset>
-        <div class={`field${props.errors.profil ? ' field--error' : ''}`}>
-          <label for="profil" class="field__label">
-            Profil
-          </label>
-          {props.errors.profil ? (
-            <p id="profil-error" class="field__error">
-              {props.errors.profil}
-            </p>
-          ) : null}
-          <select id="profil" name="profil" class="field__input" aria-describedby={props.errors.profil ? 'profil-error' : undefined}>
+        <FieldFrame id="profil" label="Profil" error={props.errors.profil}>
+          <select id="profil" name="profil" class="field__input" aria-invalid={props.errors.profil ? 'true' : undefined} aria-describedby={describedBy('profil', undefined, props.errors.profil)}>
             <option value="">— Choisir un profil —</option>
             {props.profiles.map((p) => (
               <option value={String(p.id)} selected={props.values.profileId === p.id}>
@@ -489,20 +457,9 @@ export function GrantPage(props: GrantPageProps) {
               </option>
             ))}
           </select>
-        </div>
-        <div class={`field${props.errors.lieu ? ' field--error' : ''}`}>
-          <label for="lieu" class="field__label">
-            Lieu
-          </label>
-          <p id="lieu-hint" class="field__hint">
-            Unité, établissement, coordination ou région, selon le profil.
-          </p>
-          {props.errors.lieu ? (
-            <p id="lieu-error" class="field__error">
-              {props.errors.lieu}
-            </p>
-          ) : null}
-          <select id="lieu" name="lieu" class="field__input" aria-describedby={props.errors.lieu ? 'lieu-hint lieu-error' : 'lieu-hint'}>
+        </FieldFrame>
+        <FieldFrame id="lieu" label="Lieu" hint={LIEU_HINT} error={props.errors.lieu}>
+          <select id="lieu" name="lieu" class="field__input" aria-invalid={props.errors.lieu ? 'true' : undefined} aria-describedby={describedBy('lieu', LIEU_HINT, props.errors.lieu)}>
             <option value="">— Choisir un lieu —</option>
             {props.places.map((p) => (
               <option value={p.key} selected={props.values.placeKey === p.key}>
@@ -510,7 +467,7 @@ export function GrantPage(props: GrantPageProps) {
               </option>
             ))}
           </select>
-        </div>
+        </FieldFrame>
         <Field id="debut" label="Date de début" type="date" value={props.values.start} error={props.errors.debut} required />
         <Field id="fin" label="Date de fin" type="date" value={props.values.end} error={props.errors.fin} required hint="2 ans par défaut, 5 ans au plus." />
         <div class="checkbox">

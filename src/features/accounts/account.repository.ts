@@ -136,6 +136,19 @@ export async function searchAccounts(
   return { rows: pageIds.map((id) => byId.get(id)).filter((r): r is SearchRow => r !== undefined), total: Math.min(seen, SEARCH_COUNT_CAP), capped: seen > SEARCH_COUNT_CAP };
 }
 
+/** The accounts among `ids` that lie in the scope, as the grant page lists them (one query). */
+export async function listAccountsInScope(db: Q, ids: number[], inScope: RawBuilder<boolean>) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('accounts as a')
+    .select(['a.id', 'a.first_name', 'a.last_name', 'a.username'])
+    .where('a.id', 'in', ids)
+    .where(inScope)
+    .orderBy('a.last_name')
+    .orderBy('a.first_name')
+    .execute();
+}
+
 export async function getAccountInScope(db: Q, accountId: number, inScope: RawBuilder<boolean>) {
   return db
     .selectFrom('accounts as a')
@@ -225,7 +238,7 @@ export async function listHabilitationsOfAccount(db: Q, accountId: number): Prom
 export async function listHistory(db: Q, accountId: number, limit = 200) {
   return db
     .selectFrom('audit_events')
-    .select(['id', 'occurred_at', 'description', 'actor_label'])
+    .select(['id', 'occurred_at as occurredAt', 'description', 'actor_label as actorLabel'])
     .where('subject_account_id', '=', accountId)
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')

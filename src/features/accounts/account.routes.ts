@@ -221,13 +221,9 @@ export function accountHandlers(deps: Deps) {
     general?: string,
   ) {
     const principal = request.principal!;
-    const accounts = [];
-    for (const id of ids) {
-      // Only accounts of the scope are listed; a forged id is dropped here and refused at the grant.
-      const data = await service.getAccountForReferent(deps, principal, id).catch(() => null);
-      if (data) accounts.push({ id, label: `${data.account.first_name} ${data.account.last_name.toUpperCase()} (${data.account.username})` });
-    }
-    const [profiles, places] = await Promise.all([grantableProfiles(deps, principal), grantablePlaces(deps, principal)]);
+    // Only accounts of the scope are listed; a forged id is dropped here and refused at the grant.
+    const [inScope, profiles, places] = await Promise.all([service.accountsForGrant(deps, principal, ids), grantableProfiles(deps, principal), grantablePlaces(deps, principal)]);
+    const accounts = inScope.map((a) => ({ id: a.id, label: `${a.first_name} ${a.last_name.toUpperCase()} (${a.username})` }));
     return GrantPage({ ...frame(request), accounts, profiles, places, values, errors: accounts.length === 0 ? { ...errors, comptes: errors.comptes ?? 'Choisissez au moins un compte dans les résultats de recherche.' } : errors, ...(general ? { general } : {}) });
   }
 }

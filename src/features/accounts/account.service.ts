@@ -94,6 +94,11 @@ export async function getAccountForReferent(deps: Deps, principal: Principal, ac
   return { account, habilitations, history, isSelf: accountId === principal.accountId };
 }
 
+/** The accounts of a multi-selection (R34) that the principal may grant to; forged ids are dropped. */
+export async function accountsForGrant(deps: Deps, principal: Principal, ids: number[]) {
+  return repo.listAccountsInScope(deps.db, ids, inScope(principal));
+}
+
 async function requireInScope(deps: Deps, principal: Principal, accountId: number) {
   const account = await repo.getAccountInScope(deps.db, accountId, inScope(principal));
   if (!account || !account.in_scope) throw accountErrors.ACCOUNT_NOT_FOUND();

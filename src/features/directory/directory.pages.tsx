@@ -1,7 +1,7 @@
 /** Pages of the directory: search (R52), descriptive sheet, referent edit form (R50, R51), sync runs. */
 import { FewReferentsBanner } from '../habilitations/referent-coverage.pages.js';
 import type { ComponentChildren } from 'preact';
-import { Alert, CsrfField, ErrorSummary, Field } from '../../views/components.js';
+import { Alert, CsrfField, describedBy, ErrorSummary, Field, FieldFrame } from '../../views/components.js';
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Pager } from '../habilitations/pager.js';
 import type { DirectoryFilters } from './directory.repository.js';
@@ -295,25 +295,20 @@ const IDENTITY_LABELS: [keyof EditValues['identity'], string][] = [
 ];
 
 function TextArea(props: { id: string; label: string; value: string; hint: string; error?: string | undefined }) {
-  const describedBy = [`${props.id}-hint`, props.error ? `${props.id}-error` : null].filter(Boolean).join(' ');
   return (
-    <div class={`field${props.error ? ' field--error' : ''}`}>
-      <label for={props.id} class="field__label">
-        {props.label}
-      </label>
-      <p id={`${props.id}-hint`} class="field__hint">
-        {props.hint}
-      </p>
-      {props.error ? (
-        <p id={`${props.id}-error`} class="field__error">
-          <span class="visually-hidden">Erreur : </span>
-          {props.error}
-        </p>
-      ) : null}
-      <textarea id={props.id} name={props.id} rows={6} maxLength={4000} class="field__input field__textarea" aria-describedby={describedBy} aria-invalid={props.error ? 'true' : undefined}>
+    <FieldFrame id={props.id} label={props.label} hint={props.hint} error={props.error}>
+      <textarea
+        id={props.id}
+        name={props.id}
+        rows={6}
+        maxLength={4000}
+        class="field__input field__textarea"
+        aria-describedby={describedBy(props.id, props.hint, props.error)}
+        aria-invalid={props.error ? 'true' : undefined}
+      >
         {props.value}
       </textarea>
-    </div>
+    </FieldFrame>
   );
 }
 

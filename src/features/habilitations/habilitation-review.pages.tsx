@@ -4,7 +4,7 @@
  * Pure functions of their props; everything works without JavaScript.
  */
 import { Layout, type Viewer } from '../../views/layout.js';
-import { Alert, CsrfField, ErrorSummary } from '../../views/components.js';
+import { Alert, CsrfField, describedBy, ErrorSummary, FieldFrame } from '../../views/components.js';
 import { formatDate, formatDateTime } from '../../platform/clock.js';
 import { FewReferentsBanner } from './referent-coverage.pages.js';
 import { Pager } from './pager.js';
@@ -30,16 +30,8 @@ function Select(props: {
   required?: boolean;
 }) {
   return (
-    <div class="field">
-      <label for={props.id} class="field__label">
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p id={`${props.id}-hint`} class="field__hint">
-          {props.hint}
-        </p>
-      ) : null}
-      <select id={props.id} name={props.id} class="field__input" required={props.required} aria-describedby={props.hint ? `${props.id}-hint` : undefined}>
+    <FieldFrame id={props.id} label={props.label} hint={props.hint}>
+      <select id={props.id} name={props.id} class="field__input" required={props.required} aria-describedby={describedBy(props.id, props.hint)}>
         <option value="">{props.empty}</option>
         {props.options.map((o) => (
           <option value={o.value} selected={o.value === props.value}>
@@ -47,7 +39,7 @@ function Select(props: {
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 

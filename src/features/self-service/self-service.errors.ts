@@ -1,5 +1,10 @@
 /** Error catalogue of "Mon compte" and "Mes référents": stable codes, French messages users read. */
 import { defineErrors } from '../../http/errors.js';
+import { authErrors } from '../auth/auth.errors.js';
+
+// The same situations as at login get the same words: one definition, in the auth catalogue.
+const { ACCOUNT_BLOCKED, CODE_FORMAT, CODE_WRONG, CODE_EXPIRED, CODE_RESEND_TOO_SOON, PASSWORD_INVALID, PASSWORD_MISMATCH, PASSWORD_REUSED, TOO_MANY_ATTEMPTS } =
+  authErrors.definitions;
 
 export const selfServiceErrors = defineErrors({
   IDENTITY_INVALID: { status: 400, message: 'Le formulaire contient des erreurs : corrigez les champs signalés.' },
@@ -8,10 +13,7 @@ export const selfServiceErrors = defineErrors({
     message: 'Saisissez votre mot de passe actuel : il est demandé pour modifier l’adresse e-mail, le téléphone mobile ou le canal du code.',
   },
   CURRENT_PASSWORD_WRONG: { status: 400, message: 'Mot de passe actuel incorrect.' },
-  ACCOUNT_BLOCKED: {
-    status: 403,
-    message: 'Compte bloqué : trop de mots de passe erronés. Contactez le référent de votre structure pour le débloquer.',
-  },
+  ACCOUNT_BLOCKED,
   EMAIL_ALREADY_USED: {
     status: 409,
     message: 'Cette adresse e-mail est déjà celle d’un autre compte actif : un professionnel n’a qu’un compte, une adresse n’appartient qu’à un compte.',
@@ -26,25 +28,22 @@ export const selfServiceErrors = defineErrors({
   },
   MOBILE_MISSING: { status: 400, message: 'Renseignez d’abord votre téléphone mobile dans vos informations personnelles, puis vérifiez-le.' },
   MOBILE_ALREADY_VERIFIED: { status: 409, message: 'Ce numéro de téléphone mobile est déjà vérifié.' },
-  CODE_FORMAT: { status: 400, message: 'Le code se compose de 6 chiffres.' },
-  CODE_WRONG: { status: 400, message: 'Code incorrect.' },
-  CODE_EXPIRED: {
-    status: 400,
-    message: 'Ce code n’est plus valable (expiré, déjà utilisé ou trop d’erreurs). Demandez un nouveau code.',
-  },
-  CODE_RESEND_TOO_SOON: { status: 429, message: 'Un code vient d’être envoyé. Patientez avant d’en demander un autre.' },
+  CODE_FORMAT,
+  CODE_WRONG,
+  CODE_EXPIRED,
+  CODE_RESEND_TOO_SOON,
   OTP_CHANNEL_INVALID: { status: 400, message: 'Choisissez la réception du code par e-mail ou par SMS.' },
   SMS_NEEDS_VERIFIED_MOBILE: {
     status: 400,
     message: 'La réception du code par SMS n’est possible qu’avec un téléphone mobile vérifié. Vérifiez d’abord votre numéro.',
   },
-  PASSWORD_INVALID: { status: 400, message: 'Le mot de passe ne respecte pas les règles.' },
-  PASSWORD_MISMATCH: { status: 400, message: 'Les deux mots de passe saisis sont différents.' },
-  PASSWORD_REUSED: { status: 400, message: 'Ce mot de passe a déjà été utilisé récemment : choisissez-en un nouveau.' },
+  PASSWORD_INVALID,
+  PASSWORD_MISMATCH,
+  PASSWORD_REUSED,
   HABILITATION_NOT_FOUND: { status: 404, message: 'Cette habilitation n’existe pas ou n’est pas la vôtre.' },
   HABILITATION_ALREADY_DELETED: { status: 409, message: 'Cette habilitation est déjà supprimée.' },
   SESSION_NOT_FOUND: { status: 404, message: 'Cette session est déjà terminée ou n’est pas la vôtre.' },
   SESSION_IS_CURRENT: { status: 400, message: 'Pour terminer la session en cours, utilisez « Déconnexion ».' },
   BROWSER_NOT_FOUND: { status: 404, message: 'Ce navigateur n’est plus de confiance ou n’est pas le vôtre.' },
-  TOO_MANY_ATTEMPTS: { status: 429, message: 'Trop de tentatives en peu de temps. Patientez quelques minutes puis recommencez.' },
+  TOO_MANY_ATTEMPTS,
 });

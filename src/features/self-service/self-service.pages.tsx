@@ -3,7 +3,7 @@
  * works without JavaScript (a confirmation step is a page, "Voir" is a <details>).
  */
 import { Layout, type Viewer } from '../../views/layout.js';
-import { Alert, CodeField, CsrfField, ErrorSummary, Field } from '../../views/components.js';
+import { Alert, CodeField, CsrfField, ErrorSummary, Field, HistoryTable } from '../../views/components.js';
 import { formatDate, formatDateTime, parisDate } from '../../platform/clock.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { formatPhone, HABILITATION_STATUS_LABELS } from './self-service.rules.js';
@@ -418,30 +418,6 @@ function BrowsersTable({ browsers, csrfToken }: { browsers: BrowserView[]; csrfT
                 </button>
               </form>
             </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function HistoryTable({ lines }: { lines: HistoryLine[] }) {
-  if (lines.length === 0) return <p>Aucun événement.</p>;
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Date et heure</th>
-          <th scope="col">Description</th>
-          <th scope="col">Responsable</th>
-        </tr>
-      </thead>
-      <tbody>
-        {lines.map((line) => (
-          <tr>
-            <td>{formatDateTime(line.occurredAt)}</td>
-            <td>{line.description}</td>
-            <td>{line.actorLabel}</td>
           </tr>
         ))}
       </tbody>
