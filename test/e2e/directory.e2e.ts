@@ -1,6 +1,7 @@
 /**
  * The directory in Chromium (R50–R52): a referent edits the description of a ROR-synchronised
- * establishment, whose ROR fields are read-only, and adds a photograph; a professional searches and
+ * establishment, whose ROR fields are read-only, adds a photograph and a PDF document (a renamed
+ * executable is refused at the field); a professional searches establishments and services and
  * opens the sheet. Every page checked by axe.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
 import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, openTestSession } from '../factories.js';
+import { buildPdf } from '../pdf.js';
 import type { Account } from '../../src/db/schema.js';
 
 let server: RunningApp;
@@ -28,9 +30,18 @@ beforeAll(async () => {
   photoDir = await mkdtemp(path.join(tmpdir(), 'habilis-photo-'));
   const db = server.deps.db;
   const row = await buildEstablishment(db, { name: `Clinique ${tag}` });
-  await db.updateTable('establishments').set({ ror_synced: true, ror_id: `ror-${tag}`, ror_synced_at: new Date(), city: 'Montpellier', postcode: '34000' }).where('id', '=', row.id).execute();
+  await db
+    .updateTable('establishments')
+    .set({ ror_synced: true, ror_id: `ror-${tag}`, ror_synced_at: new Date(), city: 'Montpellier', postcode: '34000', domain_code: 'SANITAIRE' })
+    .where('id', '=', row.id)
+    .execute();
   establishment = { id: row.id, name: row.name };
   const unit = await buildUnit(db, row.id, `Cardiologie ${tag}`);
+  // A service as the ROR synchronisation writes it (R50), for the services search (R52).
+  await db
+    .insertInto('establishment_services')
+    .values({ ror_id: `svc-${tag}`, establishment_id: row.id, unit_id: unit.id, name: `Consultations ${tag}`, category: 'Médecine', specialties: 'Cardiologie' })
+    .execute();
   referent = await buildAccount(db, { first_name: 'Hélène', last_name: `Référente${tag}` });
   await buildHabilitation(db, { accountId: referent.id, profile: 'REFERENT_STRUCTURE', establishmentId: row.id });
   professional = await buildAccount(db, { first_name: 'Paul', last_name: `Prescripteur${tag}` });
@@ -51,7 +62,7 @@ async function as(account: Account): Promise<Page> {
 }
 
 describe('the directory in Chromium', () => {
-  it('R50 R51 a referent edits the description of a synchronised establishment, whose ROR fields are read-only, and adds a photograph', async () => {
+  it('R50 R51 a referent edits the description of a synchronised establishment, whose ROR fields are read-only, adds a photograph and a PDF document, a renamed executable refused at the field', async () => {
     const page = await as(referent);
     await page.goto(`${server.url}/annuaire/etablissements/${establishment.id}`);
     await expectAccessible(page);
@@ -79,6 +90,31 @@ describe('the directory in Chromium', () => {
     const image = page.getByRole('img', { name: 'Façade de la clinique' });
     await expect(image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).resolves.toBe(320);
     await expectAccessible(page);
+
+    // R51: a renamed executable is refused at the field; a real PDF is added and listed.
+    const fake = path.join(photoDir, 'reglement.pdf');
+    await writeFile(fake, Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(4000, 7)]));
+    await page.getByRole('link', { name: 'Modifier la fiche' }).click();
+    await page.getByLabel('Ajouter un document').setInputFiles(fake);
+    await page.getByLabel('Intitulé du document').fill('Règlement intérieur');
+    await page.getByRole('button', { name: 'Envoyer le document' }).click();
+    await expect(page.locator('#document-error').textContent()).resolves.toContain('n’est pas un document PDF');
+    await expect(page.getByLabel('Ajouter un document').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.getByLabel('Intitulé du document').inputValue()).resolves.toBe('Règlement intérieur');
+    await expectAccessible(page);
+
+    const pdf = path.join(photoDir, 'reglement-interieur.pdf');
+    await writeFile(pdf, buildPdf('Règlement intérieur'));
+    await page.getByLabel('Ajouter un document').setInputFiles(pdf);
+    await page.getByRole('button', { name: 'Envoyer le document' }).click();
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain('Le document est ajouté.');
+    const link = page.getByRole('link', { name: 'Règlement intérieur' });
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/annuaire\/documents\/\d+$/);
+    const download = await page.request.get(`${server.url}${href}`);
+    expect(download.headers()['content-disposition']).toContain('attachment');
+    expect(download.headers()['content-type']).toBe('application/pdf');
+    await expectAccessible(page);
     await page.close();
   });
 
@@ -96,7 +132,30 @@ describe('the directory in Chromium', () => {
     await expect(page.locator('main').textContent()).resolves.toContain(`Cardiologie ${tag}`);
     await expect(page.getByRole('link', { name: 'Modifier la fiche' }).count()).resolves.toBe(0);
     await expectAccessible(page);
+    await expect(page.locator('main').textContent()).resolves.toContain(`Consultations ${tag}`);
     await page.goto(`${server.url}/annuaire/unites?nom=${encodeURIComponent(`cardiologie ${tag}`)}`);
+    await expectAccessible(page);
+    await page.close();
+  });
+
+  it('R52 a professional searches services by specialty and domain and opens the sheet that offers them', async () => {
+    const page = await as(professional);
+    await page.goto(`${server.url}/annuaire/etablissements`);
+    await page.getByRole('navigation', { name: 'Rechercher dans l’annuaire' }).getByRole('link', { name: 'Services' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Annuaire des services');
+    await expectAccessible(page);
+    await page.getByLabel('Nom du service').fill(`consultations ${tag}`);
+    await page.getByLabel('Catégorie, type ou spécialité').fill('cardio');
+    await page.getByLabel('Domaine').selectOption('SANITAIRE');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(2);
+    await expect(page.getByRole('table').textContent()).resolves.toContain('Médecine – Cardiologie');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: establishment.name }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(establishment.name);
+    await expect(page.getByRole('heading', { name: 'Services' }).count()).resolves.toBe(1);
+    await expect(page.locator('main').textContent()).resolves.toContain(`Consultations ${tag}`);
+    await expect(page.getByRole('link', { name: 'Règlement intérieur' }).count()).resolves.toBe(1);
     await expectAccessible(page);
     await page.close();
   });

@@ -1,5 +1,5 @@
 /** Error catalogue of the directory (R50–R52): stable codes, French messages. */
-import { defineErrors } from '../../http/errors.js';
+import { defineErrors, DomainError } from '../../http/errors.js';
 
 export const directoryErrors = defineErrors({
   ESTABLISHMENT_NOT_FOUND: { status: 404, message: 'Cet établissement n’existe pas dans l’annuaire.' },
@@ -26,4 +26,32 @@ export const directoryErrors = defineErrors({
   PHOTO_TOO_LARGE: { status: 413, message: 'Cette photographie dépasse 5 Mo : réduisez-la puis recommencez.' },
   PHOTO_DIMENSIONS: { status: 422, message: 'Cette image est trop grande (plus de 8 000 pixels de côté) : réduisez-la puis recommencez.' },
   PHOTO_LIMIT: { status: 409, message: 'Un établissement a au plus 12 photographies : retirez-en une avant d’en ajouter.' },
+  DOCUMENT_NOT_FOUND: { status: 404, message: 'Ce document n’existe pas ou a été retiré.' },
+  DOCUMENT_MISSING: { status: 400, message: 'Choisissez un document PDF à envoyer.' },
+  DOCUMENT_TYPE_REFUSED: {
+    status: 415,
+    message: 'Ce fichier n’est pas un document PDF : il a été refusé (le contenu est vérifié, pas le nom ni le type annoncé).',
+  },
+  DOCUMENT_CORRUPT: { status: 422, message: 'Ce document PDF est incomplet ou abîmé (sa fin de fichier manque) : il a été refusé.' },
+  DOCUMENT_TOO_LARGE: { status: 413, message: 'Ce document dépasse la taille autorisée : réduisez-le puis recommencez.' },
+  DOCUMENT_TITLE_TOO_LONG: { status: 400, message: 'L’intitulé fait au plus 200 caractères.' },
+  DOCUMENT_LIMIT: { status: 409, message: 'Un établissement a au plus 20 documents : retirez-en un avant d’en ajouter.' },
+  DOCUMENT_FORM_INVALID: { status: 413, message: 'Envoyez un seul document à la fois.' },
 });
+
+/** The form field each document refusal belongs to (R51: the message is shown at the field). */
+export const DOCUMENT_FIELD = { document: 'document', title: 'documentTitle' } as const;
+
+/** A document refusal, its French message at the field. */
+export function documentRefusal(
+  code: 'DOCUMENT_MISSING' | 'DOCUMENT_TYPE_REFUSED' | 'DOCUMENT_CORRUPT' | 'DOCUMENT_TITLE_TOO_LONG' | 'DOCUMENT_LIMIT' | 'DOCUMENT_FORM_INVALID',
+): DomainError {
+  const { message } = directoryErrors.definitions[code];
+  return directoryErrors[code]({ [code === 'DOCUMENT_TITLE_TOO_LONG' ? DOCUMENT_FIELD.title : DOCUMENT_FIELD.document]: message });
+}
+
+/** The size refusal names the configured limit (DIRECTORY_DOCUMENT_MAX_MB). */
+export function documentTooLarge(maxBytes: number): DomainError {
+  const message = `Ce document dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo : réduisez-le (par exemple en l’enregistrant en qualité « écran ») puis recommencez.`;
+  return new DomainError('DOCUMENT_TOO_LARGE', message, 413, { [DOCUMENT_FIELD.document]: message });
+}

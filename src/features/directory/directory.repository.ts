@@ -1,4 +1,4 @@
-/** All SQL of the directory pages: search, sheets, referent edits, photographs. */
+/** All SQL of the directory pages: search of establishments and services, sheets, referent edits, photographs, documents. */
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
@@ -7,6 +7,8 @@ export interface DirectoryFilters {
   name: string;
   finess: string;
   category: string;
+  /** A domain code of the catalogue (SANITAIRE, GRAND_AGE, …), '' for all. */
+  domain: string;
   department: string;
   city: string;
   includeClosed: boolean;
@@ -19,12 +21,13 @@ export async function searchEstablishments(db: Db, filters: DirectoryFilters, pa
   if (filters.name) query = query.where(sql<boolean>`lower(establishments.name) LIKE ${`%${escapeLike(filters.name.toLowerCase())}%`}`);
   if (filters.finess) query = query.where('establishments.finess', 'like', `${escapeLike(filters.finess)}%`);
   if (filters.category) query = query.where(sql<boolean>`lower(establishments.category) LIKE ${`%${escapeLike(filters.category.toLowerCase())}%`}`);
+  if (filters.domain) query = query.where('establishments.domain_code', '=', filters.domain);
   if (filters.department) query = query.where('establishments.department_code', '=', filters.department);
   if (filters.city) query = query.where(sql<boolean>`lower(establishments.city) LIKE ${`${escapeLike(filters.city.toLowerCase())}%`}`);
   if (!filters.includeClosed) query = query.where('establishments.closed_at', 'is', null);
   const [rows, count] = await Promise.all([
     query
-      .select(['id', 'finess', 'name', 'category', 'department_code', 'postcode', 'city', 'ror_synced', 'closed_at'])
+      .select(['id', 'finess', 'name', 'category', 'domain_code', 'department_code', 'postcode', 'city', 'ror_synced', 'closed_at'])
       .orderBy('name')
       .orderBy('id')
       .limit(pageSize)
@@ -35,8 +38,66 @@ export async function searchEstablishments(db: Db, filters: DirectoryFilters, pa
   return { rows, total: Number(count.n) };
 }
 
+/** `column LIKE '%…%'` with the text folded as the column was (habilis_fold: no accents, lower case). */
+const containsFolded = (column: string, text: string) => sql<boolean>`${sql.ref(column)} LIKE '%' || habilis_fold(${escapeLike(text)}) || '%'`;
+
+/**
+ * Services (R52): the service's own name and labels (category, types, specialties), accents and
+ * case ignored; its establishment's FINESS, domain, department and town. Open services of open
+ * establishments unless closed ones are asked for, in name order.
+ *
+ * Services are five times as many as establishments, so no search reads every match. First, up to
+ * `countCap + 1` matches are listed (id and folded name only), by whatever path PostgreSQL finds
+ * cheapest: when they are all there, they are the count and, sorted here, the page. Beyond, the
+ * search says "more than `countCap`" and the page comes from walking an order index (all services,
+ * or those of one domain or department, whose copies the database keeps on each service), which
+ * stops after one page. Then the page's rows are read. See bench/README.md, "Directory".
+ */
+export async function searchServices(db: Db, filters: DirectoryFilters, page: number, pageSize: number, countCap: number) {
+  let query = db.selectFrom('establishment_services as s').innerJoin('establishments as e', 'e.id', 's.establishment_id');
+  if (filters.name) query = query.where(containsFolded('s.name_fold', filters.name));
+  if (filters.category) query = query.where(containsFolded('s.labels_fold', filters.category));
+  if (filters.finess) query = query.where('e.finess', 'like', `${escapeLike(filters.finess)}%`);
+  if (filters.domain) query = query.where('s.domain_code', '=', filters.domain);
+  if (filters.department) query = query.where('s.department_code', '=', filters.department);
+  if (filters.city) query = query.where(sql<boolean>`lower(e.city) LIKE ${`${escapeLike(filters.city.toLowerCase())}%`}`);
+  if (!filters.includeClosed) query = query.where('s.closed_at', 'is', null).where('e.closed_at', 'is', null);
+  const offset = (page - 1) * pageSize;
+  const matches = await query
+    .select(['s.id', 's.name_fold'])
+    .limit(countCap + 1)
+    .execute();
+  const capped = matches.length > countCap;
+  let ids: number[];
+  if (!capped) {
+    // "C" collation order: the folded names compared code point by code point, as PostgreSQL would.
+    matches.sort((a, b) => (a.name_fold < b.name_fold ? -1 : a.name_fold > b.name_fold ? 1 : a.id - b.id));
+    ids = matches.slice(offset, offset + pageSize).map((m) => m.id);
+  } else {
+    const walked = await query.select('s.id').orderBy('s.name_fold').orderBy('s.id').limit(pageSize).offset(offset).execute();
+    ids = walked.map((r) => r.id);
+  }
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('establishment_services as s')
+          .innerJoin('establishments as e', 'e.id', 's.establishment_id')
+          .leftJoin('units as u', 'u.id', 's.unit_id')
+          .select(['s.id', 's.name', 's.category', 's.types', 's.specialties', 's.closed_at', 'u.name as unit_name'])
+          .select(['e.id as establishment_id', 'e.name as establishment_name', 'e.finess', 'e.domain_code', 'e.department_code', 'e.postcode', 'e.city', 'e.closed_at as establishment_closed_at'])
+          .where('s.id', 'in', ids)
+          .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return { rows: ids.flatMap((id) => byId.get(id) ?? []), total: Math.min(matches.length, countCap), capped };
+}
+
 export async function listDepartments(db: Db) {
   return db.selectFrom('departments').select(['code', 'name']).orderBy('code').execute();
+}
+
+export async function listDomains(db: Db) {
+  return db.selectFrom('domains').select(['code', 'name']).orderBy('name').execute();
 }
 
 export async function getEstablishment(db: Db | Kysely<Database>, id: number) {
@@ -44,11 +105,14 @@ export async function getEstablishment(db: Db | Kysely<Database>, id: number) {
     .selectFrom('establishments')
     .innerJoin('departments', 'departments.code', 'establishments.department_code')
     .leftJoin('legal_entities', 'legal_entities.id', 'establishments.legal_entity_id')
+    .leftJoin('domains', 'domains.code', 'establishments.domain_code')
     .select([
       'establishments.id',
       'establishments.finess',
       'establishments.name',
       'establishments.category',
+      'establishments.domain_code',
+      'domains.name as domain_name',
       'establishments.department_code',
       'departments.name as department_name',
       'departments.region_code',
@@ -76,6 +140,33 @@ export async function listUnits(db: Db | Kysely<Database>, establishmentId: numb
     .select(['id', 'name', 'internal_code', 'ror_id', 'closed_at'])
     .where('establishment_id', '=', establishmentId)
     .orderBy('name')
+    .execute();
+}
+
+/** What the establishment offers (R52), open services first, with their unit and place. */
+export async function listServices(db: Db, establishmentId: number) {
+  return db
+    .selectFrom('establishment_services as s')
+    .leftJoin('units as u', 'u.id', 's.unit_id')
+    .leftJoin('establishment_locations as l', 'l.id', 's.location_id')
+    .select(['s.id', 's.name', 's.category', 's.types', 's.specialties', 's.closed_at', 'u.name as unit_name'])
+    .select(['l.name as location_name', 'l.address as location_address', 'l.postcode as location_postcode', 'l.city as location_city'])
+    .where('s.establishment_id', '=', establishmentId)
+    .orderBy(sql`s.closed_at IS NOT NULL`)
+    .orderBy('s.name')
+    .orderBy('s.id')
+    .execute();
+}
+
+/** The places of the establishment (FHIR Location), open ones first. */
+export async function listLocations(db: Db, establishmentId: number) {
+  return db
+    .selectFrom('establishment_locations')
+    .select(['id', 'name', 'address', 'postcode', 'city', 'latitude', 'longitude', 'closed_at'])
+    .where('establishment_id', '=', establishmentId)
+    .orderBy(sql`closed_at IS NOT NULL`)
+    .orderBy('name')
+    .orderBy('id')
     .execute();
 }
 
@@ -147,9 +238,12 @@ export async function listPhotos(db: Db, establishmentId: number) {
     .execute();
 }
 
-export async function countPhotos(trx: Kysely<Database>, establishmentId: number): Promise<number> {
+/** Files a referent attaches to a sheet (R51): photographs and documents. */
+export type AttachmentTable = 'establishment_photos' | 'establishment_documents';
+
+export async function countAttachments(trx: Kysely<Database>, table: AttachmentTable, establishmentId: number): Promise<number> {
   const row = await trx
-    .selectFrom('establishment_photos')
+    .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('establishment_id', '=', establishmentId)
     .executeTakeFirstOrThrow();
@@ -187,10 +281,49 @@ export async function getPhotoBytes(db: Db, id: number, variant: 'data' | 'thumb
     .executeTakeFirst();
 }
 
-export async function getPhotoEstablishment(trx: Kysely<Database>, id: number) {
-  return trx.selectFrom('establishment_photos').select(['id', 'establishment_id']).where('id', '=', id).executeTakeFirst();
+/** The attachment with that id, locked until the transaction ends (a deletion audits what it removed). */
+export async function getAttachmentForUpdate(trx: Kysely<Database>, table: AttachmentTable, id: number) {
+  return trx.selectFrom(table).select(['id', 'establishment_id', 'byte_size']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function deletePhoto(trx: Kysely<Database>, id: number): Promise<void> {
-  await trx.deleteFrom('establishment_photos').where('id', '=', id).execute();
+export async function deleteAttachment(trx: Kysely<Database>, table: AttachmentTable, id: number): Promise<void> {
+  await trx.deleteFrom(table).where('id', '=', id).execute();
+}
+
+export async function listDocuments(db: Db, establishmentId: number) {
+  return db
+    .selectFrom('establishment_documents')
+    .select(['id', 'title', 'filename', 'byte_size', 'created_at'])
+    .where('establishment_id', '=', establishmentId)
+    .orderBy('title')
+    .orderBy('id')
+    .execute();
+}
+
+export async function insertDocument(
+  trx: Kysely<Database>,
+  values: { establishmentId: number; title: string; filename: string; data: Buffer; accountId: number },
+): Promise<number> {
+  const row = await trx
+    .insertInto('establishment_documents')
+    .values({
+      establishment_id: values.establishmentId,
+      title: values.title,
+      filename: values.filename,
+      data: values.data,
+      byte_size: values.data.length,
+      created_by_account_id: values.accountId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function getDocumentTitle(trx: Kysely<Database>, id: number) {
+  return trx.selectFrom('establishment_documents').select(['title']).where('id', '=', id).executeTakeFirst();
+}
+
+/** The bytes of a document: named so, since it reads the heavy column. */
+export async function getDocumentBytes(db: Db, id: number) {
+  return db.selectFrom('establishment_documents').select(['id', 'filename', 'content_type', 'data as bytes']).where('id', '=', id).executeTakeFirst();
 }

@@ -1,13 +1,15 @@
-/** The directory through HTTP: search and sheets (R52), referent edits (R50, R51), photographs, sync button. */
+/** The directory through HTTP: search of establishments and services and sheets (R52), referent edits (R50, R51), photographs, documents, sync button. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomInt, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildTestApp, TEST_SECRET, type TestApp } from '../../../test/test-app.js';
+import { sql } from 'kysely';
+import { buildTestApp, TEST_SECRET, testConfig, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, ensureTerritory, openTestSession } from '../../../test/factories.js';
 import { hmac } from '../../platform/crypto.js';
 import type { Account } from '../../db/schema.js';
+import { buildPdf } from '../../../test/pdf.js';
 
 let t: TestApp;
 const triggered: string[] = [];
@@ -30,23 +32,25 @@ async function agentFor(account: Account | null): Promise<Agent> {
   return agent;
 }
 
-function multipart(fields: Record<string, string>, file?: { filename: string; type: string; data: Buffer }) {
+type UploadedFile = { filename: string; type: string; data: Buffer; field?: string };
+
+function multipart(fields: Record<string, string>, file?: UploadedFile) {
   const boundary = `----habilis${randomInt(1e9)}`;
   const chunks: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`));
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'photo'}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`));
     chunks.push(file.data, Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function upload(agent: Agent, url: string, file?: { filename: string; type: string; data: Buffer }, alt = ''): Promise<LightMyRequestResponse> {
+async function upload(agent: Agent, url: string, file?: UploadedFile, fields: Record<string, string> | string = ''): Promise<LightMyRequestResponse> {
   const token = hmac(Buffer.from(TEST_SECRET), `csrf:${agent.cookies.get('habilis_csrf')}`);
-  const body = multipart({ _csrf: token, alt }, file);
+  const body = multipart({ _csrf: token, ...(typeof fields === 'string' ? { alt: fields } : fields) }, file);
   return t.app.inject({
     method: 'POST',
     url,
@@ -56,12 +60,32 @@ async function upload(agent: Agent, url: string, file?: { filename: string; type
   });
 }
 
-const photoCount = async (establishmentId: number) =>
-  Number((await t.deps.db.selectFrom('establishment_photos').select((eb) => eb.fn.countAll<number>().as('n')).where('establishment_id', '=', establishmentId).executeTakeFirstOrThrow()).n);
+const countIn = async (table: 'establishment_photos' | 'establishment_documents', establishmentId: number) =>
+  Number((await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('establishment_id', '=', establishmentId).executeTakeFirstOrThrow()).n);
+const photoCount = (establishmentId: number) => countIn('establishment_photos', establishmentId);
+
+/** A service of an establishment as the ROR synchronisation writes it. */
+async function addService(establishmentId: number, values: { name: string; category?: string; specialties?: string; unitId?: number; locationId?: number; closed?: boolean }) {
+  return t.deps.db
+    .insertInto('establishment_services')
+    .values({
+      ror_id: `svc-${randomUUID()}`,
+      establishment_id: establishmentId,
+      unit_id: values.unitId ?? null,
+      location_id: values.locationId ?? null,
+      name: values.name,
+      category: values.category ?? null,
+      specialties: values.specialties ?? null,
+      closed_at: values.closed ? new Date() : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
 
 beforeAll(async () => {
   t = await buildTestApp({
-    env: { ROR_BASE_URL: 'http://127.0.0.1:9/fhir' },
+    // Documents of 1 MB at most here (10 MB by default): the limit is configuration.
+    env: { ROR_BASE_URL: 'http://127.0.0.1:9/fhir', DIRECTORY_DOCUMENT_MAX_MB: '1' },
     deps: { jobs: { trigger: async (name: string) => void triggered.push(name), stop: async () => undefined } },
   });
   const db = t.deps.db;
@@ -70,7 +94,7 @@ beforeAll(async () => {
   const synced = await buildEstablishment(db, { department: '34', name: `Clinique Synchro ${tag}` });
   await db
     .updateTable('establishments')
-    .set({ ror_synced: true, ror_id: `ror-${tag}`, ror_synced_at: new Date(), category: `Catégorie ${tag}`, city: `Sète${tag}`, postcode: '34200' })
+    .set({ ror_synced: true, ror_id: `ror-${tag}`, ror_synced_at: new Date(), category: `Catégorie ${tag}`, domain_code: 'SANITAIRE', city: `Sète${tag}`, postcode: '34200' })
     .where('id', '=', synced.id)
     .execute();
   world.synced = { id: synced.id, name: synced.name, finess: synced.finess };
@@ -286,9 +310,16 @@ describe('R51 photographs', () => {
 describe('R50 synchronisation button', () => {
   it('R50 a regional administrator sees the runs and asks for a synchronisation; a structure referent cannot', async () => {
     const admin = await agentFor(world.region);
+    const counts = { created: 3, updated: 1, closed: 2, unchanged: 4 };
+    await t.deps.db
+      .insertInto('directory_sync_runs')
+      .values({ kind: 'full', status: 'succeeded', finished_at: new Date(), counts_by_kind: JSON.stringify({ organizations: counts, locations: counts, services: { ...counts, created: 7 } }) })
+      .execute();
     const page = await admin.get('/annuaire/synchronisation');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Synchroniser maintenant');
+    expect(page.body).toContain('Services : 7 créé(s), 1 mis à jour, 2 fermé(s), 4 inchangé(s)');
+    expect(page.body).toContain('Lieux : 3 créé(s)');
     const response = await admin.post('/annuaire/synchronisation');
     expect(response.statusCode).toBe(303);
     expect(triggered).toEqual(['directory-sync']);
@@ -299,5 +330,204 @@ describe('R50 synchronisation button', () => {
     expect((await referent.get('/annuaire/synchronisation')).statusCode).toBe(403);
     expect((await referent.post('/annuaire/synchronisation')).statusCode).toBe(403);
     expect(triggered).toHaveLength(1);
+  });
+});
+
+describe('R52 search of services', () => {
+  const services: Record<string, number> = {};
+  beforeAll(async () => {
+    const db = t.deps.db;
+    await db.updateTable('establishments').set({ domain_code: 'GRAND_AGE', city: `Uzès${tag}` }).where('id', '=', world.other.id).execute();
+    const place = await db
+      .insertInto('establishment_locations')
+      .values({ ror_id: `loc-${tag}`, establishment_id: world.synced.id, name: `Bâtiment ${tag}`, address: '2 quai de la Marine', postcode: '34200', city: 'Sète', latitude: 43.4028, longitude: 3.6928 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    services.consult = (await addService(world.synced.id, { name: `Consultations ${tag}`, category: 'Médecine', specialties: `Cardiopédiatrie${tag}`, unitId: world.unit.id, locationId: place.id })).id;
+    services.hebergement = (await addService(world.other.id, { name: `Hébergement ${tag}`, category: `Hébergement${tag}` })).id;
+    services.closed = (await addService(world.synced.id, { name: `Ancien service ${tag}`, category: 'Médecine' })).id;
+    await db.updateTable('establishment_services').set({ closed_at: new Date() }).where('id', '=', services.closed).execute();
+    for (let i = 0; i < 23; i += 1) await addService(world.other.id, { name: `Pagination service ${tag} ${String(i).padStart(2, '0')}` });
+  });
+
+  it('R52 professionals search services by name, category or specialty, FINESS, domain, department and town', async () => {
+    const agent = await agentFor(world.professional);
+    const search = async (query: Record<string, string>) => {
+      const response = await agent.get(`/annuaire/services?${new URLSearchParams(query).toString()}`);
+      expect(response.statusCode).toBe(200);
+      return response.body;
+    };
+    const byName = await search({ nom: `consultations ${tag}` });
+    expect(byName).toContain('1 service – page 1 sur 1');
+    expect(byName).toContain(`href="/annuaire/etablissements/${world.synced.id}"`);
+    expect(byName).toContain('Pédiatrie');
+    expect(await search({ categorie: `cardiopédiatrie${tag}` })).toContain(`Consultations ${tag}`);
+    expect(await search({ categorie: `hébergement${tag}` })).toContain(`Hébergement ${tag}`);
+    // Accents and case are ignored.
+    expect(await search({ nom: `HEBERGEMENT ${tag}` })).toContain(`Hébergement ${tag}`);
+    expect(await search({ categorie: `cardiopediatrie${tag}` })).toContain(`Consultations ${tag}`);
+    expect(await search({ nom: tag, finess: world.synced.finess })).toContain(`Consultations ${tag}`);
+    expect(await search({ nom: tag, finess: world.synced.finess })).not.toContain(`Hébergement ${tag}`);
+    // Domain, department and town are the establishment's.
+    const sanitaire = await search({ nom: tag, domaine: 'SANITAIRE' });
+    expect(sanitaire).toContain(`Consultations ${tag}`);
+    expect(sanitaire).not.toContain(`Hébergement ${tag}`);
+    const grandAge = await search({ nom: tag, domaine: 'GRAND_AGE', departement: '30' });
+    expect(grandAge).toContain(`Hébergement ${tag}`);
+    expect(grandAge).not.toContain(`Consultations ${tag}`);
+    expect(await search({ nom: `consultations ${tag}`, departement: '30' })).toContain('Aucun service ne correspond');
+    expect(await search({ commune: `uzès${tag}`, nom: `hébergement ${tag}` })).toContain(`Hébergement ${tag}`);
+    expect(await search({ commune: `sète${tag}`, nom: `hébergement ${tag}` })).toContain('Aucun service ne correspond');
+    // A closed service only on request.
+    expect(await search({ nom: `ancien service ${tag}` })).toContain('Aucun service ne correspond');
+    expect(await search({ nom: `ancien service ${tag}`, fermes: '1' })).toContain('Fermé');
+    // Nonsense parameters are ignored, never a 500.
+    expect((await agent.get('/annuaire/services?domaine=%3Cscript%3E&page=abc&nom[]=x')).statusCode).toBe(200);
+    expect((await (await agentFor(null)).get('/annuaire/services')).statusCode).toBe(303);
+  });
+
+  it('R52 service results are paginated, 20 a page, the filters kept from page to page', async () => {
+    const agent = await agentFor(world.professional);
+    const page1 = await agent.get(`/annuaire/services?nom=${encodeURIComponent(`pagination service ${tag}`)}&domaine=GRAND_AGE`);
+    expect(page1.body).toContain('23 services – page 1 sur 2');
+    expect(page1.body).toContain(`Pagination service ${tag} 19`);
+    expect(page1.body).not.toContain(`Pagination service ${tag} 20`);
+    expect(page1.body).toContain(`href="/annuaire/services?nom=${encodeURIComponent(`pagination service ${tag}`).replace(/%20/g, '+')}&amp;domaine=GRAND_AGE&amp;page=2"`);
+    const page2 = await agent.get(`/annuaire/services?nom=${encodeURIComponent(`pagination service ${tag}`)}&domaine=GRAND_AGE&page=2`);
+    expect(page2.body).toContain(`Pagination service ${tag} 22`);
+    expect(page2.body).not.toContain(`Pagination service ${tag} 19`);
+  });
+
+  it('R52 a broad services search counts up to 1 000, asks to narrow it and shows 50 pages at most', async () => {
+    await t.deps.db
+      .insertInto('establishment_services')
+      .columns(['ror_id', 'establishment_id', 'name'])
+      .expression(sql`SELECT ${`wide-${tag}-`} || n, ${world.other.id}, ${`Large ${tag} `} || lpad(n::text, 4, '0') FROM generate_series(1, 1005) AS n`)
+      .execute();
+    const agent = await agentFor(world.professional);
+    // French number formatting separates thousands with a narrow no-break space.
+    const page = async (query: string) => (await agent.get(`/annuaire/services?${query}`)).body.replace(/[\u202f\u00a0]/g, ' ');
+    const first = await page(`nom=${encodeURIComponent(`large ${tag}`)}`);
+    expect(first).toContain('Plus de 1 000 services correspondent');
+    expect(first).toContain('Plus de 1 000 services – page 1 sur 50');
+    expect(first).toContain(`Large ${tag} 0001`);
+    const beyond = await page(`nom=${encodeURIComponent(`large ${tag}`)}&page=70`);
+    expect(beyond).toContain('page 50 sur 50');
+    expect(beyond).toContain(`Large ${tag} 0981`);
+    expect(beyond).not.toContain('rel="next"');
+    const narrowed = await page(`nom=${encodeURIComponent(`large ${tag} 00`)}`);
+    expect(narrowed).toContain('99 services – page 1 sur 5');
+    expect(narrowed).not.toContain('Plus de');
+  });
+
+  it('R52 establishments are searched by domain too, and the sheet shows the domain, the services and the places', async () => {
+    const agent = await agentFor(world.professional);
+    const sanitaire = await agent.get(`/annuaire/etablissements?nom=${encodeURIComponent(`synchro ${tag}`)}&domaine=SANITAIRE`);
+    expect(sanitaire.body).toContain(`/annuaire/etablissements/${world.synced.id}"`);
+    expect(sanitaire.body).toContain('Sanitaire');
+    const handicap = await agent.get(`/annuaire/etablissements?nom=${encodeURIComponent(`synchro ${tag}`)}&domaine=HANDICAP`);
+    expect(handicap.body).toContain('Aucun établissement ne correspond');
+
+    const sheet = await agent.get(`/annuaire/etablissements/${world.synced.id}`);
+    expect(sheet.body).toMatch(/<dt>Domaine<\/dt><dd>Sanitaire<\/dd>/);
+    expect(sheet.body).toContain(`Consultations ${tag}`);
+    expect(sheet.body).toContain(`Médecine – Cardiopédiatrie${tag}`);
+    expect(sheet.body).toContain(`Bâtiment ${tag} – 2 quai de la Marine, 34200 Sète`);
+    expect(sheet.body).toContain('latitude 43,4028, longitude 3,6928');
+    // The closed service is listed, marked closed.
+    expect(sheet.body).toMatch(new RegExp(`Ancien service ${tag}</td>.*?Fermé`, 's'));
+  });
+});
+
+describe('R51 documentation files', () => {
+  const url = () => `/annuaire/etablissements/${world.synced.id}/documents`;
+  const pdf = buildPdf('Livret d’accueil');
+  const documentAudits = async (code: string) =>
+    t.deps.db.selectFrom('audit_events').select(['description', 'details']).where('code', '=', code).where('actor_account_id', '=', world.referent.id).orderBy('id').execute();
+
+  it('R51 a referent adds a PDF: stored in PostgreSQL, listed on the sheet, downloaded as an attachment, removed, each step in the history', async () => {
+    const agent = await agentFor(world.referent);
+    const form = await agent.get(`/annuaire/etablissements/${world.synced.id}/modifier`);
+    expect(form.body).toContain('Un document PDF, 1 Mo au plus.');
+    const added = await upload(agent, url(), { field: 'document', filename: 'C:\\Documents\\Livret d’accueil.pdf', type: 'application/pdf', data: pdf }, { documentTitle: '  Livret   d’accueil ' });
+    expect(added.statusCode).toBe(303);
+    expect(added.headers.location).toBe(`/annuaire/etablissements/${world.synced.id}?fait=document`);
+    const row = await t.deps.db.selectFrom('establishment_documents').selectAll().where('establishment_id', '=', world.synced.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ title: 'Livret d’accueil', filename: 'Livret d’accueil.pdf', content_type: 'application/pdf', byte_size: pdf.length, created_by_account_id: world.referent.id });
+    expect(row.data.equals(pdf)).toBe(true);
+    expect(await documentAudits('DIRECTORY_DOCUMENT_ADDED')).toEqual([
+      { description: `Ajout du document « Livret d’accueil » à la fiche de l’établissement ${world.synced.name}`, details: { establishmentId: world.synced.id, documentId: row.id, byteSize: pdf.length } },
+    ]);
+
+    const professional = await agentFor(world.professional);
+    const sheet = await professional.get(`/annuaire/etablissements/${world.synced.id}?fait=document`);
+    expect(sheet.body).toContain('Le document est ajouté.');
+    expect(sheet.body).toContain(`href="/annuaire/documents/${row.id}"`);
+    expect(sheet.body).toContain('Livret d’accueil');
+    const download = await professional.get(`/annuaire/documents/${row.id}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toBe(`attachment; filename="Livret d_accueil.pdf"; filename*=UTF-8''Livret%20d%E2%80%99accueil.pdf`);
+    expect(download.headers['x-content-type-options']).toBe('nosniff');
+    expect(download.rawPayload.equals(pdf)).toBe(true);
+    expect((await (await agentFor(null)).get(`/annuaire/documents/${row.id}`)).statusCode).toBe(303);
+
+    // Only the establishment's referents remove it; another sheet's id is not found.
+    const intruder = await agentFor(world.otherReferent);
+    expect((await intruder.post(`${url()}/${row.id}/retirer`)).statusCode).toBe(403);
+    expect((await agent.post(`/annuaire/etablissements/${world.local.id}/documents/${row.id}/retirer`)).statusCode).toBe(404);
+    const removed = await agent.post(`${url()}/${row.id}/retirer`);
+    expect(removed.statusCode).toBe(303);
+    expect(await countIn('establishment_documents', world.synced.id)).toBe(0);
+    expect((await professional.get(`/annuaire/documents/${row.id}`)).statusCode).toBe(404);
+    expect(await documentAudits('DIRECTORY_DOCUMENT_DELETED')).toEqual([
+      { description: `Retrait du document « Livret d’accueil » de la fiche de l’établissement ${world.synced.name}`, details: { establishmentId: world.synced.id, documentId: row.id } },
+    ]);
+  });
+
+  it('R51 a renamed executable, an image, a corrupt PDF and an oversized file are refused in French at the field, 4xx, nothing stored', async () => {
+    const agent = await agentFor(world.referent);
+    const target = `/annuaire/etablissements/${world.local.id}/documents`;
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01]), Buffer.alloc(2000, 1)]);
+    const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#336699' } }).png().toBuffer();
+    const cases: [string, Buffer, number, string][] = [
+      ['rapport.pdf', elf, 415, 'n’est pas un document PDF'],
+      ['plan.pdf', png, 415, 'n’est pas un document PDF'],
+      ['MZ.pdf', Buffer.concat([Buffer.from('MZ'), pdf]), 415, 'n’est pas un document PDF'],
+      ['coupe.pdf', pdf.subarray(0, pdf.length - 40), 422, 'incomplet ou abîmé'],
+      ['faux.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(3000, 0x41)]), 422, 'incomplet ou abîmé'],
+      ['gros.pdf', buildPdf('Trop gros', 1024 * 1024), 413, 'Ce document dépasse 1 Mo'],
+    ];
+    for (const [filename, data, status, message] of cases) {
+      const response = await upload(agent, target, { field: 'document', filename, type: 'application/pdf', data }, { documentTitle: 'Essai' });
+      expect(response.statusCode, filename).toBe(status);
+      // The message is at the file field, linked from the error summary; the typed title is kept.
+      expect(response.body, filename).toMatch(new RegExp(`<p id="document-error" class="field__error"><span class="visually-hidden">Erreur : </span>[^<]*${message}`));
+      expect(response.body).toContain('aria-invalid="true"');
+      expect(response.body).toContain('href="#document"');
+      expect(response.body).toContain('value="Essai"');
+    }
+    const longTitle = await upload(agent, target, { field: 'document', filename: 'ok.pdf', type: 'application/pdf', data: pdf }, { documentTitle: 'x'.repeat(201) });
+    expect(longTitle.statusCode).toBe(400);
+    expect(longTitle.body).toContain('<p id="documentTitle-error" class="field__error">');
+    const missing = await upload(agent, target, undefined, { documentTitle: 'Sans fichier' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('Choisissez un document PDF à envoyer.');
+    expect(await countIn('establishment_documents', world.local.id)).toBe(0);
+
+    // Another referent, a professional without the right and a visitor cannot add one at all.
+    const file = { field: 'document', filename: 'ok.pdf', type: 'application/pdf', data: pdf };
+    expect((await upload(await agentFor(world.otherReferent), target, file)).statusCode).toBe(403);
+    expect((await upload(await agentFor(world.professional), target, file)).statusCode).toBe(403);
+    expect((await upload(await agentFor(null), target, file)).statusCode).toBe(401);
+    expect(await countIn('establishment_documents', world.local.id)).toBe(0);
+    const audits = await t.deps.db.selectFrom('audit_events').select('id').where('code', '=', 'DIRECTORY_DOCUMENT_ADDED').where(sql<boolean>`(details->>'establishmentId')::int = ${world.local.id}`).execute();
+    expect(audits).toHaveLength(0);
+  });
+
+  it('R51 the document limit defaults to 10 MB and is read from DIRECTORY_DOCUMENT_MAX_MB', () => {
+    expect(testConfig().directoryDocumentMaxBytes).toBe(10 * 1024 * 1024);
+    expect(t.deps.config.directoryDocumentMaxBytes).toBe(1024 * 1024);
+    expect(() => testConfig({ DIRECTORY_DOCUMENT_MAX_MB: '0' })).toThrow(/DIRECTORY_DOCUMENT_MAX_MB/);
   });
 });

@@ -7,10 +7,11 @@ import { DomainError, httpErrors } from '../../http/errors.js';
 import { can } from '../habilitations/habilitation.policy.js';
 import { errorHandler, sendError } from '../../http/error-handler.js';
 import { renderPage } from '../../views/render.js';
-import { directoryErrors } from './directory.errors.js';
+import { directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
 import type { DirectoryFilters } from './directory.repository.js';
+import { attachmentDisposition } from './directory.rules.js';
 import * as service from './directory.service.js';
-import { EditPage, SearchPage, SheetPage, SyncPage, UnitsPage, valuesOf, type EditValues } from './directory.pages.js';
+import { EditPage, SearchPage, ServicesPage, SheetPage, SyncPage, UnitsPage, valuesOf, type EditValues } from './directory.pages.js';
 
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 const text = (max: number) => z.string().max(max).catch('');
@@ -19,6 +20,7 @@ const searchQuery = z.object({
   finess: text(9),
   categorie: text(100),
   departement: z.string().regex(/^[0-9AB]{2,3}$/).catch(''),
+  domaine: z.string().regex(/^[A-Z_]{2,30}$/).catch(''),
   commune: text(100),
   fermes: text(1),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
@@ -28,6 +30,24 @@ type Req<P = unknown, Q = unknown> = FastifyRequest<{ Params: P; Querystring: Q 
 
 function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
   return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
+}
+
+/** The filters of both searches, from the query string (nonsense values count as absent). */
+function parseFilters(query: unknown): { filters: DirectoryFilters; page: number } {
+  const q = searchQuery.parse(query ?? {});
+  return {
+    filters: { name: q.nom.trim(), finess: q.finess.trim(), category: q.categorie.trim(), domain: q.domaine, department: q.departement, city: q.commune.trim(), includeClosed: q.fermes === '1' },
+    page: q.page,
+  };
+}
+
+/** File name and size state of the document being uploaded, noted while multipart reads it. */
+const uploads = new WeakMap<FastifyRequest, { filename: string; truncated: boolean }>();
+
+/** multipart's onFile for document uploads: reads the file (cut at the size limit) and notes its name. */
+export async function noteUploadedFile(this: FastifyRequest, part: { filename: string; file: { truncated: boolean }; toBuffer(): Promise<Buffer> }): Promise<void> {
+  await part.toBuffer();
+  uploads.set(this, { filename: part.filename, truncated: part.file.truncated });
 }
 
 function parseId(value: unknown, error: () => DomainError = directoryErrors.ESTABLISHMENT_NOT_FOUND): number {
@@ -55,13 +75,38 @@ function editValues(body: unknown): EditValues {
 
 export function directoryHandlers(deps: Deps) {
   const frame = (request: FastifyRequest) => ({ viewer: request.principal!.viewer, csrfToken: request.csrfToken });
+  const editFrame = (request: FastifyRequest) => ({ ...frame(request), documentMaxBytes: deps.config.directoryDocumentMaxBytes });
+
+  /** Adds a photograph or a document; its own refusals show the edit page again, the message where `shown` puts it. */
+  const attach = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    kind: 'photo' | 'document',
+    add: () => Promise<unknown>,
+    shown: (error: DomainError) => Pick<Parameters<typeof EditPage>[0], 'photoError' | 'documentErrors' | 'documentTitle'>,
+  ) => {
+    try {
+      await add();
+      return reply.redirect(`/annuaire/etablissements/${id}?fait=${kind}`, 303);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !error.code.startsWith(`${kind.toUpperCase()}_`)) throw error;
+      const sheet = await service.getEditableSheet(deps, request.principal!, id);
+      return html(reply, EditPage({ ...editFrame(request), ...sheet, values: valuesOf(sheet), errors: {}, ...shown(error) }), error.status);
+    }
+  };
 
   return {
     search: async (request: Req<unknown, Record<string, unknown>>, reply: FastifyReply) => {
-      const q = searchQuery.parse(request.query ?? {});
-      const filters: DirectoryFilters = { name: q.nom.trim(), finess: q.finess.trim(), category: q.categorie.trim(), department: q.departement, city: q.commune.trim(), includeClosed: q.fermes === '1' };
-      const [result, departments] = await Promise.all([service.searchEstablishments(deps, filters, q.page), service.listDepartments(deps)]);
-      return html(reply, SearchPage({ ...frame(request), filters, departments, result, canSync: service.canRunSync(request.principal) }));
+      const { filters, page } = parseFilters(request.query);
+      const [result, departments, domains] = await Promise.all([service.searchEstablishments(deps, filters, page), service.listDepartments(deps), service.listDomains(deps)]);
+      return html(reply, SearchPage({ ...frame(request), filters, departments, domains, result, canSync: service.canRunSync(request.principal) }));
+    },
+
+    services: async (request: Req<unknown, Record<string, unknown>>, reply: FastifyReply) => {
+      const { filters, page } = parseFilters(request.query);
+      const [result, departments, domains] = await Promise.all([service.searchServices(deps, filters, page), service.listDepartments(deps), service.listDomains(deps)]);
+      return html(reply, ServicesPage({ ...frame(request), filters, departments, domains, result }));
     },
 
     units: async (request: Req<unknown, Record<string, unknown>>, reply: FastifyReply) => {
@@ -77,7 +122,7 @@ export function directoryHandlers(deps: Deps) {
 
     showEdit: async (request: Req<{ id: string }>, reply: FastifyReply) => {
       const sheet = await service.getEditableSheet(deps, request.principal!, parseId(request.params.id));
-      return html(reply, EditPage({ ...frame(request), ...sheet, values: valuesOf(sheet), errors: {} }));
+      return html(reply, EditPage({ ...editFrame(request), ...sheet, values: valuesOf(sheet), errors: {} }));
     },
 
     edit: async (request: Req<{ id: string }>, reply: FastifyReply) => {
@@ -92,7 +137,7 @@ export function directoryHandlers(deps: Deps) {
         const errors = error.code === 'FINESS_ALREADY_USED' ? { finess: error.message } : { ...error.fields };
         // A synchronised sheet shows the ROR's values, never what the form claimed (R50).
         const shown = sheet.establishment.ror_synced ? { ...values, identity: valuesOf(sheet).identity } : values;
-        return html(reply, EditPage({ ...frame(request), ...sheet, values: shown, errors }), error.status);
+        return html(reply, EditPage({ ...editFrame(request), ...sheet, values: shown, errors }), error.status);
       }
     },
 
@@ -101,14 +146,37 @@ export function directoryHandlers(deps: Deps) {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const file = Buffer.isBuffer(body.photo) ? body.photo : undefined;
       const alt = typeof body.alt === 'string' ? body.alt : '';
-      try {
-        await service.addPhoto(deps, request.principal!, id, file, alt, request.ip);
-        return reply.redirect(`/annuaire/etablissements/${id}?fait=photo`, 303);
-      } catch (error) {
-        if (!(error instanceof DomainError) || !error.code.startsWith('PHOTO_')) throw error;
-        const sheet = await service.getEditableSheet(deps, request.principal!, id);
-        return html(reply, EditPage({ ...frame(request), ...sheet, values: valuesOf(sheet), errors: {}, photoError: error.message }), error.status);
-      }
+      return attach(request, reply, id, 'photo', () => service.addPhoto(deps, request.principal!, id, file, alt, request.ip), (error) => ({ photoError: error.message }));
+    },
+
+    addDocument: async (request: Req<{ id: string }>, reply: FastifyReply) => {
+      const id = parseId(request.params.id);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const noted = uploads.get(request);
+      const upload = Buffer.isBuffer(body.document) && noted ? { bytes: body.document, ...noted } : undefined;
+      const title = typeof body.documentTitle === 'string' ? body.documentTitle : '';
+      return attach(request, reply, id, 'document', () => service.addDocument(deps, request.principal!, id, upload, title, request.ip), (error) => ({
+        documentErrors: error.fields,
+        documentTitle: title.slice(0, 200),
+      }));
+    },
+
+    deleteDocument: async (request: Req<{ id: string; documentId: string }>, reply: FastifyReply) => {
+      const id = parseId(request.params.id);
+      await service.deleteDocument(deps, request.principal!, id, parseId(request.params.documentId, directoryErrors.DOCUMENT_NOT_FOUND), request.ip);
+      return reply.redirect(`/annuaire/etablissements/${id}?fait=document-retire`, 303);
+    },
+
+    document: async (request: Req<{ documentId: string }>, reply: FastifyReply) => {
+      const document = await service.getDocument(deps, parseId(request.params.documentId, directoryErrors.DOCUMENT_NOT_FOUND));
+      // Always a download, never shown inside Habilis's origin; a document's bytes never change under its id.
+      return reply
+        .header('content-disposition', attachmentDisposition(document.filename))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, max-age=86400')
+        .type(document.content_type)
+        .send(document.bytes);
     },
 
     deletePhoto: async (request: Req<{ id: string; photoId: string }>, reply: FastifyReply) => {
@@ -145,16 +213,21 @@ export function directoryHandlers(deps: Deps) {
 }
 
 /**
- * Error handler of the upload scope: multipart's own "file too large" becomes the French message
- * of the directory (413); everything else goes to the application's handler.
+ * Error handler of an upload scope: multipart's own "file too large" and "too many parts" become
+ * the French messages of the directory (413); everything else goes to the application's handler.
  */
-export function uploadErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error.code === 'FST_REQ_FILE_TOO_LARGE') return sendError(request, reply, directoryErrors.PHOTO_TOO_LARGE());
-  if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
-    return sendError(request, reply, new DomainError('PHOTO_FORM_INVALID', 'Envoyez une seule photographie à la fois.', 413));
-  }
-  return errorHandler(error, request, reply);
+function uploadErrorHandlerFor(tooLarge: () => DomainError, tooMany: () => DomainError) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    if (error.code === 'FST_REQ_FILE_TOO_LARGE') return sendError(request, reply, tooLarge());
+    if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') return sendError(request, reply, tooMany());
+    return errorHandler(error, request, reply);
+  };
 }
+
+export const uploadErrorHandler = uploadErrorHandlerFor(directoryErrors.PHOTO_TOO_LARGE, () => new DomainError('PHOTO_FORM_INVALID', 'Envoyez une seule photographie à la fois.', 413));
+
+/** Documents: a file over the limit is cut, not refused by multipart, so that the form shows the refusal at the field. */
+export const documentUploadErrorHandler = (maxBytes: number) => uploadErrorHandlerFor(() => documentTooLarge(maxBytes), () => documentRefusal('DOCUMENT_FORM_INVALID'));
 
 /**
  * Runs before a byte of an upload is read: only a signed-in holder of 'directory.edit' may make the

@@ -1,6 +1,7 @@
 /**
  * Pure rules of the directory: what a referent may change on a sheet (R50, R51), the validation of
- * the sheet form, and the sniffing of photographs by their first bytes (never by their name).
+ * the sheet form, and the sniffing of photographs and documents by their bytes (never by their
+ * name or declared type).
  */
 export const DESCRIPTION_MAX = 4000;
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
@@ -16,6 +17,51 @@ export function sniffImageType(bytes: Buffer): PhotoType | null {
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
   if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
   return null;
+}
+
+export const DOCUMENTS_PER_ESTABLISHMENT = 20;
+export const DOCUMENT_TITLE_MAX = 200;
+
+/**
+ * What a document really is, from its bytes: a PDF starts with `%PDF-1.x` or `%PDF-2.x` and has its
+ * `%%EOF` marker within the last 1 024 bytes (where readers look for it); without it, the file was
+ * cut short or damaged. Anything else (an executable, an image, a renamed file) is 'not-pdf'.
+ */
+export function checkPdf(bytes: Buffer): 'pdf' | 'not-pdf' | 'truncated' {
+  if (bytes.length < 16 || !/^%PDF-[12]\.[0-9]/.test(bytes.toString('latin1', 0, 8))) return 'not-pdf';
+  return bytes.subarray(Math.max(0, bytes.length - 1024)).includes('%%EOF', 0, 'latin1') ? 'pdf' : 'truncated';
+}
+
+/**
+ * The name a document is downloaded under: the uploaded name without its folders, reduced to
+ * letters, digits, spaces, apostrophes and . _ ( ) -, always ending in .pdf (the bytes are a PDF, whatever the
+ * name said). Falls back on the title, then on "document".
+ */
+export function documentFileName(original: string | undefined, title: string): string {
+  const clean = (value: string) =>
+    value
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N} ._()'’-]+/gu, '_')
+      .replace(/^[ ._]+|[ .]+$/g, '')
+      .slice(0, 120);
+  const base = (original ?? '').split(/[\\/]/).pop() ?? '';
+  return `${clean(base.replace(/\.pdf$/i, '')) || clean(title) || 'document'}.pdf`;
+}
+
+/** The title shown on the sheet: the one typed, else the file's name without .pdf. */
+export function documentTitle(typed: string, fileName: string): { ok: true; value: string } | { ok: false } {
+  const title = typed.trim().replace(/\s+/g, ' ');
+  if (title.length > DOCUMENT_TITLE_MAX) return { ok: false };
+  return { ok: true, value: title || fileName.replace(/\.pdf$/, '') };
+}
+
+/** Content-Disposition of a download: an ASCII name for old clients, the exact one in RFC 5987 form. */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 /** ROR-owned fields (R50): read-only when the establishment is synchronised. */

@@ -1,21 +1,27 @@
 /**
- * Use cases of the directory: search and sheets for every signed-in professional (R52), the
- * referent's edits (R50, R51) and photographs, each in one transaction with its audit event, and
- * the administrators' request for a ROR synchronisation.
+ * Use cases of the directory: search of establishments and services and the sheets, for every
+ * signed-in professional (R52), the referent's edits (R50, R51), photographs and documents, each in
+ * one transaction with its audit event, and the administrators' request for a ROR synchronisation.
  */
 import { structureReferentCount } from '../habilitations/referent-coverage.service.js';
 import sharp from 'sharp';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { can, type Principal } from '../habilitations/habilitation.policy.js';
 import type { Place } from '../habilitations/habilitation.rules.js';
 import { principalActor } from '../habilitations/habilitation.service.js';
 import { DomainError } from '../../http/errors.js';
-import { directoryErrors } from './directory.errors.js';
+import { directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
 import * as repo from './directory.repository.js';
 import { listRuns } from './ror-sync.repository.js';
 import { DIRECTORY_SYNC_JOB } from './directory-sync.job.js';
 import {
+  checkPdf,
+  DOCUMENTS_PER_ESTABLISHMENT,
+  documentFileName,
+  documentTitle,
   PHOTO_MAX_BYTES,
   PHOTO_MAX_SIDE,
   PHOTOS_PER_ESTABLISHMENT,
@@ -33,12 +39,22 @@ export async function searchEstablishments(deps: Deps, filters: repo.DirectoryFi
   return { ...result, page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)) };
 }
 
+/** A services search counts this many matches at most, hence shows 50 pages at most: beyond, it is to be narrowed. */
+export const SERVICES_COUNT_CAP = 1000;
+
+export async function searchServices(deps: Deps, filters: repo.DirectoryFilters, requestedPage: number) {
+  const page = Math.min(requestedPage, SERVICES_COUNT_CAP / PAGE_SIZE);
+  const result = await repo.searchServices(deps.db, filters, page, PAGE_SIZE, SERVICES_COUNT_CAP);
+  return { ...result, page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)) };
+}
+
 export async function searchUnits(deps: Deps, name: string, page: number) {
   const result = await repo.searchUnits(deps.db, name, page, PAGE_SIZE);
   return { ...result, page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)) };
 }
 
 export const listDepartments = (deps: Deps) => repo.listDepartments(deps.db);
+export const listDomains = (deps: Deps) => repo.listDomains(deps.db);
 
 function placeOf(e: { id: number; department_code: string; region_code: string }): Place {
   return { level: 'establishment', establishmentId: e.id, departmentCode: e.department_code, regionCode: e.region_code };
@@ -47,13 +63,16 @@ function placeOf(e: { id: number; department_code: string; region_code: string }
 export async function getSheet(deps: Deps, principal: Principal, id: number) {
   const establishment = await repo.getEstablishment(deps.db, id);
   if (!establishment) throw directoryErrors.ESTABLISHMENT_NOT_FOUND();
-  const [units, photos, lastSync, referents] = await Promise.all([
+  const [units, services, locations, photos, documents, lastSync, referents] = await Promise.all([
     repo.listUnits(deps.db, id),
+    repo.listServices(deps.db, id),
+    repo.listLocations(deps.db, id),
     repo.listPhotos(deps.db, id),
+    repo.listDocuments(deps.db, id),
     repo.getLastSyncDate(deps.db),
     structureReferentCount(deps, id),
   ]);
-  return { establishment, units, photos, lastSync, referents, canEdit: can(principal, 'directory.edit', placeOf(establishment)) };
+  return { establishment, units, services, locations, photos, documents, lastSync, referents, canEdit: can(principal, 'directory.edit', placeOf(establishment)) };
 }
 
 /** The sheet a referent may edit; out of scope answers 403 with a French message. */
@@ -126,7 +145,7 @@ export async function addPhoto(deps: Deps, principal: Principal, id: number, byt
     throw directoryErrors.PHOTO_CORRUPT();
   }
   return deps.db.transaction().execute(async (trx) => {
-    if ((await repo.countPhotos(trx, id)) >= PHOTOS_PER_ESTABLISHMENT) throw directoryErrors.PHOTO_LIMIT();
+    if ((await repo.countAttachments(trx, 'establishment_photos', id)) >= PHOTOS_PER_ESTABLISHMENT) throw directoryErrors.PHOTO_LIMIT();
     const photoId = await repo.insertPhoto(trx, { establishmentId: id, contentType: type, data, thumbnail, width, height, altText: altText.trim().slice(0, 200), accountId: principal.accountId });
     await recordAudit(trx, {
       actor: principalActor(principal),
@@ -140,21 +159,98 @@ export async function addPhoto(deps: Deps, principal: Principal, id: number, byt
   });
 }
 
-export async function deletePhoto(deps: Deps, principal: Principal, establishmentId: number, photoId: number, ip: string | null): Promise<void> {
-  const sheet = await getEditableSheet(deps, principal, establishmentId);
-  await deps.db.transaction().execute(async (trx) => {
-    const photo = await repo.getPhotoEstablishment(trx, photoId);
-    if (!photo || photo.establishment_id !== establishmentId) throw directoryErrors.PHOTO_NOT_FOUND();
-    await repo.deletePhoto(trx, photoId);
+/** An upload as the route received it: its bytes (cut at the size limit), its name, whether it was cut. */
+export interface Upload {
+  bytes: Buffer;
+  filename: string | undefined;
+  truncated: boolean;
+}
+
+/**
+ * A documentation file (R51) is accepted when its bytes are a whole PDF (checkPdf), whatever its
+ * name or declared type, and within DIRECTORY_DOCUMENT_MAX_MB. Nothing is stored on refusal; the
+ * addition is in the establishment's history.
+ */
+export async function addDocument(deps: Deps, principal: Principal, id: number, upload: Upload | undefined, typedTitle: string, ip: string | null): Promise<number> {
+  const sheet = await getEditableSheet(deps, principal, id);
+  if (!upload || upload.bytes.length === 0) throw documentRefusal('DOCUMENT_MISSING');
+  if (upload.truncated || upload.bytes.length > deps.config.directoryDocumentMaxBytes) throw documentTooLarge(deps.config.directoryDocumentMaxBytes);
+  const kind = checkPdf(upload.bytes);
+  if (kind === 'not-pdf') throw documentRefusal('DOCUMENT_TYPE_REFUSED');
+  if (kind === 'truncated') throw documentRefusal('DOCUMENT_CORRUPT');
+  const fileName = documentFileName(upload.filename, typedTitle);
+  const title = documentTitle(typedTitle, fileName);
+  if (!title.ok) throw documentRefusal('DOCUMENT_TITLE_TOO_LONG');
+  return deps.db.transaction().execute(async (trx) => {
+    if ((await repo.countAttachments(trx, 'establishment_documents', id)) >= DOCUMENTS_PER_ESTABLISHMENT) throw documentRefusal('DOCUMENT_LIMIT');
+    const documentId = await repo.insertDocument(trx, { establishmentId: id, title: title.value, filename: fileName, data: upload.bytes, accountId: principal.accountId });
     await recordAudit(trx, {
       actor: principalActor(principal),
-      code: 'DIRECTORY_PHOTO_DELETED',
-      description: `Retrait d’une photographie de la fiche de l’établissement ${sheet.establishment.name}`,
+      code: 'DIRECTORY_DOCUMENT_ADDED',
+      description: `Ajout du document « ${title.value} » à la fiche de l’établissement ${sheet.establishment.name}`,
       subjectAccountId: null,
-      details: { establishmentId, photoId },
+      details: { establishmentId: id, documentId, byteSize: upload.bytes.length },
       ip,
     });
+    return documentId;
   });
+}
+
+export async function getDocument(deps: Deps, documentId: number) {
+  const document = await repo.getDocumentBytes(deps.db, documentId);
+  if (!document) throw directoryErrors.DOCUMENT_NOT_FOUND();
+  return document;
+}
+
+/** Removes a photograph or a document of the sheet, with its history line; another sheet's id answers 404. */
+async function removeAttachment(
+  deps: Deps,
+  principal: Principal,
+  establishmentId: number,
+  attachment: { table: repo.AttachmentTable; id: number; notFound: () => DomainError; code: string; describe: (trx: Kysely<Database>, name: string) => Promise<string> },
+  ip: string | null,
+): Promise<void> {
+  const sheet = await getEditableSheet(deps, principal, establishmentId);
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await repo.getAttachmentForUpdate(trx, attachment.table, attachment.id);
+    if (!row || row.establishment_id !== establishmentId) throw attachment.notFound();
+    const description = await attachment.describe(trx, sheet.establishment.name);
+    await repo.deleteAttachment(trx, attachment.table, attachment.id);
+    const idKey = attachment.table === 'establishment_photos' ? 'photoId' : 'documentId';
+    await recordAudit(trx, { actor: principalActor(principal), code: attachment.code, description, subjectAccountId: null, details: { establishmentId, [idKey]: attachment.id }, ip });
+  });
+}
+
+export async function deletePhoto(deps: Deps, principal: Principal, establishmentId: number, photoId: number, ip: string | null): Promise<void> {
+  await removeAttachment(
+    deps,
+    principal,
+    establishmentId,
+    {
+      table: 'establishment_photos',
+      id: photoId,
+      notFound: directoryErrors.PHOTO_NOT_FOUND,
+      code: 'DIRECTORY_PHOTO_DELETED',
+      describe: async (_trx, name) => `Retrait d’une photographie de la fiche de l’établissement ${name}`,
+    },
+    ip,
+  );
+}
+
+export async function deleteDocument(deps: Deps, principal: Principal, establishmentId: number, documentId: number, ip: string | null): Promise<void> {
+  await removeAttachment(
+    deps,
+    principal,
+    establishmentId,
+    {
+      table: 'establishment_documents',
+      id: documentId,
+      notFound: directoryErrors.DOCUMENT_NOT_FOUND,
+      code: 'DIRECTORY_DOCUMENT_DELETED',
+      describe: async (trx, name) => `Retrait du document « ${(await repo.getDocumentTitle(trx, documentId))?.title ?? ''} » de la fiche de l’établissement ${name}`,
+    },
+    ip,
+  );
 }
 
 export async function getPhoto(deps: Deps, photoId: number, variant: 'data' | 'thumbnail') {

@@ -36,7 +36,7 @@ async function drain(generator: AsyncGenerator<unknown[]>): Promise<number> {
 describe('ROR FHIR client', () => {
   it('R50 refuses to follow a next link to another host', async () => {
     const ror = loadConfig({ NODE_ENV: 'test', ROR_BASE_URL: rogueUrl }).ror!;
-    const pages = createRorClient(ror, { retries: 0 }).organizations(null);
+    const pages = createRorClient(ror, { retries: 0 }).search('Organization', null);
     await expect(drain(pages)).rejects.toThrow(new RorFetchError('lien « next » hors du ROR refusé'));
     expect(rogueRequests).toHaveLength(1);
   });
@@ -45,7 +45,7 @@ describe('ROR FHIR client', () => {
     const env = { ...fakeRorEnv(fake), ROR_CLIENT_SECRET: 'mauvais-secret' };
     const ror = loadConfig({ NODE_ENV: 'test', ...env }).ror!;
     fake.requests.length = 0;
-    await expect(drain(createRorClient(ror, { retries: 0 }).organizations(null))).rejects.toThrow('jeton OAuth2 refusé par le ROR (HTTP 401)');
+    await expect(drain(createRorClient(ror, { retries: 0 }).search('Organization', null))).rejects.toThrow('jeton OAuth2 refusé par le ROR (HTTP 401)');
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -53,10 +53,10 @@ describe('ROR FHIR client', () => {
     const ror = loadConfig({ NODE_ENV: 'test', ...fakeRorEnv(fake) }).ror!;
     fake.requests.length = 0;
     const since = new Date('2026-11-01T10:00:00.000Z');
-    expect(await drain(createRorClient(ror, { retries: 0, pageSize: 5 }).organizations(since))).toBe(1);
-    expect(fake.requests.map((q) => [q.get('_lastUpdated'), q.get('_count')])).toEqual([['ge2026-11-01T10:00:00.000Z', '5']]);
+    expect(await drain(createRorClient(ror, { retries: 0, pageSize: 5 }).search('Organization', since))).toBe(1);
+    expect(fake.requests.map((r) => [r.type, r.query.get('_lastUpdated'), r.query.get('_count')])).toEqual([['Organization', 'ge2026-11-01T10:00:00.000Z', '5']]);
     // Without the header or the token the fake ROR answers 401: no token URL, no bearer.
     const bare = loadConfig({ NODE_ENV: 'test', ROR_BASE_URL: fake.baseUrl }).ror!;
-    await expect(drain(createRorClient(bare, { retries: 0 }).organizations(null))).rejects.toThrow('le ROR a répondu HTTP 401');
+    await expect(drain(createRorClient(bare, { retries: 0 }).search('Organization', null))).rejects.toThrow('le ROR a répondu HTTP 401');
   });
 });

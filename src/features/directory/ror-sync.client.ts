@@ -3,8 +3,12 @@
  * shortly before it expires), the ROR's required headers, JSON searchsets followed through their
  * `next` links, a time limit per request and a few retries on server errors and timeouts.
  * Only `next` links on the ROR's own origin are followed: the bearer token never leaves for another host.
+ *
+ * Requests go through tlsFetch: the optional mutual TLS (a client certificate and key, a CA for the
+ * ROR's server certificate) serves the token endpoint and the FHIR API alike.
  */
 import type { RorConfig } from '../../config.js';
+import { ResponseTooLargeError, tlsFetch } from '../../platform/tls-fetch.js';
 
 export class RorFetchError extends Error {
   override name = 'RorFetchError';
@@ -29,32 +33,53 @@ export interface RorClientOptions {
   pageSize?: number;
 }
 
+/** The FHIR resource types Habilis reads from the ROR (R50). */
+export type RorResourceType = 'Organization' | 'Location' | 'HealthcareService';
+
 export interface RorClient {
-  /** Every Organization of the ROR, or those updated since `since`, page after page. */
-  organizations(since: Date | null): AsyncGenerator<FhirResource[]>;
+  /** Every resource of that type in the ROR, or those updated since `since`, page after page. */
+  search(resourceType: RorResourceType, since: Date | null): AsyncGenerator<FhirResource[]>;
+  /** Closes the kept-alive connections. */
+  close(): void;
 }
+
+/** A bundle page is a few megabytes; anything far larger is not an answer of the ROR. */
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+interface Answer {
+  status: number;
+  body: Buffer;
+}
+
+const parseJson = (body: Buffer): unknown => {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+};
 
 export function createRorClient(config: RorConfig, options: RorClientOptions = {}): RorClient {
   const retries = options.retries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const pageSize = options.pageSize ?? 1000;
   const origin = new URL(config.baseUrl).origin;
+  const send = tlsFetch(config.tls ?? {}, { maxBytes: MAX_RESPONSE_BYTES });
   let token: { value: string; expiresAt: number } | null = null;
 
-  async function request(url: string, init: RequestInit): Promise<Response> {
+  async function request(url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }): Promise<Answer> {
     let attempt = 0;
     for (;;) {
+      const signal = AbortSignal.timeout(config.timeoutMs);
       try {
-        const response = await fetch(url, { ...init, signal: AbortSignal.timeout(config.timeoutMs), redirect: 'error' });
-        if ((response.status >= 500 || response.status === 429) && attempt < retries) {
-          await response.body?.cancel();
-        } else {
-          return response;
-        }
+        const response = await send(url, { ...init, signal });
+        const answer = { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+        if ((answer.status < 500 && answer.status !== 429) || attempt >= retries) return answer;
       } catch (error) {
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        if (error instanceof ResponseTooLargeError) throw new RorFetchError('réponse du ROR trop volumineuse');
         if (attempt >= retries) {
-          throw new RorFetchError(timedOut ? `le ROR n’a pas répondu en ${config.timeoutMs} ms` : `ROR injoignable : ${(error as Error).message}`);
+          // The reason of a TLS refusal (unknown CA, missing client certificate) is kept: it is what an operator needs.
+          throw new RorFetchError(signal.aborted ? `le ROR n’a pas répondu en ${config.timeoutMs} ms` : `ROR injoignable : ${(error as Error).message}`);
         }
       }
       attempt += 1;
@@ -65,7 +90,7 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
   async function bearer(): Promise<string | null> {
     if (!config.tokenUrl) return null;
     if (token && token.expiresAt > Date.now()) return token.value;
-    const response = await request(config.tokenUrl, {
+    const answer = await request(config.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({
@@ -74,11 +99,8 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
         client_secret: config.clientSecret ?? '',
       }).toString(),
     });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new RorFetchError(`jeton OAuth2 refusé par le ROR (HTTP ${response.status})`);
-    }
-    const body = (await response.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown } | null;
+    if (answer.status < 200 || answer.status >= 300) throw new RorFetchError(`jeton OAuth2 refusé par le ROR (HTTP ${answer.status})`);
+    const body = parseJson(answer.body) as { access_token?: unknown; expires_in?: unknown } | null;
     if (!body || typeof body.access_token !== 'string') throw new RorFetchError('réponse du serveur de jetons illisible');
     const lifetime = typeof body.expires_in === 'number' ? body.expires_in : 300;
     // Renewed 30 s early so a long page sequence never sends an expired token.
@@ -88,7 +110,7 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
 
   async function getBundle(url: string): Promise<Bundle> {
     const accessToken = await bearer();
-    const response = await request(url, {
+    const answer = await request(url, {
       method: 'GET',
       headers: {
         accept: 'application/fhir+json',
@@ -96,36 +118,36 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
         ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
       },
     });
-    if (response.status === 401 && token) token = null;
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new RorFetchError(`le ROR a répondu HTTP ${response.status}`);
-    }
-    const bundle = (await response.json().catch(() => null)) as Bundle | null;
+    if (answer.status === 401 && token) token = null;
+    if (answer.status < 200 || answer.status >= 300) throw new RorFetchError(`le ROR a répondu HTTP ${answer.status}`);
+    const bundle = parseJson(answer.body) as Bundle | null;
     if (!bundle || bundle.resourceType !== 'Bundle') throw new RorFetchError('réponse du ROR illisible (Bundle attendu)');
     return bundle;
   }
 
-  return {
-    async *organizations(since) {
-      const params = new URLSearchParams({ _count: String(pageSize) });
-      if (since) params.set('_lastUpdated', `ge${since.toISOString()}`);
-      let url: string | null = `${config.baseUrl}/Organization?${params.toString()}`;
-      const seen = new Set<string>();
-      while (url) {
-        if (seen.has(url)) throw new RorFetchError('pagination du ROR en boucle');
-        seen.add(url);
-        const bundle = await getBundle(url);
-        yield (bundle.entry ?? []).map((entry) => entry.resource ?? {});
-        const next = bundle.link?.find((link) => link.relation === 'next')?.url;
-        if (typeof next !== 'string') {
-          url = null;
-        } else {
-          const nextUrl = new URL(next, `${config.baseUrl}/`);
-          if (nextUrl.origin !== origin) throw new RorFetchError('lien « next » hors du ROR refusé');
-          url = nextUrl.toString();
-        }
+  async function* search(resourceType: RorResourceType, since: Date | null): AsyncGenerator<FhirResource[]> {
+    const params = new URLSearchParams({ _count: String(pageSize) });
+    if (since) params.set('_lastUpdated', `ge${since.toISOString()}`);
+    let url: string | null = `${config.baseUrl}/${resourceType}?${params.toString()}`;
+    const seen = new Set<string>();
+    while (url) {
+      if (seen.has(url)) throw new RorFetchError('pagination du ROR en boucle');
+      seen.add(url);
+      const bundle = await getBundle(url);
+      yield (bundle.entry ?? []).map((entry) => entry.resource ?? {});
+      const next = bundle.link?.find((link) => link.relation === 'next')?.url;
+      if (typeof next !== 'string') {
+        url = null;
+      } else {
+        const nextUrl = new URL(next, `${config.baseUrl}/`);
+        if (nextUrl.origin !== origin) throw new RorFetchError('lien « next » hors du ROR refusé');
+        url = nextUrl.toString();
       }
-    },
+    }
+  }
+
+  return {
+    search,
+    close: send.close,
   };
 }

@@ -13,6 +13,7 @@ describe('ROR options', () => {
       headers: { 'X-Profil': 'ADMIN' },
       syncCron: '30 3 * * *',
       timeoutMs: 30_000,
+      tls: null,
     });
   });
 

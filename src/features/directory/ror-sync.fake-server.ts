@@ -1,24 +1,31 @@
 /**
  * A FHIR R4 "ROR" on loopback for tests and the benchmark: an OAuth2 token endpoint and
- * `GET /fhir/Organization` serving the resources it is given, in pages linked by `next`,
- * filtered by `_lastUpdated=ge…`. It can be told to fail (HTTP 500) or to hang (timeouts).
+ * `GET /fhir/{Organization|Location|HealthcareService}` serving the resources it is given, in pages
+ * linked by `next`, filtered by `_lastUpdated=ge…`. It can be told to fail (HTTP 500) or to hang
+ * (timeouts), and to speak HTTPS requiring a client certificate (mutual TLS).
  * Never used by the application itself.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 export interface FakeRor {
   baseUrl: string;
   tokenUrl: string;
   resources: Record<string, unknown>[];
   mode: 'ok' | 'fail' | 'hang' | 'fail-once';
-  /** Query strings of every Organization search received. */
-  requests: URLSearchParams[];
+  /** Every search received, in order: its resource type and query string. */
+  requests: { type: string; query: URLSearchParams }[];
   tokensIssued: number;
+  /** Over HTTPS: the subject CN of the client certificate of every request (token and searches). */
+  clientCertificates: string[];
   close(): Promise<void>;
 }
 
 export const FAKE_CLIENT = { id: 'habilis', secret: 'secret-de-test', token: 'jeton-de-test', header: 'x-ror-profil' } as const;
+const SEARCHABLE = new Set(['Organization', 'Location', 'HealthcareService']);
+const DEFAULT_UPDATED = '2026-01-01T00:00:00Z';
 
 export function organization(values: {
   id: string;
@@ -31,19 +38,21 @@ export function organization(values: {
   city?: string;
   line?: string;
   category?: string;
+  /** FINESS category code (TRE_R66) of `category`; 355 (centre hospitalier) by default. */
+  categoryCode?: string;
   phone?: string;
   lastUpdated?: string;
 }): Record<string, unknown> {
   return {
     resourceType: 'Organization',
     id: values.id,
-    meta: { lastUpdated: values.lastUpdated ?? '2026-01-01T00:00:00Z' },
+    meta: { lastUpdated: values.lastUpdated ?? DEFAULT_UPDATED },
     active: values.active ?? true,
     identifier: values.finess ? [{ system: 'http://finess.sante.gouv.fr', value: values.finess }] : [],
     type: [
       { coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R292-TypeOrganisation', code: values.kind }] },
       ...(values.category
-        ? [{ coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement', code: '355', display: values.category }] }]
+        ? [{ coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement', code: values.categoryCode ?? '355', display: values.category }] }]
         : []),
     ],
     name: values.name,
@@ -53,19 +62,87 @@ export function organization(values: {
   };
 }
 
-export async function startFakeRor(initial: Record<string, unknown>[] = []): Promise<FakeRor> {
+/** A FHIR Location managed by an establishment or unit. */
+export function location(values: {
+  id: string;
+  organization: string;
+  name?: string;
+  line?: string;
+  postcode?: string;
+  city?: string;
+  position?: { latitude: number; longitude: number };
+  status?: 'active' | 'suspended' | 'inactive';
+  lastUpdated?: string;
+}): Record<string, unknown> {
+  return {
+    resourceType: 'Location',
+    id: values.id,
+    meta: { lastUpdated: values.lastUpdated ?? DEFAULT_UPDATED },
+    status: values.status ?? 'active',
+    ...(values.name ? { name: values.name } : {}),
+    address: { line: values.line ? [values.line] : [], ...(values.postcode ? { postalCode: values.postcode } : {}), ...(values.city ? { city: values.city } : {}) },
+    ...(values.position ? { position: values.position } : {}),
+    managingOrganization: { reference: `Organization/${values.organization}` },
+  };
+}
+
+/** A FHIR HealthcareService provided by an establishment or unit. */
+export function healthcareService(values: {
+  id: string;
+  providedBy: string;
+  name: string;
+  category?: string;
+  types?: string[];
+  specialties?: string[];
+  location?: string;
+  active?: boolean;
+  lastUpdated?: string;
+}): Record<string, unknown> {
+  const concept = (system: string, display: string) => ({ coding: [{ system: `https://mos.esante.gouv.fr/NOS/${system}`, code: display.slice(0, 3).toUpperCase(), display }] });
+  return {
+    resourceType: 'HealthcareService',
+    id: values.id,
+    meta: { lastUpdated: values.lastUpdated ?? DEFAULT_UPDATED },
+    active: values.active ?? true,
+    providedBy: { reference: `Organization/${values.providedBy}` },
+    name: values.name,
+    ...(values.category ? { category: [concept('TRE_R227-ChampActivite', values.category)] } : {}),
+    ...(values.types ? { type: values.types.map((t) => concept('TRE_R211-ActiviteOperationnelle', t)) } : {}),
+    ...(values.specialties ? { specialty: values.specialties.map((t) => concept('TRE_R210-ActiviteSpecifique', t)) } : {}),
+    ...(values.location ? { location: [{ reference: `Location/${values.location}` }] } : {}),
+  };
+}
+
+export interface FakeRorOptions {
+  /** HTTPS with these PEM texts; the client must present a certificate signed by `ca`. */
+  tls?: { key: string; cert: string; ca: string };
+}
+
+export async function startFakeRor(initial: Record<string, unknown>[] = [], options: FakeRorOptions = {}): Promise<FakeRor> {
   const hanging = new Set<ServerResponse>();
   const state = {
     resources: initial,
     mode: 'ok' as FakeRor['mode'],
-    requests: [] as URLSearchParams[],
+    requests: [] as FakeRor['requests'],
     tokensIssued: 0,
+    clientCertificates: [] as string[],
+  };
+  // The resources of each type, computed once per assignment of `resources` (pages are slices of it).
+  let byType: Map<string, Record<string, unknown>[]> | null = null;
+  const ofType = (type: string) => {
+    if (!byType) {
+      byType = new Map([...SEARCHABLE].map((t) => [t, []]));
+      // Anything that is not a Location or a HealthcareService is served as an Organization (malformed resources included).
+      for (const resource of state.resources) byType.get(SEARCHABLE.has(String(resource.resourceType)) ? String(resource.resourceType) : 'Organization')!.push(resource);
+    }
+    return byType.get(type)!;
   };
   const send = (res: ServerResponse, status: number, body: unknown, type = 'application/fhir+json') => {
     res.writeHead(status, { 'content-type': type });
     res.end(JSON.stringify(body));
   };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.tls) state.clientCertificates.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? ''));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'POST' && url.pathname === '/token') {
       let body = '';
@@ -80,11 +157,12 @@ export async function startFakeRor(initial: Record<string, unknown>[] = []): Pro
       });
       return;
     }
-    if (req.method !== 'GET' || url.pathname !== '/fhir/Organization') return send(res, 404, { resourceType: 'OperationOutcome' });
+    const type = url.pathname.replace(/^\/fhir\//, '');
+    if (req.method !== 'GET' || !url.pathname.startsWith('/fhir/') || !SEARCHABLE.has(type)) return send(res, 404, { resourceType: 'OperationOutcome' });
     if (req.headers.authorization !== `Bearer ${FAKE_CLIENT.token}` || !req.headers[FAKE_CLIENT.header]) {
       return send(res, 401, { resourceType: 'OperationOutcome' });
     }
-    state.requests.push(url.searchParams);
+    state.requests.push({ type, query: url.searchParams });
     if (state.mode === 'hang') {
       hanging.add(res);
       return;
@@ -96,9 +174,8 @@ export async function startFakeRor(initial: Record<string, unknown>[] = []): Pro
     const since = url.searchParams.get('_lastUpdated')?.replace(/^ge/, '');
     const count = Number(url.searchParams.get('_count') ?? '50');
     const page = Number(url.searchParams.get('_page') ?? '0');
-    const matching = since
-      ? state.resources.filter((r) => Date.parse(String((r.meta as { lastUpdated?: string } | undefined)?.lastUpdated)) >= Date.parse(since))
-      : state.resources;
+    const all = ofType(type);
+    const matching = since ? all.filter((r) => Date.parse(String((r.meta as { lastUpdated?: string } | undefined)?.lastUpdated)) >= Date.parse(since)) : all;
     const slice = matching.slice(page * count, (page + 1) * count);
     const next = new URLSearchParams(url.searchParams);
     next.set('_page', String(page + 1));
@@ -108,22 +185,27 @@ export async function startFakeRor(initial: Record<string, unknown>[] = []): Pro
       total: matching.length,
       link: [
         { relation: 'self', url: url.toString() },
-        ...((page + 1) * count < matching.length ? [{ relation: 'next', url: `${baseUrl}/Organization?${next.toString()}` }] : []),
+        ...((page + 1) * count < matching.length ? [{ relation: 'next', url: `${baseUrl}/${type}?${next.toString()}` }] : []),
       ],
-      entry: slice.map((resource) => ({ fullUrl: `${baseUrl}/Organization/${String(resource.id)}`, resource })),
+      entry: slice.map((resource) => ({ fullUrl: `${baseUrl}/${type}/${String(resource.id)}`, resource })),
     });
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: true, rejectUnauthorized: true }, handler)
+    : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}/fhir`;
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const baseUrl = `${origin}/fhir`;
   const fake: FakeRor = {
     baseUrl,
-    tokenUrl: `http://127.0.0.1:${port}/token`,
+    tokenUrl: `${origin}/token`,
     get resources() {
       return state.resources;
     },
     set resources(value) {
       state.resources = value;
+      byType = null;
     },
     get mode() {
       return state.mode;
@@ -136,6 +218,9 @@ export async function startFakeRor(initial: Record<string, unknown>[] = []): Pro
     },
     get tokensIssued() {
       return state.tokensIssued;
+    },
+    get clientCertificates() {
+      return state.clientCertificates;
     },
     close: async () => {
       for (const res of hanging) res.destroy();

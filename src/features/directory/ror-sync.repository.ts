@@ -1,7 +1,10 @@
 /** All SQL of the ROR synchronisation: the run record and the upserts of the directory. */
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { EstablishmentLocationTable, EstablishmentServiceTable } from '../../db/schema.js';
 import type { EstablishmentRorFields } from './ror-sync.rules.js';
+
+export type ResourceKind = 'organizations' | 'locations' | 'services';
 
 export interface SyncRunCounts {
   created: number;
@@ -18,7 +21,14 @@ export async function startRun(db: Db, kind: 'full' | 'delta', since: Date | nul
 export async function finishRun(
   db: Db,
   id: number,
-  values: SyncRunCounts & { status: 'succeeded' | 'partial' | 'failed'; errors: { resourceId: string; message: string }[]; errorCount: number; message: string | null; now: Date },
+  values: SyncRunCounts & {
+    status: 'succeeded' | 'partial' | 'failed';
+    countsByKind: Record<ResourceKind, SyncRunCounts>;
+    errors: { resourceId: string; message: string }[];
+    errorCount: number;
+    message: string | null;
+    now: Date;
+  },
 ): Promise<void> {
   await db
     .updateTable('directory_sync_runs')
@@ -29,6 +39,7 @@ export async function finishRun(
       updated: values.updated,
       closed: values.closed,
       unchanged: values.unchanged,
+      counts_by_kind: JSON.stringify(values.countsByKind),
       error_count: values.errorCount,
       errors: JSON.stringify(values.errors),
       message: values.message,
@@ -50,7 +61,7 @@ export async function getLastGoodRun(db: Db, kind?: 'full') {
 export async function listRuns(db: Db, limit = 20) {
   return db
     .selectFrom('directory_sync_runs')
-    .select(['id', 'kind', 'started_at', 'finished_at', 'status', 'created', 'updated', 'closed', 'unchanged', 'error_count', 'errors', 'message'])
+    .select(['id', 'kind', 'started_at', 'finished_at', 'status', 'created', 'updated', 'closed', 'unchanged', 'counts_by_kind', 'error_count', 'errors', 'message'])
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -84,7 +95,7 @@ export interface EstablishmentSnapshot extends EstablishmentRorFields {
 export async function listEstablishmentSnapshots(db: Db): Promise<EstablishmentSnapshot[]> {
   const rows = await db
     .selectFrom('establishments')
-    .select(['id', 'ror_id', 'finess', 'name', 'category', 'department_code', 'address', 'postcode', 'city', 'phone', 'email', 'legal_entity_id', 'closed_at'])
+    .select(['id', 'ror_id', 'finess', 'name', 'category', 'domain_code', 'department_code', 'address', 'postcode', 'city', 'phone', 'email', 'legal_entity_id', 'closed_at'])
     .execute();
   return rows.map((row) => ({ ...row, closed: row.closed_at !== null }));
 }
@@ -159,6 +170,74 @@ export async function closeUnitsAbsentFrom(db: Db, seenRorIds: string[], now: Da
     .updateTable('units')
     .set({ closed_at: now })
     .where('ror_id', 'is not', null)
+    .where('closed_at', 'is', null)
+    .where(sql<boolean>`NOT (ror_id = ANY(${seenRorIds}::text[]))`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Places (FHIR Location) as stored, compared field by field with what the ROR says. */
+export type LocationRow = Pick<Selectable<EstablishmentLocationTable>, 'establishment_id' | 'name' | 'address' | 'postcode' | 'city' | 'latitude' | 'longitude'>;
+export type LocationSnapshot = LocationRow & {
+  id: number;
+  ror_id: string;
+  closed_at: Date | null;
+};
+
+export async function listLocationSnapshots(db: Db): Promise<LocationSnapshot[]> {
+  return db
+    .selectFrom('establishment_locations')
+    .select(['id', 'ror_id', 'establishment_id', 'name', 'address', 'postcode', 'city', 'latitude', 'longitude', 'closed_at'])
+    .execute();
+}
+
+/** New rows of the ROR, several in one statement: `{ rorId, row, closedAt }` each. */
+export type NewRows<Row> = { rorId: string; row: Row; closedAt: Date | null }[];
+
+export async function insertLocations(db: Db, rows: NewRows<LocationRow>, now: Date): Promise<{ id: number; ror_id: string }[]> {
+  return db
+    .insertInto('establishment_locations')
+    .values(rows.map(({ rorId, row, closedAt }) => ({ ...row, ror_id: rorId, closed_at: closedAt, created_at: now, updated_at: now })))
+    .returning(['id', 'ror_id'])
+    .execute();
+}
+
+export async function updateLocation(db: Db, id: number, row: LocationRow, closedAt: Date | null, now: Date): Promise<void> {
+  await db.updateTable('establishment_locations').set({ ...row, closed_at: closedAt, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Services (FHIR HealthcareService) as stored. */
+export type ServiceRow = Pick<Selectable<EstablishmentServiceTable>, 'establishment_id' | 'unit_id' | 'location_id' | 'name' | 'category' | 'types' | 'specialties'>;
+export type ServiceSnapshot = ServiceRow & {
+  id: number;
+  ror_id: string;
+  closed_at: Date | null;
+};
+
+export async function listServiceSnapshots(db: Db): Promise<ServiceSnapshot[]> {
+  return db
+    .selectFrom('establishment_services')
+    .select(['id', 'ror_id', 'establishment_id', 'unit_id', 'location_id', 'name', 'category', 'types', 'specialties', 'closed_at'])
+    .execute();
+}
+
+export async function insertServices(db: Db, rows: NewRows<ServiceRow>, now: Date): Promise<{ id: number; ror_id: string }[]> {
+  return db
+    .insertInto('establishment_services')
+    .values(rows.map(({ rorId, row, closedAt }) => ({ ...row, ror_id: rorId, closed_at: closedAt, created_at: now, updated_at: now })))
+    .returning(['id', 'ror_id'])
+    .execute();
+}
+
+export async function updateService(db: Db, id: number, row: ServiceRow, closedAt: Date | null, now: Date): Promise<void> {
+  await db.updateTable('establishment_services').set({ ...row, closed_at: closedAt, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** A full sync closes the places and services the ROR no longer lists (never deletes them). */
+export async function closeAbsentFrom(db: Db, table: 'establishment_locations' | 'establishment_services', seenRorIds: string[], now: Date): Promise<number> {
+  const result = await db
+    .updateTable(table)
+    .set({ closed_at: now, updated_at: now })
     .where('closed_at', 'is', null)
     .where(sql<boolean>`NOT (ror_id = ANY(${seenRorIds}::text[]))`)
     .executeTakeFirst();
