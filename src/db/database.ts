@@ -1,6 +1,6 @@
 /** The connection: one pg pool per process, wrapped by Kysely. */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, type OperationNodeSource } from 'kysely';
 import type { Database } from './schema.js';
 
 // bigint (counts, audit ids) as JavaScript numbers: every value we store is far below 2^53.
@@ -27,4 +27,17 @@ export function withDatabaseName(connectionString: string, database: string): st
   const url = new URL(connectionString);
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();
+}
+
+/**
+ * Several writes in one round trip, as ONE statement: every write but the last becomes a
+ * data-modifying CTE of the last. PostgreSQL applies such a statement atomically (all its rows or
+ * none, as a transaction would) and without the BEGIN and COMMIT round trips. Every CTE sees the
+ * database as it was before the statement: the writes must not need each other's rows.
+ */
+export async function executeAsOneStatement(db: Db, writes: readonly OperationNodeSource[]): Promise<void> {
+  const last = writes.at(-1);
+  if (!last) return;
+  const ctes = writes.slice(0, -1).map((write, i) => sql`${sql.id(`write_${i}`)} as (${write})`);
+  await (ctes.length > 0 ? sql`with ${sql.join(ctes)} ${last}` : sql`${last}`).execute(db);
 }

@@ -1,5 +1,5 @@
 /** Small cryptographic helpers: random secrets, their hashes, constant-time comparison. */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** A 256-bit random secret, URL-safe. */
 export function randomToken(bytes = 32): string {
@@ -11,8 +11,17 @@ export function sha256(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+// Node turns a Buffer key into a KeyObject at every call (several times the cost of the HMAC itself);
+// the keys are secrets read once at boot and never changed, so each one is turned once.
+const hmacKeys = new WeakMap<Buffer, KeyObject>();
+
 export function hmac(key: Buffer, value: string): string {
-  return createHmac('sha256', key).update(value).digest('base64url');
+  let keyObject = hmacKeys.get(key);
+  if (!keyObject) {
+    keyObject = createSecretKey(key);
+    hmacKeys.set(key, keyObject);
+  }
+  return createHmac('sha256', keyObject).update(value).digest('base64url');
 }
 
 /** Compares two strings in time independent of where they differ. */

@@ -23,27 +23,40 @@ function windowStart(now: Date, windowSeconds: number): Date {
   return new Date(Math.floor(now.getTime() / ms) * ms);
 }
 
+/**
+ * Counting one attempt for `key`, as a query returning the new `count`: hitLimit runs it alone; a
+ * caller may run it in one statement with its own read (the password step), then ask limitState.
+ */
+export function attemptCount(db: Db, key: string, limit: Limit, now: Date) {
+  const start = windowStart(now, limit.window);
+  return db
+    .insertInto('rate_limits')
+    .values({ key, window_start: start, count: 1, expires_at: new Date(start.getTime() + limit.window * 1000) })
+    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql`rate_limits.count + 1` }))
+    .returning('count');
+}
+export type AttemptCount = ReturnType<typeof attemptCount>;
+
+/** The count of `key` in the current window, as a subquery (no row: no attempt yet). */
+export function windowCount(db: Db, key: string, limit: Limit, now: Date) {
+  return db.selectFrom('rate_limits').select('count').where('key', '=', key).where('window_start', '=', windowStart(now, limit.window));
+}
+export type WindowCount = ReturnType<typeof windowCount>;
+
+export function limitState(count: number, limit: Limit, now: Date): LimitState {
+  const end = windowStart(now, limit.window).getTime() + limit.window * 1000;
+  return { allowed: count <= limit.max, count, retryAfterSeconds: Math.ceil((end - now.getTime()) / 1000) };
+}
+
 /** Counts one attempt for `key` and says whether it is within the limit. */
 export async function hitLimit(db: Db, key: string, limit: Limit, now: Date): Promise<LimitState> {
-  const start = windowStart(now, limit.window);
-  const end = new Date(start.getTime() + limit.window * 1000);
-  const row = await db
-    .insertInto('rate_limits')
-    .values({ key, window_start: start, count: 1, expires_at: end })
-    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql`rate_limits.count + 1` }))
-    .returning('count')
-    .executeTakeFirstOrThrow();
-  return { allowed: row.count <= limit.max, count: row.count, retryAfterSeconds: Math.ceil((end.getTime() - now.getTime()) / 1000) };
+  const row = await attemptCount(db, key, limit, now).executeTakeFirstOrThrow();
+  return limitState(row.count, limit, now);
 }
 
 /** The current count for `key`, without counting an attempt. */
 export async function peekLimit(db: Db, key: string, limit: Limit, now: Date): Promise<number> {
-  const row = await db
-    .selectFrom('rate_limits')
-    .select('count')
-    .where('key', '=', key)
-    .where('window_start', '=', windowStart(now, limit.window))
-    .executeTakeFirst();
+  const row = await windowCount(db, key, limit, now).executeTakeFirst();
   return row?.count ?? 0;
 }
 

@@ -1,6 +1,7 @@
 /** All SQL of authentication. Hash columns are selected only by functions whose name says so. */
-import { sql, type Kysely } from 'kysely';
+import { sql, type InferResult, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { AttemptCount, WindowCount } from '../../platform/rate-limit.js';
 export { consumeCode, recordWrongCode } from '../../platform/one-time-codes.js';
 
 type Q = Kysely<Database>;
@@ -21,12 +22,35 @@ const LOGIN_COLUMNS = [
   'failed_login_count',
 ] as const;
 
-export async function getLoginAccountWithPasswordHash(db: Q, username: string) {
+function loginAccountWithPasswordHash(db: Q, username: string | null) {
   return db
     .selectFrom('accounts')
     .select([...LOGIN_COLUMNS, 'password_hash'])
-    .where(sql<string>`lower(username)`, '=', username)
-    .executeTakeFirst();
+    .where(sql<string>`lower(username)`, '=', username);
+}
+
+export type LoginAccountWithPasswordHash = InferResult<ReturnType<typeof loginAccountWithPasswordHash>>[number];
+
+/**
+ * The password step's one round trip before the hash (R01, R02): counts this attempt of the
+ * address, reads the address's recent failures and the account with its password hash (none for a
+ * null username). The two counts are the rate-limit module's queries; the account is read even when
+ * they refuse the attempt, one round trip either way.
+ */
+export async function countAttemptAndGetLoginAccountWithPasswordHash(
+  db: Q,
+  username: string | null,
+  counts: { attempt: AttemptCount; failures: WindowCount },
+): Promise<{ attempts: number; failures: number; account: LoginAccountWithPasswordHash | undefined }> {
+  const { attempts, failures, ...account } = await db
+    .with('attempt', () => counts.attempt)
+    .selectFrom('attempt')
+    .leftJoin(loginAccountWithPasswordHash(db, username).as('account'), (join) => join.onTrue())
+    .select((eb) => [eb.ref('attempt.count').as('attempts'), counts.failures.as('failures')])
+    .selectAll('account')
+    .executeTakeFirstOrThrow();
+  // The left join types every column as nullable; a row found has them as stored.
+  return { attempts, failures: failures ?? 0, account: account.id === null ? undefined : (account as LoginAccountWithPasswordHash) };
 }
 
 export async function getLoginAccountByUsername(db: Q, username: string) {
@@ -36,6 +60,8 @@ export async function getLoginAccountByUsername(db: Q, username: string) {
 export async function getLoginAccount(db: Q, accountId: number) {
   return db.selectFrom('accounts').select(LOGIN_COLUMNS).where('id', '=', accountId).executeTakeFirst();
 }
+
+export type LoginAccount = NonNullable<Awaited<ReturnType<typeof getLoginAccount>>>;
 
 export async function getPasswordHash(db: Q, accountId: number): Promise<string | null> {
   const row = await db.selectFrom('accounts').select('password_hash').where('id', '=', accountId).executeTakeFirst();
@@ -73,32 +99,29 @@ export async function resetFailedLogins(db: Q, accountId: number): Promise<boole
   return row !== undefined;
 }
 
-export async function insertCode(
-  db: Q,
-  code: {
-    accountId: number;
-    purpose: 'login' | 'mobile_verification';
-    sessionIdHash: Buffer | null;
-    codeHash: string;
-    channel: 'EMAIL' | 'SMS';
-    destination: string;
-    now: Date;
-    expiresAt: Date;
-  },
-): Promise<void> {
-  await db
-    .insertInto('one_time_codes')
-    .values({
-      account_id: code.accountId,
-      purpose: code.purpose,
-      session_id_hash: code.sessionIdHash,
-      code_hash: code.codeHash,
-      channel: code.channel,
-      destination: code.destination,
-      created_at: code.now,
-      expires_at: code.expiresAt,
-    })
-    .execute();
+export interface NewCode {
+  accountId: number;
+  purpose: 'login' | 'mobile_verification';
+  sessionIdHash: Buffer | null;
+  codeHash: string;
+  channel: 'EMAIL' | 'SMS';
+  destination: string;
+  now: Date;
+  expiresAt: Date;
+}
+
+/** The INSERT of a code, unexecuted: the login writes it in one statement with its session, mail and audit event. */
+export function codeInsert(db: Q, code: NewCode) {
+  return db.insertInto('one_time_codes').values({
+    account_id: code.accountId,
+    purpose: code.purpose,
+    session_id_hash: code.sessionIdHash,
+    code_hash: code.codeHash,
+    channel: code.channel,
+    destination: code.destination,
+    created_at: code.now,
+    expires_at: code.expiresAt,
+  });
 }
 
 export async function listCodeSendTimes(db: Q, accountId: number, purpose: 'login' | 'mobile_verification', since: Date): Promise<Date[]> {
@@ -124,14 +147,14 @@ export async function getLatestSessionCodeWithHash(db: Q, sessionIdHash: Buffer)
     .executeTakeFirst();
 }
 
-export async function invalidateSessionCodes(db: Q, sessionIdHash: Buffer, now: Date): Promise<void> {
-  await db
+/** The UPDATE that invalidates the session's unused codes, unexecuted (a resend writes it with the new code). */
+export function sessionCodesInvalidation(db: Q, sessionIdHash: Buffer, now: Date) {
+  return db
     .updateTable('one_time_codes')
     .set({ invalidated_at: now })
     .where('session_id_hash', '=', sessionIdHash)
     .where('consumed_at', 'is', null)
-    .where('invalidated_at', 'is', null)
-    .execute();
+    .where('invalidated_at', 'is', null);
 }
 
 export async function isBrowserTrusted(db: Q, browserHash: Buffer, accountId: number, now: Date): Promise<boolean> {

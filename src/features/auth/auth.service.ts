@@ -5,13 +5,14 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Deps } from '../../deps.js';
-import { actorLabel, recordAudit, SYSTEM_ACTOR, type Actor } from '../../platform/audit/audit.js';
+import { actorLabel, auditInsert, recordAudit, SYSTEM_ACTOR, type Actor } from '../../platform/audit/audit.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
-import { enqueueMail, enqueueSms } from '../../platform/outbox/outbox.js';
-import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
-import { hitLimit, peekLimit, type Limit } from '../../platform/rate-limit.js';
+import { enqueueMail, mailInsert, smsInsert } from '../../platform/outbox/outbox.js';
+import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
+import { attemptCount, hitLimit, limitState, peekLimit, windowCount, type Limit } from '../../platform/rate-limit.js';
 import { checkRobotAnswer } from '../../platform/altcha.js';
-import type { AuthSession, PendingStep } from '../../http/session.js';
+import { sessionInsert, type AuthSession, type NewSession, type PendingStep } from '../../http/session.js';
+import { executeAsOneStatement } from '../../db/database.js';
 import { authErrors } from './auth.errors.js';
 import { DomainError } from '../../http/errors.js';
 import * as repo from './auth.repository.js';
@@ -61,10 +62,6 @@ function codeHash(deps: Deps, accountId: number, code: string): string {
   return hmac(deps.config.sessionSecret, `otp:${accountId}:${code}`);
 }
 
-function wakeOutbox(deps: Deps): void {
-  deps.jobs?.trigger(OUTBOX_JOB).catch((error: unknown) => deps.logger.warn({ err: error }, 'outbox non réveillée'));
-}
-
 function link(deps: Deps, path: string, token: string): string {
   const url = new URL(path, deps.config.baseUrl);
   url.searchParams.set('jeton', token);
@@ -77,8 +74,11 @@ export async function loginNeedsRobotCheck(deps: Deps, ip: string): Promise<bool
   return failures >= IP_FAILURES_BEFORE_ROBOT_CHECK.max;
 }
 
+/** What sending a login code needs to know of the account: where the code goes (R04). */
+export type CodeRecipient = Pick<repo.LoginAccount, 'id' | 'email' | 'mobile_phone' | 'mobile_verified_at' | 'otp_channel'>;
+
 export type PasswordStepResult =
-  | { kind: 'code_required'; accountId: number }
+  | { kind: 'code_required'; accountId: number; recipient: CodeRecipient }
   | { kind: 'trusted_browser'; accountId: number; pendingStep: PendingStep | null };
 
 /**
@@ -107,17 +107,21 @@ async function checkPasswordOnce(
   input: { username: string; password: string; ip: string; browserHash: Buffer | null; robotAnswer?: unknown },
 ): Promise<PasswordStepResult> {
   const now = deps.clock.now();
-  const attempts = await hitLimit(deps.db, `login-ip:${input.ip}`, IP_LOGIN_ATTEMPTS, now);
-  if (!attempts.allowed) throw authErrors.TOO_MANY_ATTEMPTS();
-  if (await loginNeedsRobotCheck(deps, input.ip)) {
+  const username = normaliseUsername(input.username);
+  const password = input.password.normalize('NFC');
+  // One round trip: this attempt counted, the address's failures and the account read together.
+  const { attempts, failures, account } = await repo.countAttemptAndGetLoginAccountWithPasswordHash(
+    deps.db,
+    username.length > 0 && username.length <= 60 ? username : null,
+    { attempt: attemptCount(deps.db, `login-ip:${input.ip}`, IP_LOGIN_ATTEMPTS, now), failures: windowCount(deps.db, `login-fail:${input.ip}`, IP_FAILURES_BEFORE_ROBOT_CHECK, now) },
+  );
+  if (!limitState(attempts, IP_LOGIN_ATTEMPTS, now).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
+  if (failures >= IP_FAILURES_BEFORE_ROBOT_CHECK.max) {
     const check = await checkRobotAnswer(deps.db, deps.config.sessionSecret, input.robotAnswer, now);
     if (check === 'absent') throw authErrors.ROBOT_CHECK_REQUIRED();
     if (check === 'invalid') throw authErrors.ROBOT_CHECK_INVALID();
   }
 
-  const username = normaliseUsername(input.username);
-  const password = input.password.normalize('NFC');
-  const account = username.length > 0 && username.length <= 60 ? await repo.getLoginAccountWithPasswordHash(deps.db, username) : undefined;
   // Same work whatever the case: one argon2id verification (R01 timing).
   const hash = account?.password_hash ?? (await getDummyHash(deps));
   const matches = (await deps.passwords.verify(hash, password)) && account?.password_hash != null && [...password].length <= PASSWORD_MAX_LENGTH;
@@ -169,7 +173,8 @@ async function checkPasswordOnce(
     });
     return { kind: 'trusted_browser', accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
   }
-  return { kind: 'code_required', accountId: account.id };
+  const { id, email, mobile_phone, mobile_verified_at, otp_channel } = account;
+  return { kind: 'code_required', accountId: account.id, recipient: { id, email, mobile_phone, mobile_verified_at, otp_channel } };
 }
 
 /** What a freshly strong session still owes: a new password (R08), then the terms of use (R11). */
@@ -198,48 +203,63 @@ export async function describeCodeDestination(deps: Deps, accountId: number): Pr
   return { channel, masked };
 }
 
-/** Sends a new 6-digit login code for the session (R04), replacing any earlier one of that session. */
-export async function sendLoginCode(deps: Deps, input: { accountId: number; sessionIdHash: Buffer; ip: string; resend: boolean }): Promise<void> {
-  const now = deps.clock.now();
-  const account = await repo.getLoginAccount(deps.db, input.accountId);
-  if (!account) throw authErrors.CODE_EXPIRED();
-  if (input.resend) {
-    if (!(await hitLimit(deps.db, `resend-ip:${input.ip}`, IP_RESEND_ATTEMPTS, now)).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
-    const wait = resendWaitSeconds(await repo.listCodeSendTimes(deps.db, account.id, 'login', new Date(now.getTime() - 3_600_000)), now);
-    if (wait > 0) {
-      const delay = wait < 60 ? `${wait} secondes` : `${Math.ceil(wait / 60)} minutes`;
-      throw new DomainError('CODE_RESEND_TOO_SOON', `Un code vient d’être envoyé. Patientez ${delay} avant d’en demander un autre.`, 429);
-    }
-  }
+/**
+ * The writes that send a new 6-digit login code (R04) for a session: the code (as its keyed hash),
+ * the e-mail or SMS that carries it (outbox) and the audit event. The caller writes them in one
+ * statement, so that they commit together.
+ */
+function loginCodeWrites(deps: Deps, recipient: CodeRecipient, sessionIdHash: Buffer, ip: string, now: Date) {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const destination = codeDestination(account);
-  await deps.db.transaction().execute(async (trx) => {
-    // A new session has no earlier code; a resend replaces the one sent before.
-    if (input.resend) await repo.invalidateSessionCodes(trx, input.sessionIdHash, now);
-    await repo.insertCode(trx, {
-      accountId: account.id,
+  const destination = codeDestination(recipient);
+  return [
+    repo.codeInsert(deps.db, {
+      accountId: recipient.id,
       purpose: 'login',
-      sessionIdHash: input.sessionIdHash,
-      codeHash: codeHash(deps, account.id, code),
+      sessionIdHash,
+      codeHash: codeHash(deps, recipient.id, code),
       channel: destination.channel,
       destination: destination.masked,
       now,
       expiresAt: new Date(now.getTime() + OTP_TTL_MS),
-    });
-    if (destination.channel === 'SMS') {
-      await enqueueSms(trx, { to: destination.to, text: loginCodeSms(code), sensitive: true });
-    } else {
-      const mail = loginCodeMail(code);
-      await enqueueMail(trx, { to: destination.to, ...mail, sensitive: true });
-    }
-    await recordAudit(trx, {
+    }),
+    destination.channel === 'SMS'
+      ? smsInsert(deps.db, { to: destination.to, text: loginCodeSms(code), sensitive: true })
+      : mailInsert(deps.db, { to: destination.to, ...loginCodeMail(code), sensitive: true }),
+    auditInsert(deps.db, {
       actor: SYSTEM_ACTOR,
-      subjectAccountId: account.id,
+      subjectAccountId: recipient.id,
       code: 'OTP_SENT',
       description: `Envoi d’un code de connexion par ${destination.channel === 'SMS' ? 'SMS' : 'e-mail'} (${destination.masked})`,
-      ip: input.ip,
-    });
-  });
+      ip,
+    }),
+  ];
+}
+
+/**
+ * After the right password (R06): a new session that can do nothing but receive and type its code,
+ * and its first code (R04). The session, the code, the message and the audit event are written by
+ * one statement: one round trip, all or nothing.
+ */
+export async function openCodeSession(deps: Deps, input: { recipient: CodeRecipient; session: NewSession; ip: string }): Promise<void> {
+  const writes = loginCodeWrites(deps, input.recipient, input.session.idHash, input.ip, deps.clock.now());
+  await executeAsOneStatement(deps.db, [sessionInsert(deps.db, input.session), ...writes]);
+  wakeOutbox(deps);
+}
+
+/** "Cliquez ici" (R04): a new code for the session, throttled, replacing the one sent before. */
+export async function resendLoginCode(deps: Deps, input: { accountId: number; sessionIdHash: Buffer; ip: string }): Promise<void> {
+  const now = deps.clock.now();
+  const account = await repo.getLoginAccount(deps.db, input.accountId);
+  if (!account) throw authErrors.CODE_EXPIRED();
+  if (!(await hitLimit(deps.db, `resend-ip:${input.ip}`, IP_RESEND_ATTEMPTS, now)).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
+  const wait = resendWaitSeconds(await repo.listCodeSendTimes(deps.db, account.id, 'login', new Date(now.getTime() - 3_600_000)), now);
+  if (wait > 0) {
+    const delay = wait < 60 ? `${wait} secondes` : `${Math.ceil(wait / 60)} minutes`;
+    throw new DomainError('CODE_RESEND_TOO_SOON', `Un code vient d’être envoyé. Patientez ${delay} avant d’en demander un autre.`, 429);
+  }
+  // In one statement the invalidation cannot see the new code: only the earlier ones are invalidated.
+  const writes = loginCodeWrites(deps, account, input.sessionIdHash, input.ip, now);
+  await executeAsOneStatement(deps.db, [repo.sessionCodesInvalidation(deps.db, input.sessionIdHash, now), ...writes]);
   wakeOutbox(deps);
 }
 

@@ -10,7 +10,7 @@ import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.
 import { hmac, randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
 import { parisDate } from '../../platform/clock.js';
 import { enqueueMail, enqueueSms } from '../../platform/outbox/outbox.js';
-import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
+import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
 import { hitLimit, type Limit } from '../../platform/rate-limit.js';
 import { DomainError } from '../../http/errors.js';
 import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
@@ -58,10 +58,6 @@ const IP_CODE_ATTEMPTS: Limit = { window: 5 * 60, max: 100 };
 
 function selfActor(account: { id: number; first_name: string; last_name: string; username: string }): Actor {
   return { kind: 'account', accountId: account.id, label: actorLabel(account) };
-}
-
-function wakeOutbox(deps: Deps): void {
-  deps.jobs?.trigger(OUTBOX_JOB).catch((error: unknown) => deps.logger.warn({ err: error }, 'outbox non réveillée'));
 }
 
 /**

@@ -28,17 +28,19 @@ export function actorLabel(account: { first_name: string; last_name: string; use
 }
 
 export async function recordAudit(trx: Kysely<Database>, event: AuditEvent): Promise<void> {
-  await trx
-    .insertInto('audit_events')
-    .values({
-      actor_account_id: event.actor.kind === 'account' ? event.actor.accountId : null,
-      actor_label: event.actor.kind === 'account' ? event.actor.label : SYSTEM_LABEL,
-      subject_account_id: event.subjectAccountId ?? null,
-      code: event.code,
-      description: event.description,
-      details: JSON.stringify(event.details ?? {}),
-      ip: event.ip ?? null,
-      ...(event.at ? { occurred_at: event.at } : {}),
-    })
-    .execute();
+  await auditInsert(trx, event).execute();
+}
+
+/** The INSERT of an event, unexecuted: for a caller that writes it in one statement with its change. */
+export function auditInsert(db: Kysely<Database>, event: AuditEvent) {
+  return db.insertInto('audit_events').values({
+    actor_account_id: event.actor.kind === 'account' ? event.actor.accountId : null,
+    actor_label: event.actor.kind === 'account' ? event.actor.label : SYSTEM_LABEL,
+    subject_account_id: event.subjectAccountId ?? null,
+    code: event.code,
+    description: event.description,
+    details: JSON.stringify(event.details ?? {}),
+    ip: event.ip ?? null,
+    ...(event.at ? { occurred_at: event.at } : {}),
+  });
 }

@@ -34,24 +34,27 @@ const LEASE_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 40;
 
 export async function enqueueMail(trx: Kysely<Database>, mail: Mail): Promise<void> {
-  await trx
-    .insertInto('outbox_messages')
-    .values({
-      channel: 'mail',
-      recipient: mail.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html ?? null,
-      sensitive: mail.sensitive ?? false,
-    })
-    .execute();
+  await mailInsert(trx, mail).execute();
 }
 
 export async function enqueueSms(trx: Kysely<Database>, sms: Sms): Promise<void> {
-  await trx
-    .insertInto('outbox_messages')
-    .values({ channel: 'sms', recipient: sms.to, text_body: sms.text, sensitive: sms.sensitive ?? false })
-    .execute();
+  await smsInsert(trx, sms).execute();
+}
+
+/** The INSERT of a mail, unexecuted: for a caller that writes it in one statement with its cause. */
+export function mailInsert(db: Kysely<Database>, mail: Mail) {
+  return db.insertInto('outbox_messages').values({
+    channel: 'mail',
+    recipient: mail.to,
+    subject: mail.subject,
+    text_body: mail.text,
+    html_body: mail.html ?? null,
+    sensitive: mail.sensitive ?? false,
+  });
+}
+
+export function smsInsert(db: Kysely<Database>, sms: Sms) {
+  return db.insertInto('outbox_messages').values({ channel: 'sms', recipient: sms.to, text_body: sms.text, sensitive: sms.sensitive ?? false });
 }
 
 /** Delay before the next try: 1, 2, 4 … minutes, at most one hour. */
