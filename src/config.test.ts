@@ -55,4 +55,24 @@ describe('configuration', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
   });
+
+  it('R13 PSC: a secret with client_secret_basic; a certificate and its key, not a secret, with tls_client_auth', () => {
+    const psc = { PSC_ISSUER: 'https://psc.example.fr/realms/esante-wallet', PSC_CLIENT_ID: 'habilis' };
+    expect(() => loadConfig(psc)).toThrow(/PSC_CLIENT_SECRET : obligatoire avec PSC_ISSUER/);
+    expect(loadConfig({ ...psc, PSC_CLIENT_SECRET: 's3cret' }).psc).toMatchObject({ clientAuth: 'client_secret_basic', clientSecret: 's3cret', tls: null });
+    expect(() => loadConfig({ ...psc, PSC_CLIENT_AUTH: 'tls_client_auth' })).toThrow(/PSC_TLS_CERT_FILE, PSC_TLS_KEY_FILE : obligatoires/);
+    expect(() => loadConfig({ ...psc, PSC_CLIENT_AUTH: 'tls_client_auth', PSC_TLS_CERT_FILE: '/nulle/part.crt' })).toThrow(/PSC_TLS_CERT_FILE, PSC_TLS_KEY_FILE : à fournir ensemble/);
+    expect(() => loadConfig({ ...psc, PSC_CLIENT_AUTH: 'tls_client_auth', PSC_TLS_CERT_FILE: '/nulle/part.crt', PSC_TLS_KEY_FILE: '/nulle/part.key' })).toThrow(
+      /PSC_TLS_CERT_FILE : fichier illisible/,
+    );
+    expect(() => loadConfig({ ...psc, PSC_CLIENT_AUTH: 'certificat' })).toThrow(/PSC_CLIENT_AUTH/);
+  });
+
+  it('R12 HTTPS: certificate and key together, named by their variables; in production with card login, revocation lists are required', () => {
+    expect(() => loadConfig({ HTTPS_CERT_FILE: '/nulle/part.crt' })).toThrow(/HTTPS_CERT_FILE, HTTPS_KEY_FILE : à fournir ensemble/);
+    expect(() => loadConfig({ HTTPS_CERT_FILE: '/nulle/part.crt', HTTPS_KEY_FILE: '/nulle/part.key' })).toThrow(/HTTPS_CERT_FILE : fichier illisible/);
+    expect(() => loadConfig({ ...PRODUCTION, HTTPS_CERT_FILE: '/nulle/part.crt', HTTPS_KEY_FILE: '/nulle/part.key', CARD_CA_FILE: '/nulle/ca.pem' })).toThrow(
+      /CARD_CRL_FILE : obligatoire en production quand Habilis termine TLS/,
+    );
+  });
 });

@@ -92,18 +92,48 @@ const envSchema = z.object({
   ROR_SYNC_CRON: z.string().min(9).default('30 3 * * *'),
   /** Time limit of each ROR request, milliseconds. */
   ROR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Mutual TLS with the ROR (token endpoint and FHIR API): PEM file of Habilis's client certificate (chain allowed). Needs ROR_TLS_KEY_FILE. */
+  ROR_TLS_CERT_FILE: z.string().min(1).optional(),
+  /** PEM file of the private key of ROR_TLS_CERT_FILE (unencrypted; readable by the application only). */
+  ROR_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM file of the CA certificates that sign the ROR's server certificate, when not a public CA. */
+  ROR_TLS_CA_FILE: z.string().min(1).optional(),
+  /** R51: largest PDF document a referent may add to a sheet, in megabytes. */
+  DIRECTORY_DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
   /** Pro Santé Connect issuer (R13), e.g. https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet. Unset: no e-CPS button. */
   PSC_ISSUER: z.url().optional(),
   /** Client id of Habilis at Pro Santé Connect. */
   PSC_CLIENT_ID: z.string().optional(),
   /** Client secret (client_secret_basic at the token endpoint). */
   PSC_CLIENT_SECRET: z.string().optional(),
+  /** How Habilis authenticates at PSC's token endpoint: its secret, or its certificate by mutual TLS (tls_client_auth, RFC 8705). */
+  PSC_CLIENT_AUTH: z.enum(['client_secret_basic', 'tls_client_auth']).default('client_secret_basic'),
+  /** Mutual TLS with PSC: PEM file of Habilis's client certificate (chain allowed), with PSC_TLS_KEY_FILE. */
+  PSC_TLS_CERT_FILE: z.string().min(1).optional(),
+  /** PEM file of the private key of PSC_TLS_CERT_FILE (unencrypted; readable by the application only). */
+  PSC_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM file of the CA certificates of PSC's mutual-TLS host, when not a public CA. */
+  PSC_TLS_CA_FILE: z.string().min(1).optional(),
   /** Lowest authentication level accepted in the ID token's acr (R13: eidas1). */
   PSC_ACR: z.enum(['eidas1', 'eidas2', 'eidas3']).default('eidas1'),
   /** Scopes requested from Pro Santé Connect. */
   PSC_SCOPE: z.string().min(6).default('openid scope_all'),
+  /**
+   * Habilis terminates TLS itself (R12 deployment a): PEM file of its server certificate (chain
+   * allowed), with HTTPS_KEY_FILE. With CARD_CA_FILE too, the server asks browsers for a client
+   * certificate (the CPS card) at the handshake. Unset: plain HTTP behind a TLS-terminating proxy.
+   */
+  HTTPS_CERT_FILE: z.string().min(1).optional(),
+  /** PEM file of the private key of HTTPS_CERT_FILE (unencrypted; readable by the application only). */
+  HTTPS_KEY_FILE: z.string().min(1).optional(),
   /** CPS card login (R12): PEM file of the trusted CA certificates (IGC-Santé chains). Unset: no card login. */
   CARD_CA_FILE: z.string().min(1).optional(),
+  /**
+   * R12: PEM file of the certificate revocation lists of the card CAs (IGC-Santé CRLs, refreshed by
+   * the operators; Habilis rereads the file when it changes). Set: a card whose CA has no valid,
+   * current CRL there is refused. Unset: revocation is left to the TLS terminator.
+   */
+  CARD_CRL_FILE: z.string().min(1).optional(),
   /** Header in which the TLS-terminating reverse proxy forwards the client certificate (URL-encoded PEM), e.g. x-ssl-client-cert. */
   CARD_CERT_HEADER: z.string().regex(/^[a-z0-9-]{1,60}$/i).optional(),
   /** Addresses of the proxies allowed to send CARD_CERT_HEADER (comma-separated IPs); from anyone else the header is ignored. */
@@ -131,6 +161,8 @@ export type Config = Readonly<{
   isProduction: boolean;
   host: string;
   port: number;
+  /** TLS terminated by Habilis: server certificate and key (PEM); null behind a TLS-terminating proxy. */
+  https: Readonly<{ cert: string; key: string }> | null;
   baseUrl: URL;
   sessionSecret: Buffer;
   databaseUrl: string | undefined;
@@ -157,6 +189,8 @@ export type Config = Readonly<{
   card: CardConfig | null;
   /** R16: partner OpenID providers (empty: no partner sign-in). */
   partners: readonly PartnerConfig[];
+  /** R51: largest PDF document of a sheet, in bytes. */
+  directoryDocumentMaxBytes: number;
 }>;
 
 export type PartnerConfig = Readonly<{
@@ -172,14 +206,21 @@ export type PartnerConfig = Readonly<{
 export type CardConfig = Readonly<{
   /** PEM text of the trusted CA certificates, read once at boot. */
   caPem: string;
+  /** R12: file of the CAs' revocation lists, reread when it changes; null: revocation checked by the TLS terminator. */
+  crlFile: string | null;
   header: string | null;
   proxyAddresses: readonly string[];
 }>;
 
+/** PEM texts of a mutual TLS client: certificate and key presented, CA of the server trusted. */
+export type TlsFiles = Readonly<{ cert: string | undefined; key: string | undefined; ca: string | undefined }>;
+
 export type PscConfig = Readonly<{
   issuer: URL;
   clientId: string;
-  clientSecret: string;
+  clientSecret: string | undefined;
+  clientAuth: 'client_secret_basic' | 'tls_client_auth';
+  tls: TlsFiles | null;
   acr: 'eidas1' | 'eidas2' | 'eidas3';
   scope: string;
 }>;
@@ -192,6 +233,8 @@ export type RorConfig = Readonly<{
   headers: Readonly<Record<string, string>>;
   syncCron: string;
   timeoutMs: number;
+  /** Mutual TLS with the ROR: PEM texts read once at boot; null without ROR_TLS_CERT_FILE and ROR_TLS_CA_FILE. */
+  tls: TlsFiles | null;
 }>;
 
 export class ConfigError extends Error {
@@ -222,9 +265,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.ROR_TOKEN_URL && (!e.ROR_CLIENT_ID || !e.ROR_CLIENT_SECRET)) {
     problems.push('ROR_CLIENT_ID, ROR_CLIENT_SECRET : obligatoires avec ROR_TOKEN_URL');
   }
-  if (e.PSC_ISSUER && (!e.PSC_CLIENT_ID || !e.PSC_CLIENT_SECRET)) {
-    problems.push('PSC_CLIENT_ID, PSC_CLIENT_SECRET : obligatoires avec PSC_ISSUER');
-  }
+  const pscByCertificate = e.PSC_CLIENT_AUTH === 'tls_client_auth';
+  if (e.PSC_ISSUER && !e.PSC_CLIENT_ID) problems.push('PSC_CLIENT_ID : obligatoire avec PSC_ISSUER');
+  if (e.PSC_ISSUER && !pscByCertificate && !e.PSC_CLIENT_SECRET) problems.push('PSC_CLIENT_SECRET : obligatoire avec PSC_ISSUER (ou PSC_CLIENT_AUTH=tls_client_auth)');
+  if (e.PSC_ISSUER && pscByCertificate && !e.PSC_TLS_CERT_FILE) problems.push('PSC_TLS_CERT_FILE, PSC_TLS_KEY_FILE : obligatoires avec PSC_CLIENT_AUTH=tls_client_auth');
+  const pscTls = readTlsFiles(tlsVariables('PSC'), { cert: e.PSC_TLS_CERT_FILE, key: e.PSC_TLS_KEY_FILE, ca: e.PSC_TLS_CA_FILE }, problems);
   if (isProduction && e.PSC_ISSUER && !e.PSC_ISSUER.startsWith('https://')) problems.push('PSC_ISSUER : doit être en https en production');
   let cardCaPem: string | null = null;
   if (e.CARD_CA_FILE) {
@@ -235,6 +280,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('CARD_CA_FILE : fichier illisible');
     }
   }
+  if (e.CARD_CRL_FILE) {
+    if (!e.CARD_CA_FILE) problems.push('CARD_CA_FILE : obligatoire avec CARD_CRL_FILE');
+    try {
+      if (!/-----BEGIN (?:X509 )?CRL-----/.test(readFileSync(e.CARD_CRL_FILE, 'utf8'))) problems.push('CARD_CRL_FILE : aucune liste de révocation PEM dans ce fichier');
+    } catch {
+      problems.push('CARD_CRL_FILE : fichier illisible');
+    }
+  }
+  const httpsFiles = readTlsFiles({ cert: 'HTTPS_CERT_FILE', key: 'HTTPS_KEY_FILE', ca: 'HTTPS_CA_FILE' }, { cert: e.HTTPS_CERT_FILE, key: e.HTTPS_KEY_FILE, ca: undefined }, problems);
+  // Terminating TLS itself, Habilis is the only one that can refuse a lost or stolen card (R12).
+  if (isProduction && e.HTTPS_CERT_FILE && e.CARD_CA_FILE && !e.CARD_CRL_FILE) problems.push('CARD_CRL_FILE : obligatoire en production quand Habilis termine TLS (HTTPS_CERT_FILE) avec la connexion par carte');
+  const rorTls = readTlsFiles(tlsVariables('ROR'), { cert: e.ROR_TLS_CERT_FILE, key: e.ROR_TLS_KEY_FILE, ca: e.ROR_TLS_CA_FILE }, problems);
+  if (rorTls && e.ROR_BASE_URL && !e.ROR_BASE_URL.startsWith('https://')) problems.push('ROR_BASE_URL : doit être en https avec ROR_TLS_*');
   if (isProduction && e.PARTNERS?.some((p) => !p.issuer.startsWith('https://'))) problems.push('PARTNERS : issuer en https en production');
   if (e.CARD_CERT_HEADER && !e.CARD_PROXY_ADDRESSES) problems.push('CARD_PROXY_ADDRESSES : obligatoire avec CARD_CERT_HEADER');
   if (e.SESSION_SECRET && Buffer.byteLength(e.SESSION_SECRET) < 32) {
@@ -250,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     isProduction,
     host: e.HOST,
     port: e.PORT,
+    https: httpsFiles?.cert && httpsFiles.key ? Object.freeze({ cert: httpsFiles.cert, key: httpsFiles.key }) : null,
     baseUrl,
     // Outside production a fresh random secret per start is safe: sessions simply do not survive a restart.
     sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET) : randomBytes(32),
@@ -278,20 +337,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           headers: Object.freeze({ ...(e.ROR_HEADERS ?? {}) }),
           syncCron: e.ROR_SYNC_CRON,
           timeoutMs: e.ROR_TIMEOUT_MS,
+          tls: rorTls,
         })
       : null,
     psc:
-      e.PSC_ISSUER && e.PSC_CLIENT_ID && e.PSC_CLIENT_SECRET
-        ? Object.freeze({ issuer: new URL(e.PSC_ISSUER), clientId: e.PSC_CLIENT_ID, clientSecret: e.PSC_CLIENT_SECRET, acr: e.PSC_ACR, scope: e.PSC_SCOPE })
+      e.PSC_ISSUER && e.PSC_CLIENT_ID
+        ? Object.freeze({
+            issuer: new URL(e.PSC_ISSUER),
+            clientId: e.PSC_CLIENT_ID,
+            clientSecret: e.PSC_CLIENT_SECRET,
+            clientAuth: e.PSC_CLIENT_AUTH,
+            tls: pscTls,
+            acr: e.PSC_ACR,
+            scope: e.PSC_SCOPE,
+          })
         : null,
     card: cardCaPem
       ? Object.freeze({
           caPem: cardCaPem,
+          crlFile: e.CARD_CRL_FILE ?? null,
           header: e.CARD_CERT_HEADER?.toLowerCase() ?? null,
           proxyAddresses: Object.freeze((e.CARD_PROXY_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
         })
       : null,
     partners: Object.freeze((e.PARTNERS ?? []).map((p) => Object.freeze({ ...p, issuer: new URL(p.issuer), strongAcr: Object.freeze([...p.strongAcr]) }))),
+    directoryDocumentMaxBytes: e.DIRECTORY_DOCUMENT_MAX_MB * 1024 * 1024,
+  });
+}
+
+/**
+ * TLS files (Habilis's own server certificate; the client certificates of mutual TLS with the ROR
+ * and PSC), read once at boot: a missing or unreadable one stops the start with its variable named.
+ * The certificate and the key go together; the CA alone only pins the server.
+ */
+type TlsVariables = Record<'cert' | 'key' | 'ca', string>;
+const tlsVariables = (prefix: 'ROR' | 'PSC'): TlsVariables => ({ cert: `${prefix}_TLS_CERT_FILE`, key: `${prefix}_TLS_KEY_FILE`, ca: `${prefix}_TLS_CA_FILE` });
+
+function readTlsFiles(variables: TlsVariables, files: { cert: string | undefined; key: string | undefined; ca: string | undefined }, problems: string[]): TlsFiles | null {
+  if (!files.cert && !files.key && !files.ca) return null;
+  if (!files.cert !== !files.key) problems.push(`${variables.cert}, ${variables.key} : à fournir ensemble (certificat et clé privée)`);
+  const read = (variable: string, file: string | undefined, marker: RegExp, what: string): string | undefined => {
+    if (!file) return undefined;
+    try {
+      const text = readFileSync(file, 'utf8');
+      if (!marker.test(text)) problems.push(`${variable} : ${what} PEM absent de ce fichier`);
+      return text;
+    } catch {
+      problems.push(`${variable} : fichier illisible`);
+      return undefined;
+    }
+  };
+  return Object.freeze({
+    cert: read(variables.cert, files.cert, /-----BEGIN CERTIFICATE-----/, 'certificat'),
+    key: read(variables.key, files.key, /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/, 'clé privée non chiffrée'),
+    ca: read(variables.ca, files.ca, /-----BEGIN CERTIFICATE-----/, 'certificat'),
   });
 }
 

@@ -26,7 +26,8 @@ import { selfServiceHandlers } from '../features/self-service/self-service.route
 import { accountHandlers } from '../features/accounts/account.routes.js';
 import { reviewHandlers } from '../features/habilitations/habilitation-review.routes.js';
 import { referentCoverageHandlers } from '../features/habilitations/referent-coverage.routes.js';
-import { directoryHandlers, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
+import { assistantHandlers } from '../features/assistants/assistants.routes.js';
+import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 
 declare module 'fastify' {
@@ -67,7 +68,13 @@ function staticAsset(request: FastifyRequest<{ Params: { hash: string; name: str
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const { config } = deps;
   const local = isLocalBaseUrl(config);
+  // R12 deployment (a): Habilis terminates TLS itself and, when card login is on, asks for the
+  // client certificate at the handshake (verified by card-login.certificate, which can explain a
+  // refusal). TLS 1.3 only then: before it, the card's certificate (name, RPPS) crossed the network in clear.
+  const cardHandshake = { ca: config.card?.caPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' as const };
+  const https = config.https ? { https: { cert: config.https.cert, key: config.https.key, ...(config.card ? cardHandshake : {}) } } : {};
   const app = Fastify({
+    ...https,
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Request logs are written by the onResponse hook below, without query strings (they may hold one-time tokens).
     logController: new LogController({ disableRequestLogging: true }),
@@ -158,6 +165,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const review = reviewHandlers(deps);
   const coverage = referentCoverageHandlers(deps);
   const directory = directoryHandlers(deps);
+  const assistants = assistantHandlers(deps);
   const routes: RouteEntry[] = [];
   const route = (method: Method, url: string, access: Access, handler: RouteHandlerMethod) => {
     routes.push({ method, url, access });
@@ -187,11 +195,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const directoryEdit = { right: 'directory.edit' } as const;
   route('GET', '/annuaire/etablissements', 'authenticated', directory.search as RouteHandlerMethod);
   route('GET', '/annuaire/etablissements/:id', 'authenticated', directory.show as RouteHandlerMethod);
+  route('GET', '/annuaire/services', 'authenticated', directory.services as RouteHandlerMethod);
   route('GET', '/annuaire/etablissements/:id/modifier', directoryEdit, directory.showEdit as RouteHandlerMethod);
   route('POST', '/annuaire/etablissements/:id/modifier', directoryEdit, directory.edit as RouteHandlerMethod);
   route('POST', '/annuaire/etablissements/:id/photos/:photoId/retirer', directoryEdit, directory.deletePhoto as RouteHandlerMethod);
   route('GET', '/annuaire/photos/:photoId', 'authenticated', directory.photo('data') as RouteHandlerMethod);
   route('GET', '/annuaire/photos/:photoId/miniature', 'authenticated', directory.photo('thumbnail') as RouteHandlerMethod);
+  route('POST', '/annuaire/etablissements/:id/documents/:documentId/retirer', directoryEdit, directory.deleteDocument as RouteHandlerMethod);
+  route('GET', '/annuaire/documents/:documentId', 'authenticated', directory.document as RouteHandlerMethod);
   route('GET', '/annuaire/unites', 'authenticated', directory.units as RouteHandlerMethod);
   route('GET', '/annuaire/synchronisation', directoryEdit, directory.showSync as RouteHandlerMethod);
   route('POST', '/annuaire/synchronisation', directoryEdit, directory.sync);
@@ -205,6 +216,20 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     scope.setErrorHandler(uploadErrorHandler);
     scope.addHook('onRequest', uploadAccessHook);
     scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/photos', handler: directory.addPhoto as RouteHandlerMethod, config: { access: directoryEdit } });
+  });
+  // Document upload (R51): its own scope and size limit (DIRECTORY_DOCUMENT_MAX_MB); a larger file is
+  // cut at the limit (nothing beyond it is kept in memory) and refused at the field by the service.
+  routes.push({ method: 'POST', url: '/annuaire/etablissements/:id/documents', access: directoryEdit });
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      onFile: noteUploadedFile,
+      throwFileSizeLimit: false,
+      limits: { fileSize: config.directoryDocumentMaxBytes, files: 1, fields: 4, fieldSize: 4096, parts: 5 },
+    });
+    scope.setErrorHandler(documentUploadErrorHandler(config.directoryDocumentMaxBytes));
+    scope.addHook('onRequest', uploadAccessHook);
+    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/documents', handler: directory.addDocument as RouteHandlerMethod, config: { access: directoryEdit } });
   });
   // Card and e-CPS login (issue 6)
   route('GET', '/connexion/psc', 'public', cardLogin.startPsc as RouteHandlerMethod);
@@ -223,6 +248,22 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   route('GET', '/connexion/partenaire/:id/retour', 'public', cardLogin.partnerCallback as RouteHandlerMethod);
   route('GET', '/connexion/partenaire/:id/association', 'public', cardLogin.showPartnerPairing as RouteHandlerMethod);
   route('POST', '/connexion/partenaire/:id/association', 'public', cardLogin.submitPartnerPairing as RouteHandlerMethod);
+  // Assistants of liberal professionals (issue 6, R15)
+  route('GET', '/mon-compte/assistants', 'liberal', assistants.showAssistants as RouteHandlerMethod);
+  route('POST', '/mon-compte/assistants', 'liberal', assistants.invite);
+  route('POST', '/mon-compte/assistants/:id/acces', 'liberal', assistants.changeAccess as RouteHandlerMethod);
+  route('POST', '/mon-compte/assistants/:id/retirer', 'liberal', assistants.revoke as RouteHandlerMethod);
+  route('GET', '/assistant/invitation', 'public', assistants.showInvitation as RouteHandlerMethod);
+  route('GET', '/assistant/accepter', 'authenticated', assistants.showAccept);
+  route('POST', '/assistant/accepter', 'authenticated', assistants.accept);
+  route('POST', '/assistant/abandonner', 'public', assistants.abandon);
+  route('GET', '/connexion/psc/assistant', 'public', cardLogin.showAssistantAccount('psc') as RouteHandlerMethod);
+  route('POST', '/connexion/psc/assistant', 'public', cardLogin.submitAssistantAccount('psc'));
+  route('POST', '/connexion/psc/assistant/code', 'public', cardLogin.resendAssistantCode('psc'));
+  route('GET', '/connexion/carte/assistant', 'public', cardLogin.showAssistantAccount('cps') as RouteHandlerMethod);
+  route('POST', '/connexion/carte/assistant', 'public', cardLogin.submitAssistantAccount('cps'));
+  route('POST', '/connexion/carte/assistant/code', 'public', cardLogin.resendAssistantCode('cps'));
+  route('GET', '/mes-delegations', 'authenticated', assistants.showMyDelegations);
   // Self-service (issue 5)
   route('GET', '/mon-compte', 'authenticated', selfService.show as RouteHandlerMethod);
   route('POST', '/mon-compte/informations', 'authenticated', selfService.updateIdentity);

@@ -4,6 +4,7 @@
  *   'second-factor'   a session that passed the password and owes its one-time code (R04, R06);
  *   'pending-step'    a strong session that must still choose a new password (R08) or accept the terms (R11);
  *   'authenticated'   any strongly authenticated professional with nothing left to do;
+ *   'liberal'         such a professional who is a liberal professional (R14: their assistants, R15);
  *   { right }         such a professional holding that right somewhere (the target is checked by the service).
  * A route without a declaration cannot be registered (see app.ts), and a test lists them all.
  */
@@ -14,7 +15,7 @@ import { httpErrors } from './errors.js';
 import { wantsHtml } from './error-handler.js';
 import type { PendingStep } from './session.js';
 
-export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | { right: Right };
+export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | 'liberal' | { right: Right };
 
 export const PENDING_STEP_URLS: Record<PendingStep, string> = {
   password_change: '/connexion/nouveau-mot-de-passe',
@@ -63,5 +64,9 @@ export async function guard(request: FastifyRequest, reply: FastifyReply): Promi
     throw httpErrors.FORBIDDEN();
   }
   if (access === 'authenticated') return;
+  if (access === 'liberal') {
+    if (request.principal?.liberal) return;
+    throw httpErrors.FORBIDDEN();
+  }
   if (!access || !can(request.principal, access.right)) throw httpErrors.FORBIDDEN();
 }

@@ -4,12 +4,16 @@
  * period and at an absolute deadline; it is replaced (rotated) at login and at every privilege change.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Insertable } from 'kysely';
 import type { Deps } from '../deps.js';
 import { isLocalBaseUrl, type Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { SessionTable } from '../db/schema.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
 import { parisDate } from '../platform/clock.js';
 import type { Principal } from '../features/habilitations/habilitation.policy.js';
 import { listActiveGrants } from '../features/habilitations/habilitation.repository.js';
+import { loadDelegationContext } from '../features/assistants/assistants.repository.js';
 
 /** `__Host-` binds the cookie to this exact origin over https; plain name on http://localhost. */
 export function sessionCookieName(config: Config): string {
@@ -30,6 +34,8 @@ export interface AuthSession {
   idHash: Buffer;
   accountId: number;
   strength: 'password' | 'strong';
+  /** How it was opened: 'password+otp', 'trusted-browser', 'cps', 'psc', 'partner:…' (R15: accepting an invitation needs 'cps' or 'psc'). */
+  authMethod: string;
   pendingStep: PendingStep | null;
   viewer: Principal['viewer'];
 }
@@ -42,7 +48,7 @@ export async function loadSession(deps: Deps, request: FastifyRequest): Promise<
   const row = await deps.db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .select(['s.id_hash', 's.strength', 's.pending_step', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
+    .select(['s.id_hash', 's.strength', 's.auth_method', 's.pending_step', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
     .where('s.id_hash', '=', sha256(token))
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleLimit)
@@ -57,6 +63,7 @@ export async function loadSession(deps: Deps, request: FastifyRequest): Promise<
     idHash: row.id_hash,
     accountId: row.account_id,
     strength: row.strength,
+    authMethod: row.auth_method,
     pendingStep: row.pending_step,
     viewer: { firstName: row.first_name, lastName: row.last_name, username: row.username },
   };
@@ -65,32 +72,43 @@ export async function loadSession(deps: Deps, request: FastifyRequest): Promise<
 /** The principal of a session: only a strong session with no step left has one (R06). */
 export async function loadPrincipal(deps: Deps, session: AuthSession | null): Promise<Principal | null> {
   if (!session || session.strength !== 'strong' || session.pendingStep) return null;
-  const grants = await listActiveGrants(deps.db, session.accountId, parisDate(deps.clock.now()));
+  const [grants, { liberal, delegations }] = await Promise.all([
+    listActiveGrants(deps.db, session.accountId, parisDate(deps.clock.now())),
+    loadDelegationContext(deps.db, session.accountId),
+  ]);
   return {
     accountId: session.accountId,
-    viewer: { ...session.viewer, rights: [...new Set(grants.flatMap((g) => g.rights))] },
+    viewer: { ...session.viewer, rights: [...new Set(grants.flatMap((g) => g.rights))], liberal, assistant: delegations.length > 0 },
     strength: session.strength,
     grants,
+    liberal,
+    delegations,
   };
 }
 
-/**
- * Opens a new session for the account and sets its cookie; the session the request came with, if
- * any, is deleted (rotation against fixation). Returns nothing secret: the id only lives in the cookie.
- */
-export async function openSession(
-  deps: Deps,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  session: { accountId: number; strength: 'password' | 'strong'; authMethod: string; pendingStep?: PendingStep | null },
-): Promise<Buffer> {
-  await endSession(deps, request, reply);
+export interface SessionSpec {
+  accountId: number;
+  strength: 'password' | 'strong';
+  authMethod: string;
+  pendingStep?: PendingStep | null;
+}
+
+/** A session not yet written: its random id (for the cookie only), the id's hash and its row. */
+export interface NewSession {
+  token: string;
+  idHash: Buffer;
+  row: Insertable<SessionTable>;
+}
+
+export function newSession(deps: Deps, request: FastifyRequest, session: SessionSpec): NewSession {
   const token = randomToken();
+  const idHash = sha256(token);
   const now = deps.clock.now();
-  await deps.db
-    .insertInto('sessions')
-    .values({
-      id_hash: sha256(token),
+  return {
+    token,
+    idHash,
+    row: {
+      id_hash: idHash,
       account_id: session.accountId,
       strength: session.strength,
       auth_method: session.authMethod,
@@ -100,13 +118,32 @@ export async function openSession(
       ip: request.ip,
       user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
       pending_step: session.pendingStep ?? null,
-    })
-    .execute();
-  reply.setCookie(sessionCookieName(deps.config), token, {
+    },
+  };
+}
+
+/** The INSERT of a new session, unexecuted: the login writes it in one statement with its first code. */
+export function sessionInsert(db: Db, session: NewSession) {
+  return db.insertInto('sessions').values(session.row);
+}
+
+export function setSessionCookie(deps: Deps, reply: FastifyReply, session: NewSession): void {
+  reply.setCookie(sessionCookieName(deps.config), session.token, {
     ...cookieOptions(deps.config),
     maxAge: deps.config.sessionAbsoluteHours * 3600,
   });
-  return sha256(token);
+}
+
+/**
+ * Opens a new session for the account and sets its cookie; the session the request came with, if
+ * any, is deleted (rotation against fixation). Returns nothing secret: the id only lives in the cookie.
+ */
+export async function openSession(deps: Deps, request: FastifyRequest, reply: FastifyReply, spec: SessionSpec): Promise<Buffer> {
+  await endSession(deps, request, reply);
+  const session = newSession(deps, request, spec);
+  await sessionInsert(deps.db, session).execute();
+  setSessionCookie(deps, reply, session);
+  return session.idHash;
 }
 
 export async function setPendingStep(deps: Deps, idHash: Buffer, step: PendingStep | null): Promise<void> {

@@ -100,6 +100,19 @@ export function Field(props: FieldProps) {
   );
 }
 
+/**
+ * A password chosen and typed twice (R07's rule as the hint), as every page that sets one asks it:
+ * "Mot de passe" at an account's creation, "Nouveau mot de passe" when it replaces another.
+ */
+export function NewPasswordFields(props: { label: 'Mot de passe' | 'Nouveau mot de passe'; hint: string; errors: Record<string, string | undefined>; autofocus?: boolean }) {
+  return (
+    <>
+      <Field id="password" label={props.label} type="password" hint={props.hint} error={props.errors.password} autocomplete="new-password" required maxLength={128} autofocus={props.autofocus} />
+      <Field id="confirmation" label={`Confirmez le ${props.label.toLowerCase()}`} type="password" error={props.errors.confirmation} autocomplete="new-password" required maxLength={128} />
+    </>
+  );
+}
+
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }

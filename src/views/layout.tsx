@@ -8,6 +8,10 @@ export interface Viewer {
   username: string;
   /** Rights held somewhere: a menu entry that needs one is shown only to its holders. */
   rights?: readonly string[];
+  /** R14: a liberal professional (menu "Mes assistants"). */
+  liberal?: boolean;
+  /** R15: an assistant of at least one liberal professional (menu "Mes délégations"). */
+  assistant?: boolean;
 }
 
 export interface LayoutProps {
@@ -19,7 +23,8 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-type MenuLink = { href: string; label: string; right?: string };
+/** A link shown to everyone signed in, or only to the holders of a right, or only to liberal professionals or assistants. */
+type MenuLink = { href: string; label: string; right?: string; only?: 'liberal' | 'assistant' };
 
 const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[] = [
   {
@@ -29,6 +34,7 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
         title: 'Annuaire',
         links: [
           { href: '/annuaire/etablissements', label: 'Établissements' },
+          { href: '/annuaire/services', label: 'Services' },
           { href: '/annuaire/unites', label: 'Unités' },
           { href: '/annuaire/synchronisation', label: 'Synchronisation ROR', right: 'directory.edit' },
         ],
@@ -40,6 +46,8 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
           { href: '/administration/revue', label: 'Revue des habilitations', right: 'habilitations.review' },
           { href: '/administration/structures-sans-referents', label: 'Structures sans 2 référents', right: 'territory.supervise' },
           { href: '/mes-referents', label: 'Mes référents' },
+          { href: '/mon-compte/assistants', label: 'Mes assistants', only: 'liberal' },
+          { href: '/mes-delegations', label: 'Mes délégations', only: 'assistant' },
           { href: '/mon-compte', label: 'Mon compte' },
         ],
       },
@@ -61,7 +69,7 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
 
 /** The menus and links the viewer may use; an empty group or menu disappears. */
 function visibleMenus(viewer: Viewer) {
-  const allowed = (link: MenuLink) => !link.right || (viewer.rights ?? []).includes(link.right);
+  const allowed = (link: MenuLink) => (!link.right || (viewer.rights ?? []).includes(link.right)) && (!link.only || viewer[link.only] === true);
   return MENUS.map((menu) => ({ ...menu, groups: menu.groups.map((g) => ({ ...g, links: g.links.filter(allowed) })).filter((g) => g.links.length > 0) })).filter(
     (menu) => menu.groups.length > 0,
   );

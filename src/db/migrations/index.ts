@@ -8,6 +8,8 @@ import * as reviewIndexes from './2026-11-23T1400-review-indexes.js';
 import * as professionalIdentities from './2026-11-23T1600-professional-identities.js';
 import * as directory from './2026-11-23T1500-directory.js';
 import * as searchEmail from './2026-11-23T1700-search-email.js';
+import * as directoryServices from './2026-11-23T1800-directory-services.js';
+import * as assistants from './2026-11-23T1900-assistants.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1500-directory': directory,
   '2026-11-23T1600-professional-identities': professionalIdentities,
   '2026-11-23T1700-search-email': searchEmail,
+  '2026-11-23T1800-directory-services': directoryServices,
+  '2026-11-23T1900-assistants': assistants,
 };

@@ -64,7 +64,12 @@ const PEOPLE: [string, string, string][] = [
   ['Théo', 'Sanchez', 'Chargé de mission'], ['Chloé', 'Gérard', 'Médecin inspecteur'], ['Louis', 'Nguyen', 'Chargé de mission'],
   ['Inès', 'Boyer', 'Chargé de mission'], ['Arthur', 'Denis', 'Infirmier'], ['Léa', 'Lemaire', 'Secrétaire'],
   ['Gabriel', 'Duval', 'Infirmier'], ['Zoé', 'Joly', 'Aide-soignant'], ['Jules', 'Gautier', 'Assistant de service social'],
+  // A liberal professional (R14) and the assistant they delegate to (R15): no habilitation, by nature.
+  ['Paul', 'Fabre', 'Médecin généraliste'], ['Lina', 'Caron', 'Secrétaire médicale'],
 ];
+
+const LIBERAL_PERSON = 60;
+const ASSISTANT_PERSON = 61;
 
 type HabilitationState = 'active' | 'ending15' | 'ending30' | 'expired' | 'deleted';
 
@@ -162,6 +167,8 @@ export const DEMO_LOGINS: { role: string; person: number }[] = [
   { role: 'ESMS Médical (IME)', person: 38 },
   { role: 'Coordination Sanitaire (Hérault)', person: 50 },
   { role: 'Région Sanitaire (Occitanie)', person: 52 },
+  { role: 'Professionnel libéral (Mes assistants)', person: LIBERAL_PERSON },
+  { role: 'Assistante du professionnel libéral (Mes délégations)', person: ASSISTANT_PERSON },
   { role: 'Compte bloqué', person: BLOCKED_PERSON },
   { role: 'Compte désactivé', person: DEACTIVATED_PERSON },
 ];
@@ -327,6 +334,39 @@ export async function loadDemoData(db: Db, now: Date): Promise<boolean> {
           at: now,
         });
       }
+    }
+    const liberalId = accountIds[LIBERAL_PERSON]!;
+    const assistantId = accountIds[ASSISTANT_PERSON]!;
+    await trx.insertInto('liberal_practices').values({ account_id: liberalId, specialty: 'Médecine générale', address: '12 avenue de la Gare', postcode: '34000', city: 'Montpellier', created_at: now }).execute();
+    const [assistantFirst, assistantLast] = PEOPLE[ASSISTANT_PERSON]!;
+    const { id: delegationId } = await trx
+      .insertInto('assistant_delegations')
+      .values({
+        professional_account_id: liberalId,
+        assistant_account_id: assistantId,
+        invited_last_name: assistantLast,
+        invited_first_name: assistantFirst,
+        invited_email: `${demoUsername(ASSISTANT_PERSON)}@demo.habilis.localhost`,
+        files: 'write',
+        medical: 'read',
+        autonomy: 'read',
+        status: 'active',
+        invitation_expires_at: now,
+        created_at: now,
+        accepted_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const subject of [liberalId, assistantId]) {
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        subjectAccountId: subject,
+        code: 'ASSISTANT_INVITATION_ACCEPTED',
+        description: `Assistant ${assistantFirst} ${assistantLast.toUpperCase()} du professionnel libéral (données de démonstration)`,
+        details: { delegationId, source: 'données de démonstration' },
+        at: now,
+      });
     }
     return true;
   });

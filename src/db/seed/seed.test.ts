@@ -79,7 +79,7 @@ describe('catalogue and demo data', () => {
     const categories = await db.selectFrom('establishments').select('category').distinct().execute();
     expect(categories.length).toBeGreaterThanOrEqual(9);
     expect(await count('units')).toBeGreaterThan(10);
-    expect(await count('accounts')).toBe(60);
+    expect(await count('accounts')).toBe(62);
   });
 
   it('has habilitations in every state: active, ending within 15 days, within 1 month, expired, deleted', async () => {
@@ -98,7 +98,16 @@ describe('catalogue and demo data', () => {
     const deactivated = await db.selectFrom('accounts').select('username').where('deactivated_at', 'is not', null).execute();
     expect(deactivated).toEqual([{ username: demoUsername(59) }]);
     const created = await db.selectFrom('audit_events').select('subject_account_id').where('code', '=', 'ACCOUNT_CREATED').execute();
-    expect(created).toHaveLength(60);
+    expect(created).toHaveLength(62);
+  });
+
+  it('R14 R15 has a liberal professional with an active assistant', async () => {
+    const delegation = await db
+      .selectFrom('assistant_delegations as d')
+      .innerJoin('liberal_practices as lp', 'lp.account_id', 'd.professional_account_id')
+      .select(['d.status', 'd.files', 'd.medical', 'd.autonomy'])
+      .executeTakeFirstOrThrow();
+    expect(delegation).toEqual({ status: 'active', files: 'write', medical: 'read', autonomy: 'read' });
   });
 
   it('R25 most structures have two referents, one has a single referent', async () => {

@@ -1,6 +1,6 @@
 /** Pages of the login journey. Pure functions of their props; every form works without JavaScript. */
 import { Layout } from '../../views/layout.js';
-import { Alert, CodeField, CsrfField, ErrorSummary, Field } from '../../views/components.js';
+import { Alert, CodeField, CsrfField, ErrorSummary, Field, NewPasswordFields } from '../../views/components.js';
 import { assetUrl } from '../../views/assets.js';
 import { PASSWORD_RULE_TEXT } from './auth.rules.js';
 import { TERMS_SECTIONS, TERMS_VERSION } from './terms.js';
@@ -165,8 +165,7 @@ export function NewPasswordPage(props: NewPasswordPageProps) {
         <CsrfField token={props.csrfToken} />
         {props.token ? <input type="hidden" name="jeton" value={props.token} /> : null}
         {props.username ? <input type="hidden" name="username" value={props.username} autocomplete="username" /> : null}
-        <Field id="password" label="Nouveau mot de passe" type="password" autocomplete="new-password" required maxLength={128} hint={PASSWORD_RULE_TEXT} error={props.errors.password} autofocus />
-        <Field id="confirmation" label="Confirmez le nouveau mot de passe" type="password" autocomplete="new-password" required maxLength={128} error={props.errors.confirmation} />
+        <NewPasswordFields label="Nouveau mot de passe" hint={PASSWORD_RULE_TEXT} errors={props.errors} autofocus />
         {props.mode === 'expired' ? (
           <div class="checkbox">
             <input type="checkbox" id="endOthers" name="endOthers" value="1" checked />

@@ -8,6 +8,7 @@ import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount, type buildAccount } from '../../../test/factories.js';
 import { latestCode, latestLink, messagesTo } from '../../../test/mails.js';
 import { fixedClock } from '../../platform/clock.js';
+import { sha256 } from '../../platform/crypto.js';
 import { createAccount } from '../accounts/account.service.js';
 import { SYSTEM_ACTOR } from '../../platform/audit/audit.js';
 import { PASSWORD_RULE_TEXT } from './auth.rules.js';
@@ -157,6 +158,22 @@ describe('R04 R06 one-time code', () => {
     const page = await agent.get('/test/espace');
     expect(page.statusCode).toBe(303);
     expect(page.headers.location).toMatch(/^\/connexion\?retour=/);
+  });
+
+  it('R04 R06 the password step writes the password session, its code, the mail and the OTP_SENT event together', async () => {
+    const account = await person();
+    const agent = new Agent(t.app);
+    const response = await agent.post('/connexion', { username: account.username, password: PASSWORD });
+    expect(response.statusCode).toBe(303);
+    const idHash = sha256(agent.cookies.get('habilis_session')!);
+    const session = await t.deps.db.selectFrom('sessions').select(['account_id', 'strength', 'auth_method']).where('id_hash', '=', idHash).executeTakeFirstOrThrow();
+    expect(session).toEqual({ account_id: account.id, strength: 'password', auth_method: 'password' });
+    const codes = await t.deps.db.selectFrom('one_time_codes').select(['account_id', 'purpose']).where('session_id_hash', '=', idHash).execute();
+    expect(codes).toEqual([{ account_id: account.id, purpose: 'login' }]);
+    expect(await messagesTo(t.deps.db, account.email)).toHaveLength(1);
+    const [event] = await audit(account.id, 'OTP_SENT');
+    expect(event).toMatchObject({ actor_account_id: null, ip: agent.ip });
+    expect(event!.description).toContain('par e-mail');
   });
 
   it('R04 sends a 6-digit code by e-mail and shows the masked address; the code opens a strong session', async () => {
@@ -505,7 +522,7 @@ describe('R08 password history', () => {
     const passwords = ['Orage-Calme-2001', 'Orage-Calme-2002', 'Orage-Calme-2003', 'Orage-Calme-2004', 'Orage-Calme-2005'];
     // First change through the page, then four more through the service (each a new password).
     await agent.post('/connexion/nouveau-mot-de-passe', { password: passwords[0]!, confirmation: passwords[0]! });
-    const session = { idHash: Buffer.alloc(32), accountId: account.id, strength: 'strong' as const, pendingStep: null, viewer: { firstName: '', lastName: '', username: account.username } };
+    const session = { idHash: Buffer.alloc(32), accountId: account.id, strength: 'strong' as const, authMethod: 'password+otp', pendingStep: null, viewer: { firstName: '', lastName: '', username: account.username } };
     for (const next of passwords.slice(1)) await changeExpiredPassword(t.deps, { session, newPassword: next, confirmation: next, endOtherSessions: false, ip: '10.0.0.1' });
     for (const recent of passwords) {
       await expect(changeExpiredPassword(t.deps, { session, newPassword: recent, confirmation: recent, endOtherSessions: false, ip: '10.0.0.1' })).rejects.toMatchObject({ code: 'PASSWORD_REUSED' });

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { isLocalBaseUrl } from '../../config.js';
 import { DomainError } from '../../http/errors.js';
-import { cookieOptions, endSession, openSession, type PendingStep } from '../../http/session.js';
+import { cookieOptions, endSession, newSession, openSession, setSessionCookie, type PendingStep } from '../../http/session.js';
+import { clearInvitation } from '../assistants/assistants.routes.js';
 import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { newChallenge } from '../../platform/altcha.js';
@@ -84,8 +85,11 @@ export function authHandlers(deps: Deps) {
           return reply.redirect(afterLogin(result.pendingStep, retour), 303);
         }
         // R06: the password alone gives a session that can do nothing but receive and type the code.
-        const sessionIdHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'password', authMethod: 'password' });
-        await service.sendLoginCode(deps, { accountId: result.accountId, sessionIdHash, ip: request.ip, resend: false });
+        // Rotation: the session the browser came with ends; the new one is written with its code.
+        await endSession(deps, request, reply);
+        const session = newSession(deps, request, { accountId: result.accountId, strength: 'password', authMethod: 'password' });
+        await service.openCodeSession(deps, { recipient: result.recipient, session, ip: request.ip });
+        setSessionCookie(deps, reply, session);
         return reply.redirect(`/connexion/code?retour=${encodeURIComponent(retour)}`, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -105,7 +109,8 @@ export function authHandlers(deps: Deps) {
       try {
         const { pendingStep } = await service.verifyLoginCode(deps, { session, code: form.code, ip: request.ip });
         // Privilege change: a new session id for the strong session (the password-step id dies).
-        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: 'password+otp', pendingStep });
+        // The step done, the session keeps the way it was opened (a card, an e-CPS, a password and a code).
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep });
         await service.trustBrowser(deps, session.accountId, browserHash(deps, request, reply)!);
         return reply.redirect(afterLogin(pendingStep, retour), 303);
       } catch (error) {
@@ -118,7 +123,7 @@ export function authHandlers(deps: Deps) {
       const retour = safeReturnPath(codeForm.parse(request.body ?? {}).retour);
       const session = request.authSession!;
       try {
-        await service.sendLoginCode(deps, { accountId: session.accountId, sessionIdHash: session.idHash, ip: request.ip, resend: true });
+        await service.resendLoginCode(deps, { accountId: session.accountId, sessionIdHash: session.idHash, ip: request.ip });
         return reply.redirect(`/connexion/code?renvoye=1&retour=${encodeURIComponent(retour)}`, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -143,7 +148,8 @@ export function authHandlers(deps: Deps) {
           endOtherSessions: form.endOthers === '1',
           ip: request.ip,
         });
-        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: 'password+otp', pendingStep });
+        // The step done, the session keeps the way it was opened (a card, an e-CPS, a password and a code).
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep });
         await service.trustBrowser(deps, session.accountId, browserHash(deps, request, reply)!);
         return reply.redirect(afterLogin(pendingStep, '/'), 303);
       } catch (error) {
@@ -167,7 +173,7 @@ export function authHandlers(deps: Deps) {
       const accepted = z.object({ accept: text(5) }).parse(request.body ?? {}).accept === '1';
       try {
         await service.acceptTerms(deps, { session, accepted, ip: request.ip });
-        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: 'password+otp', pendingStep: null });
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep: null });
         return reply.redirect('/', 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -195,9 +201,10 @@ export function authHandlers(deps: Deps) {
     altchaChallenge: async (_request: FastifyRequest, reply: FastifyReply) =>
       reply.header('cache-control', 'no-store').send(await newChallenge(deps.config.sessionSecret, deps.clock.now())),
 
-    /** "Déconnexion": the session ends server-side, not only its cookie. The trusted browser stays (R05). */
+    /** "Déconnexion": the session ends server-side, not only its cookie, and an assistant invitation in progress is forgotten (R15). The trusted browser stays (R05). */
     logout: async (request: FastifyRequest, reply: FastifyReply) => {
       await endSession(deps, request, reply);
+      clearInvitation(deps, reply);
       return reply.redirect('/', 303);
     },
   };

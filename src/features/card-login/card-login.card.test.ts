@@ -1,46 +1,28 @@
 /**
  * R12 CPS card login, with certificates generated here: a test CA, cards valid, expired, from an
- * unknown CA, with the wrong key usage; through a trusted proxy's header, a forged header, and a
- * real TLS handshake with a client certificate.
+ * unknown CA, with the wrong key usage, revoked; through a trusted proxy's header, a forged header,
+ * and a real TLS handshake with the application serving https itself. R15: an invited assistant
+ * joins with their card.
  */
 // @peculiar/x509 relies on tsyringe, which needs the Reflect metadata API loaded first.
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomInt, webcrypto } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
-import { buildActiveAccount, trustBrowserOf } from '../../../test/factories.js';
+import { buildActiveAccount, openTestSession, trustBrowserOf } from '../../../test/factories.js';
+import { latestCode, latestLink } from '../../../test/mails.js';
+import { ALG, DAY, issueTlsCertificate, newCa, privateKeyPem, type Ca } from '../../../test/certificates.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 const PROXY = '10.250.0.1';
 const HEADER = 'x-ssl-client-cert';
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-const DAY = 24 * 3_600_000;
-
-interface Ca {
-  cert: x509.X509Certificate;
-  keys: CryptoKeyPair;
-}
-
-async function newCa(name: string): Promise<Ca> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: `CN=${name}, O=Tests Habilis, C=FR`,
-    notBefore: new Date(Date.now() - DAY),
-    notAfter: new Date(Date.now() + 365 * DAY),
-    signingAlgorithm: ALG,
-    keys,
-    extensions: [new x509.BasicConstraintsExtension(true, 1, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
-  });
-  return { cert, keys };
-}
-
 interface Card {
   cert: x509.X509Certificate;
   keys: CryptoKeyPair;
@@ -196,40 +178,25 @@ describe('R12 CPS card login', () => {
     expect(spoofed.statusCode).toBe(400);
   });
 
-  describe('R12 Habilis terminating TLS itself (requestCert)', () => {
-    let server: Server;
+  describe('R12 Habilis terminating TLS itself (HTTPS_CERT_FILE, requestCert)', () => {
+    let https: TestApp;
     let port: number;
-    let serverKeyPem: string;
-    let serverCertPem: string;
-
-    const pem = (label: string, der: ArrayBuffer) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END ${label}-----\n`;
-
     beforeAll(async () => {
-      const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
-      const cert = await x509.X509CertificateGenerator.create({
-        subject: 'CN=localhost',
-        issuer: ca.cert.subjectName,
-        signingAlgorithm: ALG,
-        publicKey: keys.publicKey,
-        signingKey: ca.keys.privateKey,
-        extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }])],
-      });
-      serverKeyPem = pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-      serverCertPem = cert.toString('pem');
-      await t.app.ready();
-      // Any CA is accepted by the handshake itself: the chain is verified by Habilis, with its own refusal page.
-      server = createHttpsServer({ key: serverKeyPem, cert: serverCertPem, requestCert: true, rejectUnauthorized: false }, (req, res) => t.app.routing(req, res));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      port = (server.address() as AddressInfo).port;
+      const serverCertificate = await issueTlsCertificate(ca);
+      await writeFile(path.join(dir, 'server.crt'), serverCertificate.cert);
+      await writeFile(path.join(dir, 'server.key'), serverCertificate.key, { mode: 0o600 });
+      // The application's own https server (config → buildApp), as `npm start` runs it.
+      https = await buildTestApp({ env: { CARD_CA_FILE: path.join(dir, 'ca.pem'), HTTPS_CERT_FILE: path.join(dir, 'server.crt'), HTTPS_KEY_FILE: path.join(dir, 'server.key'), BASE_URL: 'https://localhost' } });
+      await https.app.listen({ host: '127.0.0.1', port: 0 });
+      port = (https.app.server.address() as AddressInfo).port;
     });
 
     afterAll(async () => {
-      server?.closeAllConnections();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await https?.close();
     });
 
-    async function handshake(card: Card | null): Promise<{ status: number; location: string | undefined; body: string }> {
-      const client = card ? { cert: card.cert.toString('pem'), key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', card.keys.privateKey)) } : {};
+    async function handshake(card: Card | null, tls: { maxVersion?: 'TLSv1.2' } = {}): Promise<{ status: number; location: string | undefined; body: string }> {
+      const client = { ...(card ? { cert: card.cert.toString('pem'), key: await privateKeyPem(card.keys) } : {}), ...tls };
       return new Promise((resolve, reject) => {
         const req = httpsRequest(
           { host: '127.0.0.1', port, path: '/connexion/carte', servername: 'localhost', ca: ca.cert.toString('pem'), headers: { accept: 'text/html' }, ...client },
@@ -263,5 +230,124 @@ describe('R12 CPS card login', () => {
       expect(none.status).toBe(400);
       expect(none.body).toContain('Aucune carte CPS');
     });
+
+    it('R12 refuses TLS 1.2, where the card’s certificate would cross the network in clear', async () => {
+      await expect(handshake(await issueCard(ca), { maxVersion: 'TLSv1.2' })).rejects.toThrow(/protocol version|alert/i);
+    });
+  });
+
+  describe('R12 revocation (CARD_CRL_FILE)', () => {
+    let checked: TestApp;
+    const crlFile = () => path.join(dir, 'cartes.crl');
+
+    /** A CRL of `signer`'s key under `ca`'s name, listing these cards. */
+    async function crlPem(cards: Card[], options: { signer?: Ca; thisUpdate?: Date; nextUpdate?: Date; extensions?: x509.Extension[] } = {}) {
+      const crl = await x509.X509CrlGenerator.create({
+        issuer: ca.cert.subject,
+        thisUpdate: options.thisUpdate ?? new Date(Date.now() - DAY),
+        nextUpdate: options.nextUpdate ?? new Date(Date.now() + DAY),
+        signingAlgorithm: ALG,
+        signingKey: (options.signer ?? ca).keys.privateKey,
+        entries: cards.map((card) => ({ serialNumber: card.cert.serialNumber, revocationDate: new Date(Date.now() - 3_600_000) })),
+        ...(options.extensions ? { extensions: options.extensions } : {}),
+      });
+      return crl.toString('pem');
+    }
+
+    let writes = 0;
+    /** Replaces the file, as the operators' refresh does (another size each time: the application rereads it when it changes). */
+    async function writeCrls(...pems: string[]) {
+      writes += 1;
+      await writeFile(crlFile(), `${pems.join('\n')}\n${' '.repeat(writes)}`);
+    }
+    const writeCrl = async (cards: Card[], options: Parameters<typeof crlPem>[1] = {}) => writeCrls(await crlPem(cards, options));
+
+    beforeAll(async () => {
+      await writeCrl([]);
+      checked = await buildTestApp({ env: { CARD_CA_FILE: path.join(dir, 'ca.pem'), CARD_CRL_FILE: crlFile(), CARD_CERT_HEADER: HEADER, CARD_PROXY_ADDRESSES: PROXY } });
+    });
+
+    afterAll(async () => {
+      await checked?.close();
+    });
+
+    const present = (card: Card) => new Agent(checked.app, PROXY).get('/connexion/carte', withCard(card));
+
+    it('R12 refuses a revoked card and accepts the others of the same CA; a new list is read when the file changes', async () => {
+      const lost = await issueCard(ca);
+      const kept = await issueCard(ca);
+      await writeCrl([lost]);
+      const refused = await present(lost);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).toContain('Votre carte CPS a été révoquée');
+      const failed = await checked.deps.db.selectFrom('audit_events').select('description').where('code', '=', 'LOGIN_FAILED').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(failed.description).toContain('(revoked)');
+      expect((await present(kept)).headers.location).toBe('/connexion/carte/association');
+
+      await writeCrl([lost, kept]);
+      expect((await present(kept)).statusCode).toBe(403);
+    });
+
+    it('R12 fails closed: a stale list, or one not signed by the card’s CA, refuses the card', async () => {
+      const card = await issueCard(ca);
+      await writeCrl([], { nextUpdate: new Date(Date.now() - 60_000) });
+      const stale = await present(card);
+      expect(stale.statusCode).toBe(503);
+      expect(stale.body).toContain('ne peut pas être vérifiée');
+      await writeCrl([], { signer: strangerCa });
+      expect((await present(card)).statusCode).toBe(503);
+      await writeCrl([]);
+      expect((await present(card)).statusCode).toBe(303);
+    });
+
+    it('R12 of several lists of one CA the latest counts; a delta list alone, or none for the card’s CA, is no answer', async () => {
+      const lost = await issueCard(ca);
+      const older = await crlPem([], { thisUpdate: new Date(Date.now() - 2 * DAY) });
+      const newer = await crlPem([lost], { thisUpdate: new Date(Date.now() - 3_600_000) });
+      await writeCrls(older, newer);
+      expect((await present(lost)).statusCode).toBe(403);
+      await writeCrls(newer, older);
+      expect((await present(lost)).statusCode).toBe(403);
+
+      const card = await issueCard(ca);
+      // A delta CRL (deltaCRLIndicator, critical) lists only changes: it says nothing of the others.
+      const deltaIndicator = new x509.Extension('2.5.29.27', true, new Uint8Array([0x02, 0x01, 0x01]));
+      await writeCrls(await crlPem([], { extensions: [deltaIndicator] }));
+      expect((await present(card)).statusCode).toBe(503);
+      // A list of another CA only.
+      const other = await newCa('AC voisine');
+      await writeCrls((await x509.X509CrlGenerator.create({ issuer: other.cert.subject, thisUpdate: new Date(Date.now() - DAY), nextUpdate: new Date(Date.now() + DAY), signingAlgorithm: ALG, signingKey: other.keys.privateKey })).toString('pem'));
+      expect((await present(card)).statusCode).toBe(503);
+      await writeCrl([]);
+    });
+  });
+
+  it('R15 an invited assistant joins with their card: the profession comes from the card, then the account and the delegation', async () => {
+    const professional = await buildActiveAccount(t.deps.db, PASSWORD, { first_name: 'Hélène', last_name: 'Roux' });
+    await t.deps.db.insertInto('liberal_practices').values({ account_id: professional.id, address: '1 place du Marché', postcode: '34000', city: 'Montpellier', created_at: new Date() }).execute();
+    const pro = new Agent(t.app);
+    const [name, value] = (await openTestSession(t.deps.db, professional.id)).split('=') as [string, string];
+    pro.cookies.set(name, value);
+    const email = `assistante-${randomInt(1_000_000)}@exemple.test`;
+    await pro.post('/mon-compte/assistants', { lastName: 'Durand', firstName: 'Paul', email, files: 'read', medical: 'none', autonomy: 'none' });
+
+    const card = await issueCard(ca);
+    const browser = behindProxy();
+    expect((await browser.get(await latestLink(t.deps.db, email))).headers.location).toBe('/assistant/invitation');
+    expect((await browser.get('/assistant/invitation')).body).toContain('Continuer avec ma carte CPS');
+    const first = await browser.get('/connexion/carte', withCard(card));
+    expect(first.headers.location).toBe('/connexion/carte/assistant');
+    const form = await browser.get('/connexion/carte/assistant');
+    expect(form.body).toContain('value="Médecin"');
+    expect(form.body).toContain(card.rpps);
+    const code = await latestCode(t.deps.db, email);
+    const created = await browser.post('/connexion/carte/assistant', { code, profession: 'Médecin', password: 'Fougere-Bleue-77', confirmation: 'Fougere-Bleue-77' });
+    expect(created.headers.location).toBe('/connexion/conditions');
+    const account = await t.deps.db.selectFrom('accounts').select(['id', 'email', 'rpps']).where('username', '=', card.rpps).executeTakeFirstOrThrow();
+    expect(account).toMatchObject({ email, rpps: card.rpps });
+    const identities = await t.deps.db.selectFrom('professional_identities').select(['kind', 'subject']).where('account_id', '=', account.id).execute();
+    expect(identities).toEqual([{ kind: 'cps', subject: card.subject }]);
+    const delegation = await t.deps.db.selectFrom('assistant_delegations').select(['status', 'assistant_account_id']).where('professional_account_id', '=', professional.id).executeTakeFirstOrThrow();
+    expect(delegation).toEqual({ status: 'active', assistant_account_id: account.id });
   });
 });

@@ -66,6 +66,15 @@ export const cardErrors = defineErrors({
     message: 'Votre carte CPS n’a pas pu être vérifiée : son certificat n’est pas émis par une autorité reconnue ou n’est pas prévu pour la connexion.',
   },
   CARD_DISABLED: { status: 404, message: 'La connexion par carte CPS n’est pas disponible sur ce service.' },
+  CARD_REVOKED: {
+    status: 403,
+    message: 'Votre carte CPS a été révoquée (carte perdue, volée ou remplacée). Utilisez votre nouvelle carte, votre e-CPS, ou connectez-vous avec votre nom d’utilisateur et votre mot de passe.',
+  },
+  // Fail closed: without a current revocation list, a lost card cannot be told from a valid one.
+  CARD_REVOCATION_UNKNOWN: {
+    status: 503,
+    message: 'La validité de votre carte CPS ne peut pas être vérifiée pour le moment. Réessayez plus tard, ou connectez-vous avec votre e-CPS ou votre nom d’utilisateur et votre mot de passe.',
+  },
 });
 
 export const partnerErrors = defineErrors({

@@ -64,6 +64,8 @@ describe('R14 liberal professional account created at the first e-CPS login', ()
     expect(page.body).toContain('Lucie');
     expect(page.body).toContain(pro.number);
     expect(page.body).not.toMatch(/name="(lastName|firstName|rpps)"/);
+    // R13: the places of practice of PSC's SubjectRefPro, shown read-only.
+    expect(page.body).toContain('Cabinet médical des Tilleuls (FINESS 340000000)');
 
     // R07 through the auth rules, and every required field named.
     const invalid = await agent.post('/connexion/psc/creer-mon-compte', form({ password: 'court', confirmation: 'court', postcode: '34', profession: '' }));
@@ -85,11 +87,16 @@ describe('R14 liberal professional account created at the first e-CPS login', ()
     expect(identity).toEqual([{ kind: 'psc', subject: pro.subjectNameId }]);
     const audit = await t.deps.db.selectFrom('audit_events').select('code').where('subject_account_id', '=', account.id).orderBy('id').execute();
     expect(audit.map((a) => a.code)).toEqual(['ACCOUNT_CREATED', 'IDENTITY_PAIRED']);
+    const paired = await t.deps.db.selectFrom('audit_events').select('details').where('subject_account_id', '=', account.id).where('code', '=', 'IDENTITY_PAIRED').executeTakeFirstOrThrow();
+    expect(paired.details).toMatchObject({ practicePlaces: [{ finess: '340000000', name: 'Cabinet médical des Tilleuls' }] });
 
     // Terms of use, through the existing pending step.
     expect((await agent.get('/mon-compte')).headers.location).toBe('/connexion/conditions');
     const terms = await agent.post('/connexion/conditions', { accept: '1' });
     expect(terms.headers.location).toBe('/');
+    // The session that follows the step is still the e-CPS one.
+    const sessions = await t.deps.db.selectFrom('sessions').select('auth_method').where('account_id', '=', account.id).execute();
+    expect(sessions).toEqual([{ auth_method: 'psc' }]);
     expect((await agent.get('/mon-compte')).statusCode).toBe(200);
 
     // The e-mail validation link: once.

@@ -51,7 +51,7 @@ export async function liberalIdentity(deps: Deps, flowToken: string | undefined)
   if (!flow || !id) throw cardLoginErrors.PAIRING_EXPIRED();
   if (id.type !== 'RPPS') throw liberalErrors.LIBERAL_NOT_RPPS();
   if (!flow.family_name || !flow.given_name) throw cardLoginErrors.IDENTITY_INVALID();
-  return { subject: id.value, rpps: id.number, lastName: flow.family_name, firstName: flow.given_name };
+  return { subject: id.value, rpps: id.number, lastName: flow.family_name, firstName: flow.given_name, practicePlaces: flow.practice_places };
 }
 
 export async function createLiberalAccount(
@@ -80,12 +80,13 @@ export async function createLiberalAccount(
   try {
     const account = await deps.db.transaction().execute(async (trx) => {
       if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
-      const created = await repo.insertLiberalAccount(trx, {
+      const created = await repo.insertSelfCreatedAccount(trx, {
         username: identity.rpps,
         rpps: identity.rpps,
         lastName: identity.lastName,
         firstName: identity.firstName,
         email: data.email,
+        emailVerifiedAt: null,
         phone: data.phone,
         profession: data.profession,
         passwordHash,
@@ -101,7 +102,7 @@ export async function createLiberalAccount(
         subjectAccountId: created.id,
         code: 'IDENTITY_PAIRED',
         description: `Association de l’identité e-CPS (Pro Santé Connect) ${identity.subject} au compte`,
-        details: { kind: 'psc', subject: identity.subject },
+        details: { kind: 'psc', subject: identity.subject, practicePlaces: identity.practicePlaces },
         ip: input.ip,
       });
       const token = randomToken();

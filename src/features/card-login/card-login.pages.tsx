@@ -1,13 +1,32 @@
 /** Pages of card and e-CPS login (R12, R13). Pure functions of their props; forms work without JavaScript. */
 import { Layout } from '../../views/layout.js';
-import { Alert, CsrfField, ErrorSummary, Field } from '../../views/components.js';
+import { Alert, CsrfField, ErrorSummary, Field, NewPasswordFields } from '../../views/components.js';
+import type { PracticePlace } from './card-login.rules.js';
+
+/** R13: the places of practice Pro Santé Connect gave for this identity, read-only. */
+export function PracticePlaces({ places }: { places: readonly PracticePlace[] | undefined }) {
+  if (!places || places.length === 0) return null;
+  return (
+    <>
+      <h2>Lieux d’exercice transmis par Pro Santé Connect</h2>
+      <ul>
+        {places.map((place) => (
+          <li>
+            {place.name ?? 'Lieu sans nom'}
+            {place.finess ? ` (FINESS ${place.finess})` : ''}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
 
 export interface PairingPageProps {
   csrfToken: string;
   /** Where the form posts: one pairing page per kind of identity. */
   action: string;
   means: string;
-  identity: { idType: 'RPPS' | 'ADELI' | 'PARTENAIRE'; idNumber: string; givenName: string | null; familyName: string | null };
+  identity: { idType: 'RPPS' | 'ADELI' | 'PARTENAIRE'; idNumber: string; givenName: string | null; familyName: string | null; practicePlaces?: readonly PracticePlace[] };
   username?: string;
   error?: string;
   /** R14: an RPPS identity may create its account instead, when it has none. */
@@ -29,6 +48,7 @@ export function PairingPage(props: PairingPageProps) {
         <dt>{{ RPPS: 'Numéro RPPS', ADELI: 'Numéro ADELI', PARTENAIRE: 'Identifiant chez le partenaire' }[props.identity.idType]}</dt>
         <dd>{props.identity.idNumber}</dd>
       </dl>
+      <PracticePlaces places={props.identity.practicePlaces} />
       <p>
         C’est votre première connexion de cette façon : saisissez une seule fois le nom d’utilisateur et le mot de passe de votre
         compte Habilis. Ensuite, votre {props.means} suffira pour vous connecter.
@@ -101,7 +121,7 @@ export function PscLoggedOutPage(props: { csrfToken: string; endSessionUrl: stri
 
 export interface LiberalAccountPageProps {
   csrfToken: string;
-  identity: { lastName: string; firstName: string; rpps: string };
+  identity: { lastName: string; firstName: string; rpps: string; practicePlaces?: readonly PracticePlace[] };
   values: Record<string, string>;
   errors: Record<string, string>;
   general?: string;
@@ -135,6 +155,7 @@ export function LiberalAccountPage(props: LiberalAccountPageProps) {
         <dt>Numéro RPPS (nom d’utilisateur)</dt>
         <dd>{props.identity.rpps}</dd>
       </dl>
+      <PracticePlaces places={props.identity.practicePlaces} />
       <form method="post" action="/connexion/psc/creer-mon-compte" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         {LIBERAL_FIELDS.map((f) => (
@@ -151,8 +172,7 @@ export function LiberalAccountPage(props: LiberalAccountPageProps) {
             inputMode={f.inputMode}
           />
         ))}
-        <Field id="password" label="Mot de passe" type="password" hint={props.passwordRule} error={props.errors.password} autocomplete="new-password" required maxLength={128} />
-        <Field id="confirmation" label="Confirmation du mot de passe" type="password" error={props.errors.confirmation} autocomplete="new-password" required maxLength={128} />
+        <NewPasswordFields label="Mot de passe" hint={props.passwordRule} errors={props.errors} />
         <div class="form-actions">
           <button type="submit" class="button">
             Créer mon compte

@@ -1,6 +1,7 @@
 /** All SQL of card and e-CPS login: paired identities and the state of external login flows. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { PracticePlace } from './card-login.rules.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -39,11 +40,18 @@ export async function consumeFlowCallback(db: Q, flowHash: Buffer, kind: string,
 export async function recordFlowIdentity(
   db: Q,
   flowHash: Buffer,
-  identity: { subject: string; givenName: string | null; familyName: string | null; idToken: string | null; expiresAt: Date },
+  identity: { subject: string; givenName: string | null; familyName: string | null; idToken: string | null; expiresAt: Date; practicePlaces?: PracticePlace[] },
 ): Promise<void> {
   await db
     .updateTable('external_login_flows')
-    .set({ subject: identity.subject, given_name: identity.givenName, family_name: identity.familyName, id_token: identity.idToken, expires_at: identity.expiresAt })
+    .set({
+      subject: identity.subject,
+      given_name: identity.givenName,
+      family_name: identity.familyName,
+      id_token: identity.idToken,
+      expires_at: identity.expiresAt,
+      practice_places: JSON.stringify(identity.practicePlaces ?? []),
+    })
     .where('flow_hash', '=', flowHash)
     .execute();
 }
@@ -52,7 +60,7 @@ export async function recordFlowIdentity(
 export async function getVerifiedFlow(db: Q, flowHash: Buffer, kind: string, now: Date) {
   return db
     .selectFrom('external_login_flows')
-    .select(['subject', 'given_name', 'family_name', 'return_path'])
+    .select(['subject', 'given_name', 'family_name', 'return_path', 'profession', 'practice_places'])
     .where('flow_hash', '=', flowHash)
     .where('kind', '=', kind)
     .where('subject', 'is not', null)
@@ -157,9 +165,24 @@ export async function isEmailUsedByActiveAccount(db: Q, email: string): Promise<
   return row !== undefined;
 }
 
-export async function insertLiberalAccount(
+/**
+ * An account its holder creates from a verified card or e-CPS identity: a liberal professional (R14,
+ * e-mail to validate) or an invited assistant (R15, e-mail verified by the invitation link).
+ */
+export async function insertSelfCreatedAccount(
   db: Q,
-  values: { username: string; rpps: string; lastName: string; firstName: string; email: string; phone: string; profession: string; passwordHash: string; now: Date },
+  values: {
+    username: string;
+    rpps: string | null;
+    lastName: string;
+    firstName: string;
+    email: string;
+    emailVerifiedAt: Date | null;
+    phone: string | null;
+    profession: string;
+    passwordHash: string;
+    now: Date;
+  },
 ) {
   return db
     .insertInto('accounts')
@@ -169,6 +192,7 @@ export async function insertLiberalAccount(
       last_name: values.lastName,
       first_name: values.firstName,
       email: values.email,
+      email_verified_at: values.emailVerifiedAt,
       phone: values.phone,
       profession: values.profession,
       password_hash: values.passwordHash,
@@ -176,7 +200,7 @@ export async function insertLiberalAccount(
       created_at: values.now,
       updated_at: values.now,
     })
-    .returning(['id', 'username', 'first_name', 'last_name', 'email', 'password_changed_at', 'terms_version_accepted'])
+    .returning(['id', 'username', 'first_name', 'last_name', 'email', 'email_verified_at', 'password_changed_at', 'terms_version_accepted'])
     .executeTakeFirstOrThrow();
 }
 
@@ -220,7 +244,7 @@ export async function markEmailVerified(db: Q, accountId: number, now: Date): Pr
 /** R12: a card login's flow starts already verified (the TLS handshake was the proof). */
 export async function insertVerifiedFlow(
   db: Q,
-  flow: { flowHash: Buffer; kind: string; subject: string; givenName: string | null; familyName: string | null; now: Date; expiresAt: Date },
+  flow: { flowHash: Buffer; kind: string; subject: string; givenName: string | null; familyName: string | null; profession: string | null; now: Date; expiresAt: Date },
 ): Promise<void> {
   await db
     .insertInto('external_login_flows')
@@ -236,6 +260,7 @@ export async function insertVerifiedFlow(
       subject: flow.subject,
       given_name: flow.givenName,
       family_name: flow.familyName,
+      profession: flow.profession,
     })
     .execute();
 }

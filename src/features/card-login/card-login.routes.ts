@@ -15,6 +15,10 @@ import * as liberal from './card-login.liberal.js';
 import { presentedCertificate } from './card-login.certificate.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { FLOW_TTL_MS } from './card-login.rules.js';
+import * as assistant from './card-login.assistant.js';
+import { AssistantAccountPage } from '../assistants/assistants.pages.js';
+import { clearInvitation, pendingInvitation } from '../assistants/assistants.routes.js';
+import { sendAcceptanceCode } from '../assistants/assistants.service.js';
 
 const text = (max: number) => z.string().max(max).catch('');
 const pairingForm = z.object({ username: text(200), password: text(1000) });
@@ -30,6 +34,9 @@ const liberalForm = z.object({
   confirmation: text(1000),
 });
 const CREATE_URL = '/connexion/psc/creer-mon-compte';
+const assistantForm = z.object({ code: text(20), profession: text(200), password: text(1000), confirmation: text(1000) });
+/** R15: where an invited assistant whose identity has no account yet creates it. */
+const ASSISTANT_URLS = { psc: '/connexion/psc/assistant', cps: '/connexion/carte/assistant' } as const;
 
 function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
   return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
@@ -66,6 +73,21 @@ export function cardLoginHandlers(deps: Deps) {
 
   const clearFlowCookie = (reply: FastifyReply) => reply.clearCookie(pscCookieName(deps), cookieOptions(deps.config));
 
+  const flowCookieName = (kind: 'psc' | 'cps') => (kind === 'psc' ? pscCookieName(deps) : cardCookieName(deps));
+  const assistantPageFrame = (request: FastifyRequest, kind: 'psc' | 'cps') => ({
+    csrfToken: request.csrfToken,
+    action: ASSISTANT_URLS[kind],
+    resendAction: `${ASSISTANT_URLS[kind]}/code`,
+    means: kind === 'psc' ? PSC_MEANS : CARD_MEANS,
+    passwordRule: PASSWORD_RULE_TEXT,
+  });
+  /** R15: a refusal of the assistant's creation; a name that is not the invited one also makes this browser forget the invitation. */
+  const assistantError = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    if (!(error instanceof DomainError)) throw error;
+    if (error.code === 'INVITATION_OTHER_NAME') clearInvitation(deps, reply);
+    return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: 'Invitation d’assistant', message: error.message }), error.status);
+  };
+
   return {
     /** "Se connecter avec Pro Santé Connect": off to the provider, with state, nonce and PKCE kept here. */
     startPsc: async (request: FastifyRequest<{ Querystring: { retour?: string } }>, reply: FastifyReply) => {
@@ -86,7 +108,7 @@ export function cardLoginHandlers(deps: Deps) {
       const flowToken = request.cookies[pscCookieName(deps)];
       try {
         const result = await service.finishPscLogin(deps, { flowToken, currentUrl: new URL(request.url, deps.config.baseUrl), ip: request.ip });
-        if (result.kind === 'pairing_required') return reply.redirect('/connexion/psc/association', 303);
+        if (result.kind === 'pairing_required') return reply.redirect(pendingInvitation(deps, request) ? ASSISTANT_URLS.psc : '/connexion/psc/association', 303);
         const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
         await service.bindFlowToSession(deps, flowToken!, idHash);
         clearFlowCookie(reply);
@@ -188,6 +210,56 @@ export function cardLoginHandlers(deps: Deps) {
       }
     },
 
+    /** R15: the invited assistant's account, from this browser's verified card or e-CPS identity; a code goes to the invited address. */
+    showAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) => {
+      const invitationToken = pendingInvitation(deps, request);
+      try {
+        const shown = await assistant.assistantIdentity(deps, { flowToken: request.cookies[flowCookieName(kind)], kind, invitationToken });
+        const maskedEmail = await sendAcceptanceCode(deps, invitationToken, { again: false });
+        const notice = request.query.etat === 'code' ? `Un nouveau code vient d’être envoyé à ${maskedEmail}.` : undefined;
+        return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, notice, values: {}, errors: {} }));
+      } catch (error) {
+        return assistantError(request, reply, error);
+      }
+    },
+
+    resendAssistantCode: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        await assistant.assistantIdentity(deps, { flowToken: request.cookies[flowCookieName(kind)], kind, invitationToken: pendingInvitation(deps, request) });
+        await sendAcceptanceCode(deps, pendingInvitation(deps, request), { again: true });
+        return reply.redirect(`${ASSISTANT_URLS[kind]}?etat=code`, 303);
+      } catch (error) {
+        return assistantError(request, reply, error);
+      }
+    },
+
+    submitAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
+      const cookieName = flowCookieName(kind);
+      const flowToken = request.cookies[cookieName];
+      const invitationToken = pendingInvitation(deps, request);
+      const form = assistantForm.parse(request.body ?? {});
+      try {
+        const result = await assistant.createAssistantAccount(deps, { flowToken, kind, invitationToken, form, ip: request.ip });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep });
+        if (kind === 'psc') await service.bindFlowToSession(deps, flowToken!, idHash);
+        reply.clearCookie(cookieName, cookieOptions(deps.config));
+        clearInvitation(deps, reply);
+        return reply.redirect(afterLogin(result.pendingStep, '/mes-delegations'), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        let shown;
+        let maskedEmail;
+        try {
+          shown = await assistant.assistantIdentity(deps, { flowToken, kind, invitationToken });
+          maskedEmail = await sendAcceptanceCode(deps, invitationToken, { again: false });
+        } catch {
+          return assistantError(request, reply, error);
+        }
+        const values = { profession: form.profession };
+        return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, values, errors: { ...error.fields }, general: error.message }), error.status);
+      }
+    },
+
     /** R12: "Connexion par carte CPS": the client certificate of the TLS handshake or of the trusted proxy. */
     cardLogin: async (request: FastifyRequest, reply: FastifyReply) => {
       const cardError = (error: DomainError) =>
@@ -195,12 +267,13 @@ export function cardLoginHandlers(deps: Deps) {
       try {
         if (!deps.config.card) return reply.redirect('/connexion', 303);
         const { flowToken, result } = await service.cardLogin(deps, { source: presentedCertificate(deps.config.card, request), ip: request.ip });
+        const invited = pendingInvitation(deps, request) !== undefined;
         if (result.kind === 'pairing_required') {
           reply.setCookie(cardCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
-          return reply.redirect('/connexion/carte/association', 303);
+          return reply.redirect(invited ? ASSISTANT_URLS.cps : '/connexion/carte/association', 303);
         }
         await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'cps', pendingStep: result.pendingStep });
-        return reply.redirect(afterLogin(result.pendingStep, '/'), 303);
+        return reply.redirect(afterLogin(result.pendingStep, invited ? '/assistant/accepter' : '/'), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return cardError(error);
@@ -328,6 +401,7 @@ export function cardLoginHandlers(deps: Deps) {
     pscLogout: async (request: FastifyRequest, reply: FastifyReply) => {
       const target = await service.pscLogoutUrl(deps, request.authSession?.idHash ?? null);
       await endSession(deps, request, reply);
+      clearInvitation(deps, reply);
       if (!target) return reply.redirect('/', 303);
       return html(reply, PscLoggedOutPage({ csrfToken: request.csrfToken, endSessionUrl: target }));
     },

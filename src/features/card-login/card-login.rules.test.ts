@@ -1,6 +1,6 @@
 /** Pure rules of card and e-CPS login (R12, R13). */
 import { describe, expect, it } from 'vitest';
-import { acrMeetsLevel, cardCertificateProblem, isStrongPartnerAuthentication, issuerProblem, KEY_USAGE, nationalIdFromCn, parseNationalId, type CertificateFacts } from './card-login.rules.js';
+import { acrMeetsLevel, cardCertificateProblem, isStrongPartnerAuthentication, issuerProblem, KEY_USAGE, nationalIdFromCn, parseNationalId, practicePlaces, type CertificateFacts } from './card-login.rules.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const leaf: CertificateFacts = {
@@ -73,5 +73,32 @@ describe('R16 proof of strong authentication from a partner', () => {
     expect(isStrongPartnerAuthentication({ amr: ['mfa'], auth_time: at - 601 }, partner, now)).toBe(false);
     expect(isStrongPartnerAuthentication({ amr: ['mfa'] }, partner, now)).toBe(false);
     expect(isStrongPartnerAuthentication({ amr: ['mfa'], auth_time: at + 3600 }, partner, now)).toBe(false);
+  });
+});
+
+describe('R13 places of practice from SubjectRefPro', () => {
+  it('R13 reads every exercice’s activities: FINESS of the site and its name, without duplicates', () => {
+    const claim = {
+      codeCivilite: 'M',
+      exercices: [
+        { codeProfession: '10', activities: [{ numeroFinessSite: '340000000', raisonSocialeSite: 'Cabinet des Tilleuls' }, { numeroFinessSite: '2A0000001', raisonSocialeSite: 'Clinique du Golo' }] },
+        { codeProfession: '10', activities: [{ numeroFinessSite: '340000000', raisonSocialeSite: 'Cabinet des Tilleuls' }, { raisonSocialeSite: 'Remplacements' }] },
+      ],
+    };
+    expect(practicePlaces(claim)).toEqual([
+      { finess: '340000000', name: 'Cabinet des Tilleuls' },
+      { finess: '2A0000001', name: 'Clinique du Golo' },
+      { finess: null, name: 'Remplacements' },
+    ]);
+  });
+
+  it('R13 skips what is malformed and trusts no shape', () => {
+    expect(practicePlaces(undefined)).toEqual([]);
+    expect(practicePlaces('SubjectRefPro')).toEqual([]);
+    expect(practicePlaces({ exercices: 'non' })).toEqual([]);
+    expect(practicePlaces({ exercices: [{ activities: [null, 3, { numeroFinessSite: '12345', raisonSocialeSite: '' }, { numeroFinessSite: '<script>' }] }] })).toEqual([]);
+    expect(practicePlaces({ exercices: [{ activities: [{ numeroFinessSite: 'ABCDEFGHI', raisonSocialeSite: 'Cabinet' }] }] })).toEqual([{ finess: null, name: 'Cabinet' }]);
+    const many = { exercices: [{ activities: Array.from({ length: 30 }, (_, i) => ({ raisonSocialeSite: `Site ${i}` })) }] };
+    expect(practicePlaces(many)).toHaveLength(20);
   });
 });

@@ -107,3 +107,34 @@ export function isStrongPartnerAuthentication(
   const age = now.getTime() / 1000 - claims.auth_time;
   return age >= -60 && age <= partner.maxAuthAgeSeconds;
 }
+
+/** A place where the professional practises, as Pro Santé Connect lists it. */
+export interface PracticePlace {
+  finess: string | null;
+  name: string | null;
+}
+
+const FINESS = /^[0-9][0-9AB][0-9]{7}$/;
+
+/**
+ * R13: the places of practice in PSC's `SubjectRefPro` claim: every `exercices[].activities[]`
+ * with its site's FINESS number (`numeroFinessSite`) and name (`raisonSocialeSite`). Anything
+ * malformed is skipped, never trusted; at most 20 places, without duplicates.
+ */
+export function practicePlaces(subjectRefPro: unknown): PracticePlace[] {
+  const record = (value: unknown): Record<string, unknown> | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const places: PracticePlace[] = [];
+  for (const exercice of list(record(subjectRefPro)?.exercices)) {
+    for (const activity of list(record(exercice)?.activities)) {
+      const fields = record(activity);
+      if (!fields) continue;
+      const finessText = claimText(fields.numeroFinessSite, 9);
+      const place = { finess: finessText && FINESS.test(finessText) ? finessText : null, name: claimText(fields.raisonSocialeSite) };
+      if (!place.finess && !place.name) continue;
+      if (places.some((p) => p.finess === place.finess && p.name === place.name)) continue;
+      if (places.length < 20) places.push(place);
+    }
+  }
+  return places;
+}

@@ -17,7 +17,7 @@ import type { CertificateSource } from './card-login.certificate.js';
 import { verifyCardCertificate } from './card-login.certificate.js';
 import * as repo from './card-login.repository.js';
 import { hitLimit, type Limit } from '../../platform/rate-limit.js';
-import { acrMeetsLevel, claimText, FLOW_TTL_MS, isStrongPartnerAuthentication, parseNationalId } from './card-login.rules.js';
+import { acrMeetsLevel, claimText, FLOW_TTL_MS, isStrongPartnerAuthentication, parseNationalId, practicePlaces } from './card-login.rules.js';
 import type { PartnerConfig } from '../../config.js';
 import * as psc from './psc.oidc.js';
 
@@ -137,6 +137,7 @@ export async function finishPscLogin(deps: Deps, input: { flowToken: string | un
     familyName: claimText(answer.userinfo.family_name ?? answer.claims.family_name),
     idToken: answer.idToken,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
+    practicePlaces: practicePlaces(answer.userinfo.SubjectRefPro ?? answer.claims.SubjectRefPro),
   });
   return loginWithVerifiedIdentity(deps, { flowHash, kind: 'psc', subject: nationalId.value, returnPath: flow.return_path, ip: input.ip });
 }
@@ -183,7 +184,15 @@ export async function pendingIdentity(deps: Deps, input: { flowToken: string | u
   const flow = await repo.getVerifiedFlow(deps.db, sha256(input.flowToken), input.kind, deps.clock.now());
   if (!flow?.subject) throw cardLoginErrors.PAIRING_EXPIRED();
   const id = input.kind.startsWith('partner:') ? null : parseNationalId(flow.subject);
-  return { subject: flow.subject, idType: id?.type ?? ('PARTENAIRE' as const), idNumber: id?.number ?? flow.subject, givenName: flow.given_name, familyName: flow.family_name };
+  return {
+    subject: flow.subject,
+    idType: id?.type ?? ('PARTENAIRE' as const),
+    idNumber: id?.number ?? flow.subject,
+    givenName: flow.given_name,
+    familyName: flow.family_name,
+    profession: flow.profession,
+    practicePlaces: flow.practice_places,
+  };
 }
 
 /**
@@ -220,7 +229,7 @@ export async function pairIdentity(
       subjectAccountId: account.id,
       code: 'IDENTITY_PAIRED',
       description: `Association de l’identité ${kindLabel(input.kind)} ${subject} au compte`,
-      details: { kind: input.kind, subject },
+      details: { kind: input.kind, subject, practicePlaces: flow.practice_places },
       ip: input.ip,
     });
     await recordAudit(trx, { actor, subjectAccountId: account.id, code: 'LOGIN_SUCCEEDED', description: `Connexion réussie (${kindLabel(input.kind)}, association)`, ip: input.ip });
@@ -279,6 +288,8 @@ export async function cardLogin(deps: Deps, input: { source: CertificateSource; 
     await recordAudit(deps.db, { actor: SYSTEM_ACTOR, code: 'LOGIN_FAILED', description: `Échec de connexion par carte CPS : certificat refusé (${verification.problem})`, ip: input.ip });
     if (verification.problem === 'expired' || verification.problem === 'not_yet_valid') throw cardErrors.CARD_EXPIRED();
     if (verification.problem === 'no_identity') throw cardLoginErrors.IDENTITY_INVALID();
+    if (verification.problem === 'revoked') throw cardErrors.CARD_REVOKED();
+    if (verification.problem === 'revocation_unknown') throw cardErrors.CARD_REVOCATION_UNKNOWN();
     throw cardErrors.CARD_REFUSED();
   }
   const flowToken = randomToken();
@@ -289,6 +300,7 @@ export async function cardLogin(deps: Deps, input: { source: CertificateSource; 
     subject: verification.nationalId.value,
     givenName: verification.givenName,
     familyName: verification.familyName,
+    profession: verification.profession,
     now,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
   });

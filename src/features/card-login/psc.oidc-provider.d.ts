@@ -4,6 +4,7 @@
  */
 declare module 'oidc-provider' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
+  import type { Socket } from 'node:net';
 
   interface GrantInstance {
     addOIDCScope(scope: string): void;
@@ -16,12 +17,15 @@ declare module 'oidc-provider' {
   }
   interface ProviderContext {
     oidc: { client?: { clientId: string }; session?: { accountId?: string } };
+    /** The connection of the request (a TLSSocket on an https server). */
+    socket: Socket;
   }
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     Grant: new (init: { clientId: string; accountId: string }) => GrantInstance;
     proxy: boolean;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    on(event: 'grant.error', listener: (ctx: unknown, error: { error?: string }) => void): void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
   }

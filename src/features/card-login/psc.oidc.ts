@@ -5,8 +5,10 @@
  * `/.well-known/wallet-openid-configuration`, which openid-client then uses as is).
  */
 import * as oidc from 'openid-client';
+import { tlsFetch, type TlsMaterial } from '../../platform/tls-fetch.js';
 
-const configurations = new Map<string, Promise<oidc.Configuration>>();
+/** One discovery per provider settings (PSC's, each partner's): keyed by the frozen settings object of the configuration. */
+const configurations = new WeakMap<ProviderSettings, Promise<oidc.Configuration>>();
 
 function isLoopback(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -16,23 +18,40 @@ function isLoopback(url: URL): boolean {
 export interface ProviderSettings {
   issuer: URL;
   clientId: string;
-  clientSecret: string;
+  /** Absent with `tls_client_auth`: the client certificate authenticates Habilis. */
+  clientSecret?: string | undefined;
+  /**
+   * How Habilis authenticates at the token endpoint: its secret (HTTP Basic), or its certificate by
+   * mutual TLS (RFC 8705 `tls_client_auth`, as Pro Santé Connect requires), towards the provider's
+   * `mtls_endpoint_aliases` when it publishes them.
+   */
+  clientAuth?: 'client_secret_basic' | 'tls_client_auth';
+  tls?: TlsMaterial | null;
+}
+
+function clientAuthentication(settings: ProviderSettings): { metadata: Partial<oidc.ClientMetadata>; auth: oidc.ClientAuth } {
+  if (settings.clientAuth === 'tls_client_auth') {
+    return { metadata: { token_endpoint_auth_method: 'tls_client_auth', use_mtls_endpoint_aliases: true }, auth: oidc.TlsClientAuth() };
+  }
+  return { metadata: { token_endpoint_auth_method: 'client_secret_basic' }, auth: oidc.ClientSecretBasic(settings.clientSecret ?? '') };
 }
 
 export function pscConfiguration(psc: ProviderSettings): Promise<oidc.Configuration> {
-  const key = `${psc.issuer.href} ${psc.clientId}`;
-  let configuration = configurations.get(key);
+  let configuration = configurations.get(psc);
   if (!configuration) {
-    configuration = oidc.discovery(psc.issuer, psc.clientId, { token_endpoint_auth_method: 'client_secret_basic' }, oidc.ClientSecretBasic(psc.clientSecret), {
+    const { metadata, auth } = clientAuthentication(psc);
+    configuration = oidc.discovery(psc.issuer, psc.clientId, metadata, auth, {
+      // The certificate (and the CA of the provider's mTLS host) go with every request of this client.
+      ...(psc.tls ? { [oidc.customFetch]: tlsFetch(psc.tls) } : {}),
       // Plain http only towards this machine (the loopback provider of the tests); config.ts refuses it in production.
       // Signatures of ID tokens and of signed (application/jwt) userinfo responses are verified
       // against the provider's keys, on top of TLS: a userinfo may come as JSON or as a signed JWT.
       execute: [oidc.enableNonRepudiationChecks, ...(psc.issuer.protocol === 'http:' && isLoopback(psc.issuer) ? [oidc.allowInsecureRequests] : [])],
       timeout: 10,
     });
-    configurations.set(key, configuration);
+    configurations.set(psc, configuration);
     // A failed discovery is not cached: the next login tries again.
-    configuration.catch(() => configurations.delete(key));
+    configuration.catch(() => configurations.delete(psc));
   }
   return configuration;
 }

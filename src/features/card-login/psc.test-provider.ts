@@ -3,9 +3,14 @@
  * browser journeys: oidc-provider, discovery also published at PSC's path
  * (`/.well-known/wallet-openid-configuration`), scope `openid scope_all`, `acr` chosen by the test,
  * and PSC's claim shapes in the userinfo (SubjectNameID = 8 + RPPS, given_name, family_name,
- * SubjectRefPro). Its login page is a plain HTML form, as a browser would see it.
+ * SubjectRefPro). Its login page is a plain HTML form, as a browser would see it. With `mtls`, the
+ * client authenticates by certificate (`tls_client_auth`, as PSC requires) at token and userinfo
+ * endpoints served on a second, https-only host that asks for client certificates and is published
+ * as `mtls_endpoint_aliases`, as PSC does.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ProviderContext } from 'oidc-provider';
@@ -28,6 +33,8 @@ export interface TestPsc {
   amr: string[] | null;
   /** How long ago the next login's authentication happened (auth_time), seconds. */
   authAgeSeconds: number;
+  /** Errors the token endpoint answered (e.g. invalid_client), oldest first. */
+  tokenErrors: string[];
   addUser(user: PscUser): void;
   /** Follows the authorization URL through the provider's login form as `subjectNameId`; returns the redirect back to the client. */
   login(authorizationUrl: string, subjectNameId: string): Promise<URL>;
@@ -44,13 +51,41 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-export async function startTestPsc(options: { redirectUri: string; postLogoutRedirectUri: string; signedUserinfo?: boolean }): Promise<TestPsc> {
+/** Mutual TLS of the token and userinfo endpoints: the provider's server certificate, the CA it trusts for clients, the client's registered subject. */
+export interface TestPscMtls {
+  serverCert: string;
+  serverKey: string;
+  clientCa: string;
+  clientSubjectDn: string;
+}
+
+/** "CN=…,O=…,C=…" of the certificate the client presented on this TLS connection. */
+function peerSubjectDn(socket: TLSSocket): string | null {
+  const peer = socket.getPeerCertificate?.();
+  if (!peer || !peer.subject) return null;
+  return Object.entries(peer.subject)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(',');
+}
+
+export async function startTestPsc(options: { redirectUri: string; postLogoutRedirectUri: string; signedUserinfo?: boolean; mtls?: TestPscMtls }): Promise<TestPsc> {
   const users = new Map<string, PscUser>();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = 'habilis-test';
   const clientSecret = randomBytes(24).toString('base64url');
+  let mtlsServer: HttpsServer | null = null;
+  let mtlsOrigin = '';
+  if (options.mtls) {
+    // The browser never comes here: only the client's back-channel requests, each with its certificate.
+    mtlsServer = createHttpsServer({ cert: options.mtls.serverCert, key: options.mtls.serverKey, ca: options.mtls.clientCa, requestCert: true, rejectUnauthorized: false });
+    await new Promise<void>((resolve) => mtlsServer!.listen(0, '127.0.0.1', resolve));
+    mtlsOrigin = `https://localhost:${(mtlsServer.address() as AddressInfo).port}`;
+  }
+  const clientAuth = options.mtls
+    ? { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: options.mtls.clientSubjectDn }
+    : { client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_basic' };
   const state = { acr: 'eidas1' as string | null, amr: null as string[] | null, authAgeSeconds: 0 };
 
   const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
@@ -58,12 +93,11 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
     clients: [
       {
         client_id: clientId,
-        client_secret: clientSecret,
+        ...clientAuth,
         redirect_uris: [options.redirectUri],
         post_logout_redirect_uris: [options.postLogoutRedirectUri],
         response_types: ['code'],
         grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'client_secret_basic',
         require_auth_time: true,
         // PSC may answer the userinfo as a signed JWT.
         ...(options.signedUserinfo ? { userinfo_signed_response_alg: 'RS256' } : {}),
@@ -74,7 +108,28 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
     scopes: ['openid', 'scope_all'],
     claims: { amr: null, openid: ['sub'], scope_all: ['SubjectNameID', 'given_name', 'family_name', 'SubjectRefPro'] },
     acrValues: ['eidas1', 'eidas2', 'eidas3', 'eidas0'],
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, claimsParameter: { enabled: true }, jwtUserinfo: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      claimsParameter: { enabled: true },
+      jwtUserinfo: { enabled: true },
+      mTLS: {
+        enabled: Boolean(options.mtls),
+        tlsClientAuth: true,
+        getCertificate: (ctx: ProviderContext) => {
+          const socket = ctx.socket as TLSSocket;
+          const raw = socket.encrypted ? socket.getPeerCertificate?.()?.raw : undefined;
+          return raw ? `-----BEGIN CERTIFICATE-----\n${raw.toString('base64')}\n-----END CERTIFICATE-----\n` : undefined;
+        },
+        // Verified by the TLS handshake against the client CA of this host.
+        certificateAuthorized: (ctx: ProviderContext) => (ctx.socket as TLSSocket).authorized === true,
+        certificateSubjectMatches: (ctx: ProviderContext, property: string, expected: string) =>
+          property === 'tls_client_auth_subject_dn' && peerSubjectDn(ctx.socket as TLSSocket) === expected,
+      },
+    },
+    clientAuthMethods: ['client_secret_basic', ...(options.mtls ? ['tls_client_auth'] : [])],
+    // PSC publishes the mutual-TLS host of its back-channel endpoints in the discovery document.
+    ...(options.mtls ? { discovery: { mtls_endpoint_aliases: { token_endpoint: `${mtlsOrigin}/token`, userinfo_endpoint: `${mtlsOrigin}/me` } } } : {}),
     pkce: { required: () => true },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     // PSC asks no consent of the professional: the grant exists as soon as they are identified.
@@ -96,13 +151,15 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
           SubjectNameID: user.subjectNameId,
           given_name: user.givenName,
           family_name: user.familyName,
-          SubjectRefPro: { codeCivilite: 'M', exercices: [{ codeProfession: '10', activities: [{ numeroFinessSite: '340000000' }] }] },
+          SubjectRefPro: { codeCivilite: 'M', exercices: [{ codeProfession: '10', activities: [{ numeroFinessSite: '340000000', raisonSocialeSite: 'Cabinet médical des Tilleuls' }] }] },
         }),
       };
     },
     ttl: { Session: 600, Interaction: 600, Grant: 600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600 },
   });
   const providerCallback = provider.callback();
+  const tokenErrors: string[] = [];
+  provider.on('grant.error', (_ctx: unknown, error: { error?: string }) => tokenErrors.push(error.error ?? 'erreur'));
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer);
@@ -140,6 +197,7 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
 </form></main></body></html>`;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
   };
+  mtlsServer?.on('request', (req, res) => providerCallback(req, res));
   server.on('request', (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -201,12 +259,15 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
     set authAgeSeconds(value: number) {
       state.authAgeSeconds = value;
     },
+    tokenErrors,
     addUser: (user) => users.set(user.subjectNameId, user),
     login,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      for (const one of [server, mtlsServer]) {
+        if (!one) continue;
+        one.closeAllConnections();
+        await new Promise<void>((resolve) => one.close(() => resolve()));
+      }
+    },
   };
 }

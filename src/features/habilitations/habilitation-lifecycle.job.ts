@@ -117,6 +117,20 @@ export async function deactivateAccountsWithoutHabilitation(deps: Deps): Promise
       )
       // A liberal professional's account (R14) lives by its card or e-CPS, not by habilitations.
       .where((eb) => eb.not(eb.exists(eb.selectFrom('liberal_practices as lp').select('lp.account_id').whereRef('lp.account_id', '=', 'a.id'))))
+      // So does an assistant's (R15), while an active professional's delegation to it is active.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('assistant_delegations as d')
+              .innerJoin('accounts as p', 'p.id', 'd.professional_account_id')
+              .select('d.id')
+              .whereRef('d.assistant_account_id', '=', 'a.id')
+              .where('d.status', '=', 'active')
+              .where('p.deactivated_at', 'is', null),
+          ),
+        ),
+      )
       .orderBy('a.id')
       .limit(BATCH)
       .forUpdate()

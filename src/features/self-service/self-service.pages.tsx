@@ -3,7 +3,7 @@
  * works without JavaScript (a confirmation step is a page, "Voir" is a <details>).
  */
 import { Layout, type Viewer } from '../../views/layout.js';
-import { Alert, CodeField, CsrfField, ErrorSummary, Field, HistoryTable } from '../../views/components.js';
+import { Alert, CodeField, CsrfField, ErrorSummary, Field, HistoryTable, NewPasswordFields } from '../../views/components.js';
 import { formatDate, formatDateTime, parisDate } from '../../platform/clock.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { formatPhone, HABILITATION_STATUS_LABELS } from './self-service.rules.js';
@@ -465,8 +465,7 @@ export function PasswordPage(props: PageFrame & { errors: FieldErrors; general?:
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="username" value={props.viewer.username} autocomplete="username" />
         <Field id="currentPassword" label="Mot de passe actuel" type="password" autocomplete="current-password" required maxLength={128} error={props.errors.currentPassword} autofocus />
-        <Field id="password" label="Nouveau mot de passe" type="password" autocomplete="new-password" required maxLength={128} hint={PASSWORD_RULE_TEXT} error={props.errors.password} />
-        <Field id="confirmation" label="Confirmez le nouveau mot de passe" type="password" autocomplete="new-password" required maxLength={128} error={props.errors.confirmation} />
+        <NewPasswordFields label="Nouveau mot de passe" hint={PASSWORD_RULE_TEXT} errors={props.errors} />
         <div class="form-actions">
           <button type="submit" class="button">
             Enregistrer mon nouveau mot de passe

@@ -534,6 +534,10 @@ describe('R40 R41 Mes habilitations', () => {
     const posts = t.app.routeTable.filter((r) => r.method === 'POST' && (r.url.startsWith('/mon-compte') || r.url.startsWith('/mes-referents'))).map((r) => r.url).sort();
     expect(posts).toEqual([
       '/mon-compte/adresse-email/valider',
+      // R15: a liberal professional's assistants (delegations, never habilitations).
+      '/mon-compte/assistants',
+      '/mon-compte/assistants/:id/acces',
+      '/mon-compte/assistants/:id/retirer',
       '/mon-compte/canal-code',
       '/mon-compte/habilitations/:id/reception-mails',
       '/mon-compte/habilitations/:id/supprimer',

@@ -1,0 +1,171 @@
+/** Routes of R15 (assistants of a liberal professional): parse, call one service function, present. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { isLocalBaseUrl } from '../../config.js';
+import { DomainError } from '../../http/errors.js';
+import { cookieOptions, openSession } from '../../http/session.js';
+import { renderPage } from '../../views/render.js';
+import { ExternalLoginErrorPage } from '../card-login/card-login.pages.js';
+import * as service from './assistants.service.js';
+import { AcceptPage, AssistantsPage, InvitationPage, MyDelegationsPage } from './assistants.pages.js';
+
+type IdParams = { Params: { id: string } };
+
+const text = (max: number) => z.string().max(max).catch('');
+const levelsForm = z.object({ files: text(10), medical: text(10), autonomy: text(10) });
+const invitationForm = levelsForm.extend({ lastName: text(200), firstName: text(200), email: text(400) });
+
+/** The invitation being accepted in this browser lives 30 minutes: the time of a card or e-CPS login. */
+const INVITATION_COOKIE_SECONDS = 30 * 60;
+
+function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
+}
+
+/** The invitation link's token, kept in an HttpOnly cookie while its holder signs in (never in a URL again). */
+export function invitationCookieName(deps: Deps): string {
+  return isLocalBaseUrl(deps.config) ? 'habilis_invitation' : '__Host-habilis_invitation';
+}
+
+export function pendingInvitation(deps: Deps, request: FastifyRequest): string | undefined {
+  const token = request.cookies[invitationCookieName(deps)];
+  return token && token.length <= 100 ? token : undefined;
+}
+
+export function clearInvitation(deps: Deps, reply: FastifyReply): void {
+  reply.clearCookie(invitationCookieName(deps), cookieOptions(deps.config));
+}
+
+const NOTICES: Record<string, string> = {
+  invite: 'L’invitation est envoyée. Votre assistant a 7 jours pour l’accepter.',
+  acces: 'Les accès sont enregistrés. Ils s’appliquent dès l’action suivante de votre assistant.',
+  inchange: 'Aucune modification : les accès étaient déjà ceux-là.',
+  retire: 'C’est fait : cette personne n’a plus aucun accès pour votre compte.',
+};
+
+/** A delegation id from the URL; anything else (or beyond PostgreSQL's integer) is 0, which matches nothing. */
+const parseId = (value: string) => {
+  const id = /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : 0;
+  return id <= 2_147_483_647 ? id : 0;
+};
+
+const notice = (state: unknown) => (typeof state === 'string' && Object.hasOwn(NOTICES, state) ? NOTICES[state] : undefined);
+
+export function assistantHandlers(deps: Deps) {
+  const frame = (request: FastifyRequest) => ({ csrfToken: request.csrfToken, viewer: request.principal!.viewer });
+  const invitationError = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
+    html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: 'Invitation d’assistant', message: error.message }), error.status);
+
+  const assistantsPage = async (request: FastifyRequest, reply: FastifyReply, state: Partial<Parameters<typeof AssistantsPage>[0]>, status = 200) =>
+    html(reply, AssistantsPage({ ...frame(request), rows: await service.listAssistants(deps, request.principal!), ...state }), status);
+
+  return {
+    showAssistants: async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) =>
+      assistantsPage(request, reply, { notice: notice(request.query.etat) }),
+
+    invite: async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = invitationForm.parse(request.body ?? {});
+      try {
+        await service.inviteAssistant(deps, request.principal!, form, request.ip);
+        return reply.redirect('/mon-compte/assistants?etat=invite', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return assistantsPage(request, reply, { values: form, errors: { ...error.fields }, general: error.message }, error.status);
+      }
+    },
+
+    changeAccess: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+      const id = parseId(request.params.id);
+      const form = levelsForm.parse(request.body ?? {});
+      try {
+        const outcome = await service.changeDelegation(deps, request.principal!, id, form, request.ip);
+        return reply.redirect(`/mon-compte/assistants?etat=${outcome === 'changed' ? 'acces' : 'inchange'}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const message = Object.values(error.fields)[0] ?? error.message;
+        return assistantsPage(request, reply, { rowError: { id, message } }, error.status);
+      }
+    },
+
+    revoke: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+      const id = parseId(request.params.id);
+      try {
+        await service.revokeDelegation(deps, request.principal!, id, request.ip);
+        return reply.redirect('/mon-compte/assistants?etat=retire', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return assistantsPage(request, reply, { rowError: { id, message: error.message } }, error.status);
+      }
+    },
+
+    /**
+     * The e-mailed link: keeps the invitation for this browser (HttpOnly cookie) and sends the
+     * browser on to the same page without the token, so that it stays out of the history and of
+     * Referer headers. Nothing is accepted here: a mail scanner opening the link changes nothing.
+     * The ways to sign in are links, not forms: the e-CPS login leaves for the provider's site,
+     * which the CSP's form-action 'self' rightly forbids a form's redirect to reach.
+     */
+    showInvitation: async (request: FastifyRequest<{ Querystring: { jeton?: string } }>, reply: FastifyReply) => {
+      const fromLink = request.query.jeton !== undefined;
+      const token = fromLink ? String(request.query.jeton).slice(0, 200) : pendingInvitation(deps, request);
+      reply.header('referrer-policy', 'no-referrer');
+      try {
+        const invitation = await service.describeInvitation(deps, token);
+        if (fromLink) {
+          reply.setCookie(invitationCookieName(deps), token!, { ...cookieOptions(deps.config), maxAge: INVITATION_COOKIE_SECONDS });
+          return reply.redirect('/assistant/invitation', 303);
+        }
+        return html(reply, InvitationPage({ csrfToken: request.csrfToken, viewer: request.principal?.viewer ?? null, invitation, pscEnabled: Boolean(deps.config.psc), cardEnabled: Boolean(deps.config.card) }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return invitationError(request, reply, error);
+      }
+    },
+
+    /** "Ce n'est pas moi": this browser forgets the invitation. */
+    abandon: async (_request: FastifyRequest, reply: FastifyReply) => {
+      clearInvitation(deps, reply);
+      return reply.redirect('/connexion', 303);
+    },
+
+    showAccept: async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const invitation = await service.describeInvitation(deps, pendingInvitation(deps, request));
+        return html(reply, AcceptPage({ ...frame(request), invitation, byCard: service.ACCEPTING_METHODS.some((m) => m === request.authSession!.authMethod), pscEnabled: Boolean(deps.config.psc), cardEnabled: Boolean(deps.config.card) }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return invitationError(request, reply, error);
+      }
+    },
+
+    accept: async (request: FastifyRequest, reply: FastifyReply) => {
+      const token = pendingInvitation(deps, request);
+      const session = request.authSession!;
+      try {
+        await service.acceptAsSignedIn(deps, request.principal!, { token, authMethod: session.authMethod, ip: request.ip });
+        clearInvitation(deps, reply);
+        // A delegation is a privilege: the session id changes with it.
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod });
+        return reply.redirect('/mes-delegations', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        let invitation;
+        try {
+          invitation = await service.describeInvitation(deps, token);
+        } catch {
+          return invitationError(request, reply, error);
+        }
+        return html(
+          reply,
+          AcceptPage({ ...frame(request), invitation, error: error.message, byCard: service.ACCEPTING_METHODS.some((m) => m === session.authMethod), pscEnabled: Boolean(deps.config.psc), cardEnabled: Boolean(deps.config.card) }),
+          error.status,
+        );
+      }
+    },
+
+    showMyDelegations: async (request: FastifyRequest, reply: FastifyReply) =>
+      html(reply, MyDelegationsPage({ ...frame(request), rows: await service.listMyDelegations(deps, request.principal!) })),
+  };
+}

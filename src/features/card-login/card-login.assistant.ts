@@ -1,0 +1,113 @@
+/**
+ * R15: an invited assistant without a Habilis account creates it after their card or e-CPS login:
+ * the identity (names, RPPS or ADELI number) comes from the verified login, the e-mail address from
+ * the invitation (the link reached it: it is verified); they add their profession and a password.
+ * The account, its paired identity, its password history and the accepted invitation commit together.
+ * Then the terms of use (pending step of the session).
+ */
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { actorLabel, recordAudit } from '../../platform/audit/audit.js';
+import { sha256 } from '../../platform/crypto.js';
+import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
+import type { PendingStep } from '../../http/session.js';
+import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rules.js';
+import { pendingStepFor } from '../auth/auth.service.js';
+import { assistantErrors } from '../assistants/assistants.errors.js';
+import { acceptInvitationIn, checkInvitedName, invitedPerson, verifyAcceptanceCode } from '../assistants/assistants.service.js';
+import { DomainError } from '../../http/errors.js';
+import { cardLoginErrors } from './card-login.errors.js';
+import * as repo from './card-login.repository.js';
+import { pendingIdentity, type IdentityKind } from './card-login.service.js';
+
+export const assistantFormSchema = z.object({
+  code: z.string().trim().max(20),
+  profession: z.string().trim().min(1, 'Indiquez votre profession.').max(100, '100 caractères au plus.'),
+  password: z.string().max(1000),
+  confirmation: z.string().max(1000),
+});
+export type AssistantFormInput = z.input<typeof assistantFormSchema>;
+
+/**
+ * What the creation page shows: the verified identity and the invited person, whose last names
+ * must be one (a link forwarded to, or planted in the browser of, someone else stops here).
+ */
+export async function assistantIdentity(deps: Deps, input: { flowToken: string | undefined; kind: 'psc' | 'cps'; invitationToken: string | undefined }) {
+  const identity = await pendingIdentity(deps, { flowToken: input.flowToken, kind: input.kind });
+  if (identity.idType === 'PARTENAIRE') throw cardLoginErrors.IDENTITY_INVALID();
+  const invited = await invitedPerson(deps, input.invitationToken);
+  checkInvitedName(invited, identity);
+  return { identity, invited };
+}
+
+export async function createAssistantAccount(
+  deps: Deps,
+  input: { flowToken: string | undefined; kind: 'psc' | 'cps'; invitationToken: string | undefined; form: AssistantFormInput; ip: string },
+): Promise<{ accountId: number; pendingStep: PendingStep | null }> {
+  const { identity, invited } = await assistantIdentity(deps, input);
+  const lastName = identity.familyName ?? invited.lastName;
+  const firstName = identity.givenName ?? invited.firstName;
+  const parsed = assistantFormSchema.safeParse(input.form);
+  const errors: Record<string, string> = {};
+  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '')] ??= issue.message;
+  // The code sent to the invited address proves its mailbox; a wrong one is counted.
+  try {
+    await verifyAcceptanceCode(deps, input.invitationToken, String(input.form.code ?? '').trim());
+  } catch (error) {
+    if (!(error instanceof DomainError) || !error.fields.code) throw error;
+    errors.code = error.fields.code;
+  }
+  const password = String(input.form.password ?? '').normalize('NFC');
+  const problems = passwordPolicyViolations(password, { username: identity.idNumber, firstName, lastName }, { composition: deps.config.passwordComposition });
+  if (problems.length > 0) errors.password = problems.join(' ');
+  else if (password !== String(input.form.confirmation ?? '').normalize('NFC')) errors.confirmation = 'Les deux mots de passe saisis sont différents.';
+  if (!parsed.success || Object.keys(errors).length > 0 || [...password].length > PASSWORD_MAX_LENGTH) throw assistantErrors.ASSISTANT_FORM_INVALID(errors);
+
+  const rpps = identity.idType === 'RPPS' ? identity.idNumber : null;
+  if ((await repo.isUsernameTaken(deps.db, identity.idNumber)) || (rpps && (await repo.isRppsTaken(deps.db, rpps)))) throw assistantErrors.ASSISTANT_ALREADY_EXISTS();
+  // R20: the invited address may already be another account's: that account accepts instead.
+  if (await repo.isEmailUsedByActiveAccount(deps.db, invited.email)) throw assistantErrors.INVITATION_EMAIL_USED();
+  const passwordHash = await deps.passwords.hash(password);
+  const now = deps.clock.now();
+  const flowHash = sha256(input.flowToken!);
+  const kind: IdentityKind = input.kind;
+  try {
+    const account = await deps.db.transaction().execute(async (trx) => {
+      if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
+      const created = await repo.insertSelfCreatedAccount(trx, {
+        username: identity.idNumber,
+        rpps,
+        lastName,
+        firstName,
+        email: invited.email,
+        emailVerifiedAt: now,
+        phone: null,
+        profession: parsed.data!.profession,
+        passwordHash,
+        now,
+      });
+      await repo.insertPasswordHistory(trx, created.id, passwordHash, now);
+      await repo.insertIdentity(trx, { kind, subject: identity.subject, accountId: created.id, now });
+      const actor = { kind: 'account' as const, accountId: created.id, label: actorLabel(created) };
+      const means = kind === 'psc' ? 'e-CPS (Pro Santé Connect)' : 'carte CPS';
+      await recordAudit(trx, { actor, subjectAccountId: created.id, code: 'ACCOUNT_CREATED', description: `Création du compte par l’assistant invité (${means})`, ip: input.ip });
+      await recordAudit(trx, {
+        actor,
+        subjectAccountId: created.id,
+        code: 'IDENTITY_PAIRED',
+        description: `Association de l’identité ${means} ${identity.subject} au compte`,
+        details: { kind, subject: identity.subject, practicePlaces: identity.practicePlaces },
+        ip: input.ip,
+      });
+      await acceptInvitationIn(deps, trx, { token: input.invitationToken, account: created, ip: input.ip });
+      return created;
+    });
+    deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
+    return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
+  } catch (error) {
+    const constraint = (error as { constraint?: string }).constraint;
+    if (constraint === 'accounts_active_email_key') throw assistantErrors.INVITATION_EMAIL_USED();
+    if (constraint === 'accounts_username_key' || constraint === 'accounts_rpps_key' || constraint === 'professional_identities_kind_subject_key') throw assistantErrors.ASSISTANT_ALREADY_EXISTS();
+    throw error;
+  }
+}
