@@ -208,43 +208,28 @@ export function InvitationPage(props: { csrfToken: string; viewer: Viewer | null
             Identifiez-vous avec votre carte CPS ou votre e-CPS. Si vous avez déjà un compte Habilis, l’invitation y sera rattachée ; sinon,
             vous le créerez.
           </p>
-          <ul class="link-list">
-            {props.pscEnabled ? (
-              <li>
-                <a class="button" href={`/connexion/psc?retour=${ACCEPT_PATH}`}>
-                  Continuer avec e-CPS (Pro Santé Connect)
-                </a>
-              </li>
-            ) : null}
-            {props.cardEnabled ? (
-              <li>
-                <a class="button" href="/connexion/carte">
-                  Continuer avec ma carte CPS
-                </a>
-              </li>
-            ) : null}
-          </ul>
+          <CardMeans pscEnabled={props.pscEnabled} cardEnabled={props.cardEnabled} />
         </>
       )}
     </Layout>
   );
 }
 
-/** The ways to sign in again with a card or e-CPS, back to the acceptance page. */
+/** The ways to sign in with a card or e-CPS, back to the acceptance page. */
 function CardMeans(props: { pscEnabled: boolean; cardEnabled: boolean }) {
   return (
     <ul class="link-list">
       {props.pscEnabled ? (
         <li>
           <a class="button" href={`/connexion/psc?retour=${ACCEPT_PATH}`}>
-            Me connecter avec e-CPS (Pro Santé Connect)
+            Continuer avec e-CPS (Pro Santé Connect)
           </a>
         </li>
       ) : null}
       {props.cardEnabled ? (
         <li>
           <a class="button" href="/connexion/carte">
-            Me connecter avec ma carte CPS
+            Continuer avec ma carte CPS
           </a>
         </li>
       ) : null}
