@@ -412,6 +412,13 @@ export interface LiberalPracticeTable {
   created_at: Timestamp;
 }
 
+/** R52: a word of a service's folded name, with that name (kept by a trigger). */
+export interface EstablishmentServiceWordTable {
+  word: string;
+  name_fold: string;
+  service_id: number;
+}
+
 /** R15: an assistant's invitation, then delegation, from a liberal professional. */
 export interface AssistantDelegationTable {
   id: Generated<number>;
@@ -452,5 +459,6 @@ export interface Database {
   external_login_flows: ExternalLoginFlowTable;
   liberal_practices: LiberalPracticeTable;
   assistant_delegations: AssistantDelegationTable;
+  establishment_service_words: EstablishmentServiceWordTable;
   email_validations: EmailValidationTable;
 }

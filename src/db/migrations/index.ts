@@ -10,6 +10,7 @@ import * as directory from './2026-11-23T1500-directory.js';
 import * as searchEmail from './2026-11-23T1700-search-email.js';
 import * as directoryServices from './2026-11-23T1800-directory-services.js';
 import * as assistants from './2026-11-23T1900-assistants.js';
+import * as serviceWords from './2026-11-23T2000-service-words.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1700-search-email': searchEmail,
   '2026-11-23T1800-directory-services': directoryServices,
   '2026-11-23T1900-assistants': assistants,
+  '2026-11-23T2000-service-words': serviceWords,
 };

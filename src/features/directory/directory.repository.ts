@@ -49,12 +49,14 @@ const containsFolded = (column: string, text: string) => sql<boolean>`${sql.ref(
  * Services are five times as many as establishments, so no search reads every match. First, up to
  * `countCap + 1` matches are listed (id and folded name only), by whatever path PostgreSQL finds
  * cheapest: when they are all there, they are the count and, sorted here, the page. Beyond, the
- * search says "more than `countCap`" and the page comes from walking an order index (all services,
- * or those of one domain or department, whose copies the database keeps on each service), which
- * stops after one page. Then the page's rows are read. See bench/README.md, "Directory".
+ * search says "more than `countCap`" and the page comes, for a name, from the services' word index
+ * (the services with a word starting with the typed one, in name order: `wordBandPage`), otherwise
+ * from walking an order index (all services, or those of one domain or department, whose copies the
+ * database keeps on each service), which stops after one page. Then the page's rows are read. See
+ * bench/README.md, "Directory".
  */
 export async function searchServices(db: Db, filters: DirectoryFilters, page: number, pageSize: number, countCap: number) {
-  let query = db.selectFrom('establishment_services as s').innerJoin('establishments as e', 'e.id', 's.establishment_id');
+  let query = servicesQuery(db);
   if (filters.name) query = query.where(containsFolded('s.name_fold', filters.name));
   if (filters.category) query = query.where(containsFolded('s.labels_fold', filters.category));
   if (filters.finess) query = query.where('e.finess', 'like', `${escapeLike(filters.finess)}%`);
@@ -74,8 +76,9 @@ export async function searchServices(db: Db, filters: DirectoryFilters, page: nu
     matches.sort((a, b) => (a.name_fold < b.name_fold ? -1 : a.name_fold > b.name_fold ? 1 : a.id - b.id));
     ids = matches.slice(offset, offset + pageSize).map((m) => m.id);
   } else {
-    const walked = await query.select('s.id').orderBy('s.name_fold').orderBy('s.id').limit(pageSize).offset(offset).execute();
-    ids = walked.map((r) => r.id);
+    const band = filters.name ? await wordBandPage(db, query, filters.name, offset, pageSize) : null;
+    const walked = band ?? (await query.select('s.id').orderBy('s.name_fold').orderBy('s.id').limit(pageSize).offset(offset).execute()).map((r) => r.id);
+    ids = walked;
   }
   const rows =
     ids.length === 0
@@ -90,6 +93,52 @@ export async function searchServices(db: Db, filters: DirectoryFilters, page: nu
           .execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   return { rows: ids.flatMap((id) => byId.get(id) ?? []), total: Math.min(matches.length, countCap), capped };
+}
+
+type ServiceQuery = ReturnType<typeof servicesQuery>;
+const servicesQuery = (db: Db) => db.selectFrom('establishment_services as s').innerJoin('establishments as e', 'e.id', 's.establishment_id');
+
+/** Words this far apart in a prefix are too many to merge: the plain walk is as good. */
+const MAX_BAND_WORDS = 50;
+
+/**
+ * A page of a broad name search (more matches than the count cap) from the services' word index:
+ * the services with a word starting with the first typed word, each word's list already in name
+ * order, merged. Null when that band cannot fill the page (the typed text is inside words, or the
+ * band runs out before it): then the caller walks the order index. So beyond `countCap` matches,
+ * the pages list, in name order, the services with a word starting with the search.
+ */
+async function wordBandPage(db: Db, query: ServiceQuery, name: string, offset: number, pageSize: number): Promise<number[] | null> {
+  const folded = (await sql<{ folded: string }>`SELECT habilis_fold(${name}) AS folded`.execute(db)).rows[0]?.folded ?? '';
+  const first = folded.split(/[^a-z0-9]+/).find((word) => word.length >= 2);
+  if (!first) return null;
+  const next = `${first.slice(0, -1)}${String.fromCharCode(first.charCodeAt(first.length - 1) + 1)}`;
+  // The distinct words with that prefix, one index probe each (a loose index scan).
+  const words = await sql<{ word: string }>`
+    WITH RECURSIVE band(word) AS (
+      (SELECT word FROM establishment_service_words WHERE word >= ${first} AND word < ${next} ORDER BY word LIMIT 1)
+      UNION ALL
+      SELECT (SELECT w.word FROM establishment_service_words w WHERE w.word > band.word AND w.word < ${next} ORDER BY w.word LIMIT 1)
+      FROM band WHERE band.word IS NOT NULL
+    )
+    SELECT word FROM band WHERE word IS NOT NULL LIMIT ${MAX_BAND_WORDS + 1}`.execute(db);
+  if (words.rows.length === 0 || words.rows.length > MAX_BAND_WORDS) return null;
+  const needed = offset + pageSize;
+  const branches = words.rows.map(
+    ({ word }) =>
+      sql`(${query
+        .innerJoin('establishment_service_words as sw', 'sw.service_id', 's.id')
+        .where('sw.word', '=', word)
+        .select(['sw.name_fold', 'sw.service_id as id'])
+        .orderBy('sw.name_fold')
+        .orderBy('sw.service_id')
+        .limit(needed)})`,
+  );
+  const merged = await sql<{ id: number }>`
+    SELECT id FROM (SELECT DISTINCT name_fold, id FROM (${sql.join(branches, sql` UNION ALL `)}) AS b) AS d
+    ORDER BY name_fold, id LIMIT ${needed}`.execute(db);
+  if (merged.rows.length < needed) return null;
+  return merged.rows.slice(offset).map((row) => row.id);
 }
 
 export async function listDepartments(db: Db) {

@@ -420,6 +420,30 @@ describe('R52 search of services', () => {
     expect(narrowed).not.toContain('Plus de');
   });
 
+  it('R52 beyond 1 000 matches, pages list in name order the services with a word starting with the search', async () => {
+    const word = `cardio${tag}`.toLowerCase();
+    await t.deps.db
+      .insertInto('establishment_services')
+      .columns(['ror_id', 'establishment_id', 'name'])
+      .expression(sql`SELECT ${`band-${tag}-`} || n, ${world.other.id}, (ARRAY['Zèbre', 'Ours', 'Gazelle'])[n % 3 + 1] || ' ' || ${word} || ' ' || lpad(n::text, 4, '0') FROM generate_series(1, 1005) AS n`)
+      .execute();
+    // A name with the text inside a word, first in name order: not in the word band.
+    await t.deps.db.insertInto('establishment_services').values({ ror_id: `band-${tag}-infix`, establishment_id: world.other.id, name: `Aardvark x${word}` }).execute();
+    const agent = await agentFor(world.professional);
+    const body = (await agent.get(`/annuaire/services?nom=${encodeURIComponent(word)}`)).body.replace(/[\u202f\u00a0]/g, ' ');
+    expect(body).toContain('Plus de 1 000 services correspondent');
+    const names = [...body.matchAll(new RegExp(`(Gazelle|Ours|Zèbre|Aardvark) x?${word}( \\d{4})?`, 'g'))].map((m) => m[0]);
+    expect(names).toHaveLength(20);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'fr')));
+    expect(names[0]).toBe(`Gazelle ${word} 0002`);
+    expect(names).not.toContain(`Aardvark x${word}`);
+    // A renamed service leaves its old words: the index follows the name.
+    await t.deps.db.updateTable('establishment_services').set({ name: `Renommé ${tag}` }).where('ror_id', '=', `band-${tag}-2`).execute();
+    const after = (await agent.get(`/annuaire/services?nom=${encodeURIComponent(word)}`)).body;
+    expect(after).not.toContain(`Gazelle ${word} 0002`);
+    expect(after).toContain(`Gazelle ${word} 0005`);
+  });
+
   it('R52 establishments are searched by domain too, and the sheet shows the domain, the services and the places', async () => {
     const agent = await agentFor(world.professional);
     const sanitaire = await agent.get(`/annuaire/etablissements?nom=${encodeURIComponent(`synchro ${tag}`)}&domaine=SANITAIRE`);
