@@ -509,4 +509,36 @@ describe('R15 abuse and bad input', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('alert--success');
   });
+
+  it('R15 a revocation racing an acceptance always ends revoked, with no delegation left and a history that says what happened', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const pro = await liberalProfessional();
+      const values = invitation();
+      await pro.agent.post('/mon-compte/assistants', values);
+      const assistant = await buildActiveAccount(t.deps.db, PASSWORD, { email: values.email, last_name: 'Petit' });
+      const agent = await signedIn(assistant.id, 'psc');
+      await openLink(agent, await latestLink(t.deps.db, values.email));
+      const [row] = await delegationsOf(pro.account.id);
+      const [accepted, revoked] = await Promise.all([agent.post('/assistant/accepter'), pro.agent.post(`/mon-compte/assistants/${row!.id}/retirer`)]);
+      expect(revoked.headers.location).toBe('/mon-compte/assistants?etat=retire');
+      const [after] = await delegationsOf(pro.account.id);
+      expect(after).toMatchObject({ status: 'revoked', invitation_token_hash: null });
+      expect((await principalOf(agent))?.delegations ?? []).toEqual([]);
+      if (accepted.statusCode === 303) {
+        expect(after!.accepted_at).not.toBeNull();
+        expect(await auditCodes(assistant.id)).toEqual(['ASSISTANT_INVITATION_ACCEPTED', 'ASSISTANT_REVOKED']);
+      } else {
+        expect(accepted.statusCode).toBe(400);
+        expect(after!.accepted_at).toBeNull();
+        expect(await auditCodes(assistant.id)).toEqual([]);
+      }
+    }
+  });
+
+  it('R15 an assistant reaches no page of the administration: a delegation is no habilitation', async () => {
+    const { agent } = await invitedAndAccepted({ files: 'write', medical: 'write', autonomy: 'write' });
+    for (const url of ['/administration/comptes', '/administration/revue', '/administration/habilitations/attribuer', '/annuaire/synchronisation', '/mon-compte/assistants']) {
+      expect((await agent.get(url)).statusCode, url).toBe(403);
+    }
+  });
 });
