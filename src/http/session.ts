@@ -4,7 +4,7 @@
  * period and at an absolute deadline; it is replaced (rotated) at login and at every privilege change.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Deps } from '../deps.js';
 import { isLocalBaseUrl, type Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -13,7 +13,8 @@ import { randomToken, sha256 } from '../platform/crypto.js';
 import { parisDate } from '../platform/clock.js';
 import type { Principal } from '../features/habilitations/habilitation.policy.js';
 import { listActiveGrants } from '../features/habilitations/habilitation.repository.js';
-import { loadDelegationContext } from '../features/assistants/assistants.repository.js';
+import { delegationContextColumns } from '../features/assistants/assistants.repository.js';
+import type { Delegation } from '../features/habilitations/habilitation.policy.js';
 
 /** `__Host-` binds the cookie to this exact origin over https; plain name on http://localhost. */
 export function sessionCookieName(config: Config): string {
@@ -38,7 +39,12 @@ export interface AuthSession {
   authMethod: string;
   pendingStep: PendingStep | null;
   viewer: Principal['viewer'];
+  /** R14, R15: read with the session, for the principal (a liberal professional; the delegations held as an assistant). */
+  liberal: boolean;
+  delegations: Delegation[];
 }
+
+const delegationContext = delegationContextColumns(sql<number>`a.id`);
 
 export async function loadSession(deps: Deps, request: FastifyRequest): Promise<AuthSession | null> {
   const token = request.cookies[sessionCookieName(deps.config)];
@@ -49,6 +55,7 @@ export async function loadSession(deps: Deps, request: FastifyRequest): Promise<
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .select(['s.id_hash', 's.strength', 's.auth_method', 's.pending_step', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
+    .select([delegationContext.liberal.as('liberal'), delegationContext.delegations.as('delegations')])
     .where('s.id_hash', '=', sha256(token))
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleLimit)
@@ -66,16 +73,16 @@ export async function loadSession(deps: Deps, request: FastifyRequest): Promise<
     authMethod: row.auth_method,
     pendingStep: row.pending_step,
     viewer: { firstName: row.first_name, lastName: row.last_name, username: row.username },
+    liberal: row.liberal,
+    delegations: row.delegations,
   };
 }
 
 /** The principal of a session: only a strong session with no step left has one (R06). */
 export async function loadPrincipal(deps: Deps, session: AuthSession | null): Promise<Principal | null> {
   if (!session || session.strength !== 'strong' || session.pendingStep) return null;
-  const [grants, { liberal, delegations }] = await Promise.all([
-    listActiveGrants(deps.db, session.accountId, parisDate(deps.clock.now())),
-    loadDelegationContext(deps.db, session.accountId),
-  ]);
+  const grants = await listActiveGrants(deps.db, session.accountId, parisDate(deps.clock.now()));
+  const { liberal, delegations } = session;
   return {
     accountId: session.accountId,
     viewer: { ...session.viewer, rights: [...new Set(grants.flatMap((g) => g.rights))], liberal, assistant: delegations.length > 0 },

@@ -15,7 +15,7 @@ import { sha256 } from '../../platform/crypto.js';
 import { loadPrincipal, loadSession } from '../../http/session.js';
 import { can, canActFor, type Principal } from '../habilitations/habilitation.policy.js';
 import { RIGHT_CODES } from '../habilitations/habilitation.rights.js';
-import { startTestPsc, type TestPsc } from '../card-login/psc.test-provider.js';
+import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from '../card-login/psc.test-provider.js';
 import { DELEGATION_AREAS, DELEGATION_LEVELS, type Access, type DelegationArea, type DelegationLevel } from './assistants.rules.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
@@ -23,8 +23,8 @@ let psc: TestPsc;
 let t: TestApp;
 
 beforeAll(async () => {
-  psc = await startTestPsc({ redirectUri: 'http://localhost:3000/connexion/psc/retour', postLogoutRedirectUri: 'http://localhost:3000/' });
-  t = await buildTestApp({ env: { PSC_ISSUER: psc.issuerSetting, PSC_CLIENT_ID: psc.clientId, PSC_CLIENT_SECRET: psc.clientSecret } });
+  psc = await startTestPsc(TEST_APP_URIS);
+  t = await buildTestApp({ env: pscEnv(psc) });
 });
 
 afterAll(async () => {

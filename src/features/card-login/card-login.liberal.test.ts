@@ -5,14 +5,14 @@ import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount } from '../../../test/factories.js';
 import { latestLink, messagesTo } from '../../../test/mails.js';
-import { startTestPsc, type TestPsc } from './psc.test-provider.js';
+import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from './psc.test-provider.js';
 
 let psc: TestPsc;
 let t: TestApp;
 
 beforeAll(async () => {
-  psc = await startTestPsc({ redirectUri: 'http://localhost:3000/connexion/psc/retour', postLogoutRedirectUri: 'http://localhost:3000/' });
-  t = await buildTestApp({ env: { PSC_ISSUER: psc.issuerSetting, PSC_CLIENT_ID: psc.clientId, PSC_CLIENT_SECRET: psc.clientSecret } });
+  psc = await startTestPsc(TEST_APP_URIS);
+  t = await buildTestApp({ env: pscEnv(psc) });
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount, trustBrowserOf } from '../../../test/factories.js';
 import { messagesTo } from '../../../test/mails.js';
 import { sha256 } from '../../platform/crypto.js';
-import { startTestPsc, type TestPsc } from './psc.test-provider.js';
+import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from './psc.test-provider.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 const REFUSED = 'La connexion par Pro Santé Connect n’a pas pu être vérifiée';
@@ -17,8 +17,8 @@ let psc: TestPsc;
 let t: TestApp;
 
 beforeAll(async () => {
-  psc = await startTestPsc({ redirectUri: 'http://localhost:3000/connexion/psc/retour', postLogoutRedirectUri: 'http://localhost:3000/' });
-  t = await buildTestApp({ env: { PSC_ISSUER: psc.issuerSetting, PSC_CLIENT_ID: psc.clientId, PSC_CLIENT_SECRET: psc.clientSecret } });
+  psc = await startTestPsc(TEST_APP_URIS);
+  t = await buildTestApp({ env: pscEnv(psc) });
 });
 
 afterAll(async () => {
@@ -250,8 +250,8 @@ describe('R13 e-CPS login through Pro Santé Connect', () => {
   });
 
   it('R13 accepts a userinfo signed as a JWT, as PSC may send it', async () => {
-    const signed = await startTestPsc({ redirectUri: 'http://localhost:3000/connexion/psc/retour', postLogoutRedirectUri: 'http://localhost:3000/', signedUserinfo: true });
-    const app = await buildTestApp({ env: { PSC_ISSUER: signed.issuerSetting, PSC_CLIENT_ID: signed.clientId, PSC_CLIENT_SECRET: signed.clientSecret } });
+    const signed = await startTestPsc({ ...TEST_APP_URIS, signedUserinfo: true });
+    const app = await buildTestApp({ env: pscEnv(signed) });
     try {
       const rpps = `10${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`;
       signed.addUser({ subjectNameId: `8${rpps}`, givenName: 'Anne', familyName: 'Roux' });

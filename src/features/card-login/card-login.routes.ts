@@ -88,7 +88,97 @@ export function cardLoginHandlers(deps: Deps) {
     return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: 'Invitation d’assistant', message: error.message }), error.status);
   };
 
+  /** Which pairing a request is about: the kind of identity, its flow cookie, its page's words. */
+  interface PairingTarget {
+    kind: service.IdentityKind;
+    cookie: string;
+    action: string;
+    means: string;
+    errorTitle: string;
+    /** R14: an RPPS identity of an e-CPS login may create its account instead. */
+    offersAccount: boolean;
+  }
+  const PSC_PAIRING: PairingTarget = { kind: 'psc', cookie: pscCookieName(deps), action: '/connexion/psc/association', means: PSC_MEANS, errorTitle: PSC_ERROR_TITLE, offersAccount: true };
+  const CARD_PAIRING: PairingTarget = { kind: 'cps', cookie: cardCookieName(deps), action: '/connexion/carte/association', means: CARD_MEANS, errorTitle: CARD_ERROR_TITLE, offersAccount: false };
+  const partnerPairing = (request: PartnerRequest): PairingTarget => {
+    const partner = service.findPartner(deps, request.params.id);
+    return { kind: `partner:${partner.id}`, cookie: partnerCookieName(deps), action: `/connexion/partenaire/${partner.id}/association`, means: `identité ${partner.name}`, errorTitle: PARTNER_ERROR_TITLE, offersAccount: false };
+  };
+
+  /**
+   * R12, R13, R16: the first login with an identity not yet paired shows it and asks the account's
+   * password once; the same page and the same use case for a card, an e-CPS and a partner identity.
+   */
+  const pairing = <R extends FastifyRequest>(targetOf: (request: R) => PairingTarget) => {
+    const page = async (request: R, reply: FastifyReply, target: PairingTarget, failed?: { username: string; error: DomainError }) => {
+      const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[target.cookie], kind: target.kind });
+      return html(
+        reply,
+        PairingPage({
+          csrfToken: request.csrfToken,
+          action: target.action,
+          means: target.means,
+          identity,
+          createAccountUrl: target.offersAccount && identity.idType === 'RPPS' ? CREATE_URL : null,
+          ...(failed ? { username: failed.username.trim().slice(0, 60), error: failed.error.message } : {}),
+        }),
+        failed?.error.status ?? 200,
+      );
+    };
+    const refused = (request: R, reply: FastifyReply, title: string, error: unknown) => {
+      if (!(error instanceof DomainError)) throw error;
+      return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title, message: error.message }), error.status);
+    };
+    return {
+      show: async (request: R, reply: FastifyReply) => {
+        let target: PairingTarget | undefined;
+        try {
+          target = targetOf(request);
+          return await page(request, reply, target);
+        } catch (error) {
+          return refused(request, reply, target?.errorTitle ?? PARTNER_ERROR_TITLE, error);
+        }
+      },
+      submit: async (request: R, reply: FastifyReply) => {
+        const form = pairingForm.parse(request.body ?? {});
+        let target: PairingTarget;
+        try {
+          target = targetOf(request);
+        } catch (error) {
+          return refused(request, reply, PARTNER_ERROR_TITLE, error);
+        }
+        const flowToken = request.cookies[target.cookie];
+        try {
+          const result = await service.pairIdentity(deps, { flowToken, kind: target.kind, username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
+          const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: target.kind, pendingStep: result.pendingStep });
+          // The e-CPS flow keeps its ID token: the end-session hint at logout.
+          if (target.kind === 'psc') await service.bindFlowToSession(deps, flowToken!, idHash);
+          reply.clearCookie(target.cookie, cookieOptions(deps.config));
+          return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          try {
+            return await page(request, reply, target, { username: form.username, error });
+          } catch {
+            // The identity is gone (expired, used): the refusal says so, with a way out.
+            return refused(request, reply, target.errorTitle, error);
+          }
+        }
+      },
+    };
+  };
+  const pscPairing = pairing(() => PSC_PAIRING);
+  const cardPairing = pairing(() => CARD_PAIRING);
+  const partnerPairingHandlers = pairing(partnerPairing);
+
   return {
+    showPscPairing: pscPairing.show,
+    submitPscPairing: pscPairing.submit,
+    showCardPairing: cardPairing.show,
+    submitCardPairing: cardPairing.submit,
+    showPartnerPairing: partnerPairingHandlers.show,
+    submitPartnerPairing: partnerPairingHandlers.submit,
+
     /** "Se connecter avec Pro Santé Connect": off to the provider, with state, nonce and PKCE kept here. */
     startPsc: async (request: FastifyRequest<{ Querystring: { retour?: string } }>, reply: FastifyReply) => {
       if (!deps.config.psc) return reply.redirect('/connexion', 303);
@@ -116,50 +206,6 @@ export function cardLoginHandlers(deps: Deps) {
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return errorPage(request, reply, error);
-      }
-    },
-
-    showPscPairing: async (request: FastifyRequest, reply: FastifyReply) => {
-      try {
-        const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[pscCookieName(deps)], kind: 'psc' });
-        return html(reply, PairingPage({ csrfToken: request.csrfToken, action: '/connexion/psc/association', means: PSC_MEANS, identity, createAccountUrl: identity.idType === 'RPPS' ? CREATE_URL : null }));
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return errorPage(request, reply, error);
-      }
-    },
-
-    submitPscPairing: async (request: FastifyRequest, reply: FastifyReply) => {
-      const form = pairingForm.parse(request.body ?? {});
-      const flowToken = request.cookies[pscCookieName(deps)];
-      try {
-        const result = await service.pairIdentity(deps, { flowToken, kind: 'psc', username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
-        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
-        await service.bindFlowToSession(deps, flowToken!, idHash);
-        clearFlowCookie(reply);
-        return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        if (error.code === 'PAIRING_EXPIRED') return errorPage(request, reply, error);
-        let identity;
-        try {
-          identity = await service.pendingIdentity(deps, { flowToken, kind: 'psc' });
-        } catch {
-          return errorPage(request, reply, error);
-        }
-        return html(
-          reply,
-          PairingPage({
-            csrfToken: request.csrfToken,
-            action: '/connexion/psc/association',
-            means: PSC_MEANS,
-            identity,
-            createAccountUrl: identity.idType === 'RPPS' ? CREATE_URL : null,
-            username: form.username.trim().slice(0, 60),
-            error: error.message,
-          }),
-          error.status,
-        );
       }
     },
 
@@ -280,40 +326,6 @@ export function cardLoginHandlers(deps: Deps) {
       }
     },
 
-    showCardPairing: async (request: FastifyRequest, reply: FastifyReply) => {
-      try {
-        const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[cardCookieName(deps)], kind: 'cps' });
-        return html(reply, PairingPage({ csrfToken: request.csrfToken, action: '/connexion/carte/association', means: CARD_MEANS, identity }));
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: CARD_ERROR_TITLE, message: error.message }), error.status);
-      }
-    },
-
-    submitCardPairing: async (request: FastifyRequest, reply: FastifyReply) => {
-      const form = pairingForm.parse(request.body ?? {});
-      const flowToken = request.cookies[cardCookieName(deps)];
-      try {
-        const result = await service.pairIdentity(deps, { flowToken, kind: 'cps', username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
-        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'cps', pendingStep: result.pendingStep });
-        reply.clearCookie(cardCookieName(deps), cookieOptions(deps.config));
-        return reply.redirect(afterLogin(result.pendingStep, '/'), 303);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        let identity;
-        try {
-          identity = await service.pendingIdentity(deps, { flowToken, kind: 'cps' });
-        } catch {
-          return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: CARD_ERROR_TITLE, message: error.message }), error.status);
-        }
-        return html(
-          reply,
-          PairingPage({ csrfToken: request.csrfToken, action: '/connexion/carte/association', means: CARD_MEANS, identity, username: form.username.trim().slice(0, 60), error: error.message }),
-          error.status,
-        );
-      }
-    },
-
     /** R16: sign-in from a partner site: the partner's provider must prove a recent strong authentication. */
     startPartner: async (request: PartnerRequest, reply: FastifyReply) => {
       try {
@@ -342,58 +354,6 @@ export function cardLoginHandlers(deps: Deps) {
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
-      }
-    },
-
-    showPartnerPairing: async (request: PartnerRequest, reply: FastifyReply) => {
-      try {
-        const partner = service.findPartner(deps, request.params.id);
-        const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[partnerCookieName(deps)], kind: `partner:${partner.id}` });
-        return html(reply, PairingPage({ csrfToken: request.csrfToken, action: `/connexion/partenaire/${partner.id}/association`, means: `identité ${partner.name}`, identity }));
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
-      }
-    },
-
-    submitPartnerPairing: async (request: PartnerRequest, reply: FastifyReply) => {
-      const form = pairingForm.parse(request.body ?? {});
-      const flowToken = request.cookies[partnerCookieName(deps)];
-      const errorPage = (error: DomainError) =>
-        html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
-      let partner;
-      try {
-        partner = service.findPartner(deps, request.params.id);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return errorPage(error);
-      }
-      const kind = `partner:${partner.id}` as const;
-      try {
-        const result = await service.pairIdentity(deps, { flowToken, kind, username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
-        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep });
-        reply.clearCookie(partnerCookieName(deps), cookieOptions(deps.config));
-        return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        let identity;
-        try {
-          identity = await service.pendingIdentity(deps, { flowToken, kind });
-        } catch {
-          return errorPage(error);
-        }
-        return html(
-          reply,
-          PairingPage({
-            csrfToken: request.csrfToken,
-            action: `/connexion/partenaire/${partner.id}/association`,
-            means: `identité ${partner.name}`,
-            identity,
-            username: form.username.trim().slice(0, 60),
-            error: error.message,
-          }),
-          error.status,
-        );
       }
     },
 

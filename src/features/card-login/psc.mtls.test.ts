@@ -13,7 +13,7 @@ import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount } from '../../../test/factories.js';
 import { issueTlsCertificate, newCa, type Ca } from '../../../test/certificates.js';
-import { startTestPsc, type TestPsc } from './psc.test-provider.js';
+import { startTestPsc, TEST_APP_URIS, type TestPsc } from './psc.test-provider.js';
 
 const CLIENT_DN = 'CN=habilis-psc,O=Tests Habilis,C=FR';
 let folder: string;
@@ -28,8 +28,7 @@ beforeAll(async () => {
   clientCa = await newCa('AC clients PSC de test');
   const server = await issueTlsCertificate(serverCa);
   psc = await startTestPsc({
-    redirectUri: 'http://localhost:3000/connexion/psc/retour',
-    postLogoutRedirectUri: 'http://localhost:3000/',
+    ...TEST_APP_URIS,
     mtls: { serverCert: server.cert, serverKey: server.key, clientCa: clientCa.cert.toString('pem'), clientSubjectDn: CLIENT_DN },
   });
 });

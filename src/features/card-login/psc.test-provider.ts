@@ -68,6 +68,14 @@ function peerSubjectDn(socket: TLSSocket): string | null {
     .join(',');
 }
 
+/** Where the test applications (app.inject, BASE_URL http://localhost:3000) come back from the provider. */
+export const TEST_APP_URIS = { redirectUri: 'http://localhost:3000/connexion/psc/retour', postLogoutRedirectUri: 'http://localhost:3000/' } as const;
+
+/** The environment that points an application at this provider with its client secret. */
+export function pscEnv(psc: TestPsc): Record<string, string> {
+  return { PSC_ISSUER: psc.issuerSetting, PSC_CLIENT_ID: psc.clientId, PSC_CLIENT_SECRET: psc.clientSecret };
+}
+
 export async function startTestPsc(options: { redirectUri: string; postLogoutRedirectUri: string; signedUserinfo?: boolean; mtls?: TestPscMtls }): Promise<TestPsc> {
   const users = new Map<string, PscUser>();
   const server: Server = createServer();
