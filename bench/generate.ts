@@ -6,12 +6,8 @@
  *
  *   npm run bench:generate -- --accounts 1000000
  */
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { createDatabase, withDatabaseName } from '../src/db/database.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js';
+import { createDatabase } from '../src/db/database.js';
+import { createBenchDatabase } from './bench-database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadCatalogue } from '../src/db/seed/catalogue.js';
 import { DEFAULT_ACCOUNTS, generate, MAX_ACCOUNTS } from '../src/db/seed/generate.js';
@@ -30,38 +26,14 @@ function accountsArgument(argv: string[]): number {
   return value;
 }
 
-async function adminQuery(adminUrl: string, text: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const result = await client.query<{ v?: string }>(text);
-    return result.rows[0]?.v ?? '';
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   const accounts = accountsArgument(process.argv.slice(2));
   const print = (line: string) => process.stdout.write(`${line}\n`);
 
-  let embedded: EmbeddedServer | null = null;
-  let tempDir: string | null = null;
-  let adminUrl: string;
-  if (process.env.DATABASE_URL) {
-    adminUrl = withDatabaseName(process.env.DATABASE_URL, 'postgres');
-  } else {
-    tempDir = await mkdtemp(path.join(tmpdir(), 'habilis-bench-'));
-    await chmod(tempDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'pg'), persistent: false });
-    adminUrl = embedded.url;
-  }
-  const name = `habilis_bench_generate_${Date.now()}`;
+  const database = await createBenchDatabase('generate');
   try {
-    const version = await adminQuery(adminUrl, `select current_setting('server_version') as v`);
-    print(`PostgreSQL ${version} (${embedded ? 'embarqué' : 'DATABASE_URL'}), Node ${process.version}, base ${name}`);
-    await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-    const db = createDatabase(withDatabaseName(adminUrl, name), 2);
+    print(`PostgreSQL ${database.version} (${database.server}), Node ${process.version}, base ${database.name}`);
+    const db = createDatabase(database.url, 2);
     try {
       await migrateToLatest(db);
       await loadCatalogue(db);
@@ -79,9 +51,7 @@ async function main(): Promise<void> {
       await db.destroy();
     }
   } finally {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await embedded?.stop();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 

@@ -11,17 +11,14 @@
  * event loop. Only loopback addresses; every run is bounded in time; the database is dropped.
  */
 import { fork } from 'node:child_process';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { buildDeps } from '../src/deps.js';
-import { createDatabase, withDatabaseName } from '../src/db/database.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js';
+import { createDatabase } from '../src/db/database.js';
+import { createBenchDatabase } from './bench-database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadCatalogue } from '../src/db/seed/catalogue.js';
 import { buildApp } from '../src/http/app.js';
@@ -92,17 +89,6 @@ function loadFromChild(url: string): Promise<LoadResult> {
 
 // ─── Servers and report (main process) ─────────────────────────────────────────────────────────
 
-async function adminQuery(adminUrl: string, text: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const result = await client.query<{ v?: string }>(text);
-    return result.rows[0]?.v ?? '';
-  } finally {
-    await client.end();
-  }
-}
-
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -118,25 +104,12 @@ function report(name: string, r: LoadResult): void {
 }
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedServer | null = null;
-  let tempDir: string | null = null;
-  let adminUrl: string;
-  if (process.env.DATABASE_URL) {
-    adminUrl = withDatabaseName(process.env.DATABASE_URL, 'postgres');
-  } else {
-    tempDir = await mkdtemp(path.join(tmpdir(), 'habilis-bench-'));
-    await chmod(tempDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'pg'), persistent: false });
-    adminUrl = embedded.url;
-  }
-  const name = `habilis_bench_http_${Date.now()}`;
-  const databaseUrl = withDatabaseName(adminUrl, name);
+  const database = await createBenchDatabase('http');
+  const databaseUrl = database.url;
   let app: FastifyInstance | null = null;
   let bare: FastifyInstance | null = null;
   let deps: ReturnType<typeof buildDeps> | null = null;
   try {
-    const version = await adminQuery(adminUrl, `select current_setting('server_version') as v`);
-    await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
     const migrationDb = createDatabase(databaseUrl, 2);
     await migrateToLatest(migrationDb);
     await loadCatalogue(migrationDb);
@@ -164,7 +137,7 @@ async function main(): Promise<void> {
     await probe.arrayBuffer();
 
     process.stdout.write(
-      `Node ${process.version}, ${availableParallelism()} cœurs, PostgreSQL ${version} (${embedded ? 'embarqué' : 'DATABASE_URL'}), ` +
+      `Node ${process.version}, ${availableParallelism()} cœurs, PostgreSQL ${database.version} (${database.server}), ` +
         `${CONNECTIONS} connexions keep-alive, ${WARMUP_SECONDS} s de chauffe puis ${MEASURE_SECONDS} s mesurées\n`,
     );
     const home = await loadFromChild(appUrl);
@@ -176,9 +149,7 @@ async function main(): Promise<void> {
     await app?.close();
     await bare?.close();
     await deps?.db.destroy();
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await embedded?.stop();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 

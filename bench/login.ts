@@ -18,13 +18,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
 import { buildDeps } from '../src/deps.js';
 import { buildApp } from '../src/http/app.js';
-import { withDatabaseName } from '../src/db/database.js';
-import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { freePort } from '../src/db/embedded.js';
+import { createBenchDatabase } from './bench-database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadCatalogue } from '../src/db/seed/catalogue.js';
 import { hashPassword, verifyPassword } from '../src/platform/passwords.js';
@@ -63,13 +62,6 @@ function argon2ThreadsCpuMs(): number {
   return threads.filter(isPoolThread).reduce((sum, tid) => sum + statCpuMs(`/proc/self/task/${tid}/stat`), 0);
 }
 
-async function admin(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(statement);
-  await client.end();
-}
-
 /** Runs `task` with `concurrency` workers for `seconds`; returns completions per second. */
 async function throughput(task: (worker: number, i: number) => Promise<void>): Promise<{ perSecond: number; count: number }> {
   const end = performance.now() + seconds * 1000;
@@ -87,14 +79,11 @@ async function throughput(task: (worker: number, i: number) => Promise<void>): P
 }
 
 async function main() {
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: `${os.tmpdir()}/habilis-bench-login-${process.pid}`, persistent: false });
-  const adminUrl = process.env.DATABASE_URL ? withDatabaseName(process.env.DATABASE_URL, 'postgres') : embedded!.url;
-  const name = `habilis_bench_login_${process.pid}`;
-  await admin(adminUrl, `CREATE DATABASE ${name}`);
+  const database = await createBenchDatabase('login');
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: withDatabaseName(adminUrl, name),
+    DATABASE_URL: database.url,
     SESSION_SECRET: 'bench-secret-of-at-least-32-bytes-long',
     LOG_LEVEL: 'silent',
     JOBS: 'false',
@@ -132,7 +121,7 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
 
   console.log(`bench/login — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? '?'} × ${os.availableParallelism()}, Node ${process.version}`);
-  console.log(`concurrency ${concurrency}, ${seconds} s per measure, database ${process.env.DATABASE_URL ? 'server' : 'embedded'}`);
+  console.log(`concurrency ${concurrency}, ${seconds} s per measure, database ${database.server}`);
 
   // 1. Raw argon2id verifications.
   const rawCpuStart = process.cpuUsage();
@@ -226,8 +215,7 @@ async function main() {
   await app.close();
   await deps.jobs.stop();
   await deps.db.destroy();
-  await admin(adminUrl, `DROP DATABASE ${name} WITH (FORCE)`);
-  await embedded?.stop();
+  await database.drop();
 }
 
 main().catch((error: unknown) => {
