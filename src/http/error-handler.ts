@@ -5,7 +5,8 @@
  * `{ code, message, requestId }`. Details (field messages) only below 500.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, httpErrors } from './errors.js';
+import { DomainError } from '../platform/errors.js';
+import { httpErrors } from './errors.js';
 import { ErrorPage } from './error-pages.js';
 import { renderPage } from '../views/render.js';
 

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../http/errors.js';
+import { defineErrors } from '../../platform/errors.js';
 
 export const accountErrors = defineErrors({
   ACCOUNT_INVALID: { status: 400, message: 'Le formulaire contient des erreurs.' },

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { parisDate } from '../../platform/clock.js';
 import { renderPage } from '../../views/render.js';
 import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';

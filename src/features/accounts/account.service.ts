@@ -10,7 +10,7 @@ import { principalActor } from '../habilitations/habilitation.service.js';
 import { queueEmailChange } from '../self-service/self-service.service.js';
 import { queueActivation } from '../auth/auth.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import type { Principal } from '../habilitations/habilitation.policy.js';
 import { scopeCondition } from '../habilitations/habilitation.scope.js';
 import { accountErrors } from './account.errors.js';

@@ -1,5 +1,5 @@
 /** Error catalogue of R15 (assistants): stable codes, French messages users read. */
-import { defineErrors } from '../../http/errors.js';
+import { defineErrors } from '../../platform/errors.js';
 
 export const assistantErrors = defineErrors({
   NOT_LIBERAL: {

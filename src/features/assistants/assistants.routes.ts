@@ -4,7 +4,7 @@ import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { isLocalBaseUrl } from '../../config.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { cookieOptions, openSession } from '../../http/session.js';
 import { renderPage } from '../../views/render.js';
 import { ExternalLoginErrorPage } from '../card-login/card-login.pages.js';

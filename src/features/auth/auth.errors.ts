@@ -1,5 +1,5 @@
 /** Error catalogue of authentication: stable codes, French messages users read. */
-import { defineErrors } from '../../http/errors.js';
+import { defineErrors } from '../../platform/errors.js';
 
 export const authErrors = defineErrors({
   // R01: one message, whatever was wrong; it never says whether the username exists.

@@ -4,7 +4,7 @@ import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { isLocalBaseUrl } from '../../config.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { cookieOptions, endSession, newSession, openSession, setSessionCookie, type PendingStep } from '../../http/session.js';
 import { clearInvitation } from '../assistants/assistants.routes.js';
 import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';

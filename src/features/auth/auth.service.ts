@@ -14,7 +14,7 @@ import { checkRobotAnswer } from '../../platform/altcha.js';
 import { sessionInsert, type AuthSession, type NewSession, type PendingStep } from '../../http/session.js';
 import { executeAsOneStatement } from '../../db/database.js';
 import { authErrors } from './auth.errors.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import * as repo from './auth.repository.js';
 import {
   ACTIVATION_TTL_MS,

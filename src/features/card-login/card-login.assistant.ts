@@ -15,7 +15,7 @@ import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rule
 import { pendingStepFor } from '../auth/auth.service.js';
 import { assistantErrors } from '../assistants/assistants.errors.js';
 import { acceptInvitationIn, checkInvitedName, invitedPerson, verifyAcceptanceCode } from '../assistants/assistants.service.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { cardLoginErrors } from './card-login.errors.js';
 import * as repo from './card-login.repository.js';
 import { pendingIdentity, type IdentityKind } from './card-login.service.js';

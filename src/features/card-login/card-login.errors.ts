@@ -1,5 +1,5 @@
 /** Error catalogue of card and e-CPS login (R12–R16): stable codes, French messages users read. */
-import { defineErrors } from '../../http/errors.js';
+import { defineErrors } from '../../platform/errors.js';
 
 export const cardLoginErrors = defineErrors({
   PSC_UNAVAILABLE: {

@@ -10,7 +10,7 @@ import { actorLabel, recordAudit } from '../../platform/audit/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import type { PendingStep } from '../../http/session.js';
 import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rules.js';
 import { pendingStepFor } from '../auth/auth.service.js';

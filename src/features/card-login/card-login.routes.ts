@@ -5,7 +5,7 @@ import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { isLocalBaseUrl } from '../../config.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { cookieOptions, endSession, openSession, type PendingStep } from '../../http/session.js';
 import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';
 import { renderPage } from '../../views/render.js';

@@ -1,5 +1,5 @@
 /** Error catalogue of the directory (R50–R52): stable codes, French messages. */
-import { defineErrors, DomainError } from '../../http/errors.js';
+import { defineErrors, DomainError } from '../../platform/errors.js';
 
 export const directoryErrors = defineErrors({
   ESTABLISHMENT_NOT_FOUND: { status: 404, message: 'Cet établissement n’existe pas dans l’annuaire.' },

@@ -12,7 +12,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { can, type Principal } from '../habilitations/habilitation.policy.js';
 import type { Place } from '../habilitations/habilitation.rules.js';
 import { principalActor } from '../habilitations/habilitation.service.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
 import * as repo from './directory.repository.js';
 import { listRuns } from './ror-sync.repository.js';

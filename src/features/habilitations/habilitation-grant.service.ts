@@ -7,7 +7,7 @@ import type { Deps } from '../../deps.js';
 import type { LocationLevel } from '../../db/schema.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { addToDate, formatDate, parisDate } from '../../platform/clock.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { can, type Principal } from './habilitation.policy.js';
 import { locationContains, type Place } from './habilitation.rules.js';
 import { accountInScope, scopeCondition } from './habilitation.scope.js';

@@ -14,7 +14,7 @@ import type { Account } from '../../db/schema.js';
 import { listActiveGrants } from './habilitation.repository.js';
 import type { Principal } from './habilitation.policy.js';
 import { changeHabilitationEndDate, deleteHabilitation } from './habilitation.service.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { endDateStatus, pageWindow } from './habilitation-review.rules.js';
 import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
 import { listReviewRows, type ReviewCriteria, type ReviewRow } from './habilitation-review.repository.js';

@@ -1,5 +1,5 @@
 /** Error catalogue of habilitation changes (R32, R35, R36) and of the review (R39): stable codes, French messages. */
-import { defineErrors } from '../../http/errors.js';
+import { defineErrors } from '../../platform/errors.js';
 
 export const habilitationErrors = defineErrors({
   // Out of scope answers the same as absent: a forged id learns nothing about other structures.

@@ -1,5 +1,5 @@
 /** Error catalogue of "Mon compte" and "Mes référents": stable codes, French messages users read. */
-import { defineErrors } from '../../http/errors.js';
+import { defineErrors } from '../../platform/errors.js';
 import { authErrors } from '../auth/auth.errors.js';
 
 // The same situations as at login get the same words: one definition, in the auth catalogue.

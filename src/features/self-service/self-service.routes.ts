@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { Deps } from '../../deps.js';
 import { isLocalBaseUrl } from '../../config.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { sha256 } from '../../platform/crypto.js';
 import { renderPage } from '../../views/render.js';
 import * as service from './self-service.service.js';

@@ -12,7 +12,7 @@ import { parisDate } from '../../platform/clock.js';
 import { enqueueMail, enqueueSms } from '../../platform/outbox/outbox.js';
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
 import { hitLimit, type Limit } from '../../platform/rate-limit.js';
-import { DomainError } from '../../http/errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
 import {
   maskEmail,
