@@ -47,7 +47,7 @@ export async function buildActiveAccount(db: Db, password: string, overrides: Pa
   });
 }
 
-export async function buildEstablishment(db: Db, overrides: { department?: string; region?: string; name?: string } = {}) {
+export async function buildEstablishment(db: Db, overrides: { department?: string; region?: string; name?: string; domain?: string | null } = {}) {
   await ensureTerritory(db, overrides.region ?? '76', overrides.department ?? '34');
   return db
     .insertInto('establishments')
@@ -56,6 +56,7 @@ export async function buildEstablishment(db: Db, overrides: { department?: strin
       name: overrides.name ?? `Établissement ${suffix()}`,
       category: 'Centre hospitalier',
       department_code: overrides.department ?? '34',
+      domain_code: overrides.domain ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

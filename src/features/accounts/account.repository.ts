@@ -1,7 +1,6 @@
 /** SQL of accounts and of the referent administration pages. */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
-export { accountInScope as inScopeExpression } from '../habilitations/habilitation.scope.js';
 
 type Q = Kysely<Database>;
 

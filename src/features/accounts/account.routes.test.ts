@@ -431,3 +431,127 @@ describe('authorization matrix: every route of the administration × every kind 
     });
   }
 });
+
+describe('R33 R32 authorization matrix: a person with two grant profiles, coordinations of other domains, oneself', () => {
+  const m = {} as {
+    twoGrants: Account;
+    grandAgeCoordination: Account;
+    unitB: { id: number };
+    ime: { id: number };
+    hospital: { id: number };
+    imePerson: Account;
+    imeHabilitation: number;
+    hospitalPerson: Account;
+    unitReferentOfA: Account;
+    unitReferentHabilitation: number;
+  };
+  const agentOf = async (account: Account) => {
+    const agent = new Agent(t.app);
+    agent.cookies.set('habilis_session', (await openTestSession(t.deps.db, account.id)).split('=')[1]!);
+    return agent;
+  };
+  const grant = async (who: Account, to: Account, profile: string, place: string) =>
+    (await agentOf(who)).post('/administration/habilitations/attribuer', {
+      comptes: String(to.id),
+      profil: String(await profileId(t.deps.db, profile)),
+      lieu: place,
+      debut: today,
+      fin: addToDate(today, { years: 1 }),
+    });
+  const habilitationCount = async (accountId: number) => (await t.deps.db.selectFrom('habilitations').select('id').where('account_id', '=', accountId).execute()).length;
+
+  beforeAll(async () => {
+    const db = t.deps.db;
+    const holding = async (profile: string, place: Omit<Parameters<typeof buildHabilitation>[1], 'accountId' | 'profile'>) => {
+      const account = await buildAccount(db);
+      const h = await buildHabilitation(db, { accountId: account.id, profile, ...place });
+      return { account, h };
+    };
+    m.unitB = await buildUnit(db, world.estB.id);
+    m.ime = await buildEstablishment(db, { department: '34', name: `IME ${randomUUID().slice(0, 6)}`, domain: 'HANDICAP' });
+    m.hospital = await buildEstablishment(db, { department: '34', name: `Hôpital ${randomUUID().slice(0, 6)}`, domain: 'SANITAIRE' });
+    // Unit referent of unit A, and structure referent of establishment B.
+    m.twoGrants = (await holding('REFERENT_UNITE', { unitId: world.unitA.id })).account;
+    await buildHabilitation(db, { accountId: m.twoGrants.id, profile: 'REFERENT_STRUCTURE', establishmentId: world.estB.id });
+    m.grandAgeCoordination = (await holding('GRAND_AGE_COORDINATION', { departmentCode: '34' })).account;
+    const ime = await holding('HANDICAP_ESMS_ADMINISTRATIF', { establishmentId: m.ime.id });
+    m.imePerson = ime.account;
+    m.imeHabilitation = ime.h.id;
+    m.hospitalPerson = (await holding('REFERENT_STRUCTURE', { establishmentId: m.hospital.id })).account;
+    const unitReferent = await holding('REFERENT_UNITE', { unitId: world.unitA.id });
+    m.unitReferentOfA = unitReferent.account;
+    m.unitReferentHabilitation = unitReferent.h.id;
+  });
+
+  it('R33 the two-grant person grants in the unit only what a unit referent grants, and at B what a structure referent grants', async () => {
+    const person = await buildAccount(t.deps.db);
+    await buildHabilitation(t.deps.db, { accountId: person.id, profile: 'SANITAIRE_PRESCRIPTEUR', unitId: world.unitA.id });
+    const refused = await grant(m.twoGrants, person, 'REFERENT_UNITE', `unit:${world.unitA.id}`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Aucune de vos habilitations ne vous permet d’attribuer le profil « Référent unité » sur ce lieu.');
+    expect(await habilitationCount(person.id)).toBe(1);
+    expect((await grant(m.twoGrants, person, 'SANITAIRE_RECEVEUR', `unit:${world.unitA.id}`)).statusCode).toBe(303);
+    expect((await grant(m.twoGrants, person, 'REFERENT_UNITE', `unit:${m.unitB.id}`)).statusCode).toBe(303);
+    expect(await habilitationCount(person.id)).toBe(3);
+  });
+
+  it('R33 the two-grant person may not prolong or delete, in the unit, a profile only a structure referent grants', async () => {
+    const agent = await agentOf(m.twoGrants);
+    const end = await agent.post(`/administration/comptes/${m.unitReferentOfA.id}/habilitations/${m.unitReferentHabilitation}/fin`, { fin: addToDate(today, { months: 9 }) });
+    expect(end.statusCode).toBe(403);
+    const deletion = await agent.post(`/administration/comptes/${m.unitReferentOfA.id}/habilitations/${m.unitReferentHabilitation}/supprimer`);
+    expect(deletion.statusCode).toBe(403);
+    const row = await t.deps.db.selectFrom('habilitations').select(['end_date', 'deleted_at']).where('id', '=', m.unitReferentHabilitation).executeTakeFirstOrThrow();
+    expect(row.deleted_at).toBeNull();
+    expect(row.end_date).not.toBe(addToDate(today, { months: 9 }));
+  });
+
+  it('R33 the grant page offers the two-grant person only places where some profile is grantable, and those profiles', async () => {
+    const page = await (await agentOf(m.twoGrants)).get(`/administration/habilitations/attribuer?comptes=${world.target.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`value="unit:${world.unitA.id}"`);
+    expect(page.body).toContain(`value="unit:${m.unitB.id}"`);
+    expect(page.body).toContain(`value="establishment:${world.estB.id}"`);
+    expect(page.body).not.toContain(`value="establishment:${world.estA.id}"`);
+  });
+
+  it('R33 a Sanitaire coordination neither administers nor grants in a Handicap structure', async () => {
+    const coordination = world.principals.coordinationA!;
+    const agent = await agentOf(coordination);
+    expect((await agent.get(`/administration/comptes/${m.imePerson.id}`)).statusCode).toBe(404);
+    expect((await agent.get(`/administration/comptes/${m.hospitalPerson.id}`)).statusCode).toBe(200);
+    const medical = await grant(coordination, world.target, 'HANDICAP_ESMS_MEDICAL', `establishment:${m.ime.id}`);
+    expect(medical.statusCode).toBe(400);
+    expect(medical.body).toContain('Choisissez un profil que vous pouvez attribuer.');
+    const referent = await grant(coordination, world.target, 'REFERENT_STRUCTURE', `establishment:${m.ime.id}`);
+    expect(referent.statusCode).toBe(400);
+    expect(referent.body).toContain('Aucune de vos habilitations ne vous permet d’attribuer le profil « Référent structure » sur ce lieu.');
+    const deletion = await agent.post(`/administration/revue/habilitations/${m.imeHabilitation}/suppression`);
+    expect(deletion.statusCode).toBe(403);
+    expect((await t.deps.db.selectFrom('habilitations').select('deleted_at').where('id', '=', m.imeHabilitation).executeTakeFirstOrThrow()).deleted_at).toBeNull();
+    const page = await agent.get(`/administration/habilitations/attribuer?comptes=${world.target.id}`);
+    expect(page.body).toContain(`value="establishment:${m.hospital.id}"`);
+    expect(page.body).not.toContain(`value="establishment:${m.ime.id}"`);
+    expect(page.body).not.toContain('Handicap - ESMS Médical');
+  });
+
+  it('R33 a Grand Âge coordination administers no account of a Sanitaire structure or profile', async () => {
+    const agent = await agentOf(m.grandAgeCoordination);
+    expect((await agent.get(`/administration/comptes/${m.hospitalPerson.id}`)).statusCode).toBe(404);
+    expect((await agent.get(`/administration/comptes/${world.target.id}`)).statusCode).toBe(404);
+    const granted = await grant(m.grandAgeCoordination, world.target, 'SANITAIRE_RECEVEUR', `unit:${world.unitA.id}`);
+    expect(granted.statusCode).toBe(400);
+    expect(granted.body).toContain('Choisissez un profil que vous pouvez attribuer.');
+  });
+
+  it('R32 the two-grant person grants, prolongs and deletes nothing of their own', async () => {
+    const own = await buildHabilitation(t.deps.db, { accountId: m.twoGrants.id, profile: 'SANITAIRE_PRESCRIPTEUR', unitId: m.unitB.id });
+    const self = await grant(m.twoGrants, m.twoGrants, 'SANITAIRE_RECEVEUR', `unit:${m.unitB.id}`);
+    expect(self.statusCode).toBe(403);
+    expect(self.body).toContain('Vous ne pouvez pas vous attribuer une habilitation');
+    const agent = await agentOf(m.twoGrants);
+    expect((await agent.post(`/administration/revue/habilitations/${own.id}/date-de-fin`, { endDate: addToDate(today, { years: 2 }), retour: '/administration/revue' })).statusCode).toBe(403);
+    expect((await agent.post(`/administration/revue/habilitations/${own.id}/suppression`)).statusCode).toBe(403);
+    expect(await t.deps.db.selectFrom('habilitations').select(['end_date', 'deleted_at']).where('id', '=', own.id).executeTakeFirstOrThrow()).toEqual({ end_date: own.end_date, deleted_at: null });
+  });
+});

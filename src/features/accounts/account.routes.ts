@@ -7,7 +7,7 @@ import { DomainError } from '../../platform/errors.js';
 import { parisDate } from '../../platform/clock.js';
 import { renderPage } from '../../views/render.js';
 import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';
-import { defaultPeriod, grantableProfiles, grantablePlaces, grantHabilitations } from '../habilitations/habilitation-grant.service.js';
+import { defaultPeriod, grantOptions, grantHabilitations } from '../habilitations/habilitation-grant.service.js';
 import { accountErrors } from './account.errors.js';
 import * as service from './account.service.js';
 import { AccountPage, ConfirmPage, CreateAccountPage, GrantPage, SearchPage, type IdentityValues } from './account.pages.js';
@@ -222,7 +222,7 @@ export function accountHandlers(deps: Deps) {
   ) {
     const principal = request.principal!;
     // Only accounts of the scope are listed; a forged id is dropped here and refused at the grant.
-    const [inScope, profiles, places] = await Promise.all([service.accountsForGrant(deps, principal, ids), grantableProfiles(deps, principal), grantablePlaces(deps, principal)]);
+    const [inScope, { profiles, places }] = await Promise.all([service.accountsForGrant(deps, principal, ids), grantOptions(deps, principal)]);
     const accounts = inScope.map((a) => ({ id: a.id, label: `${a.first_name} ${a.last_name.toUpperCase()} (${a.username})` }));
     return GrantPage({ ...frame(request), accounts, profiles, places, values, errors: accounts.length === 0 ? { ...errors, comptes: errors.comptes ?? 'Choisissez au moins un compte dans les résultats de recherche.' } : errors, ...(general ? { general } : {}) });
   }

@@ -11,8 +11,9 @@ import { queueEmailChange } from '../self-service/self-service.service.js';
 import { queueActivation } from '../auth/auth.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { DomainError } from '../../platform/errors.js';
-import type { Principal } from '../habilitations/habilitation.policy.js';
-import { scopeCondition } from '../habilitations/habilitation.scope.js';
+import { placesWhere, type Principal } from '../habilitations/habilitation.policy.js';
+import { accountInScope } from '../habilitations/habilitation-scope.repository.js';
+import { parisDate } from '../../platform/clock.js';
 import { accountErrors } from './account.errors.js';
 import { identitySchema, newAccountSchema, type IdentityInput, type NewAccountInput } from './account.schemas.js';
 import { firstFreeUsername, looksShared, proposeUsername, searchWords } from './account.rules.js';
@@ -20,8 +21,10 @@ import * as repo from './account.repository.js';
 
 export const SEARCH_PAGE_SIZE = 20;
 
-function inScope(principal: Principal) {
-  return repo.inScopeExpression(scopeCondition(principal, 'accounts.manage'), principal.accountId);
+/** "In the referent's scope" (R33) as SQL, from the policy's places, on the clock's today. */
+function inScope(deps: Deps, principal: Principal) {
+  const now = deps.clock.now();
+  return accountInScope(placesWhere(principal, 'accounts.manage'), principal.accountId, { today: parisDate(now), now });
 }
 
 function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
@@ -36,7 +39,7 @@ export async function searchAccounts(deps: Deps, principal: Principal, query: st
   if (words.length === 0) return { rows: [], total: 0, capped: false, page: 1, pages: 0 };
   const pages = (total: number) => Math.ceil(total / SEARCH_PAGE_SIZE);
   const safePage = Math.max(1, Math.min(page, pages(repo.SEARCH_COUNT_CAP)));
-  const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
+  const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(deps, principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
   return { rows, total, capped, page: safePage, pages: pages(total) };
 }
 
@@ -87,7 +90,7 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
 
 /** The account page (R22–R24): identity, states, habilitations, history — only within the scope. */
 export async function getAccountForReferent(deps: Deps, principal: Principal, accountId: number) {
-  const account = await repo.getAccountInScope(deps.db, accountId, inScope(principal));
+  const account = await repo.getAccountInScope(deps.db, accountId, inScope(deps, principal));
   // Out of scope answers exactly as a missing account: ids of other structures reveal nothing.
   if (!account || !account.in_scope) throw accountErrors.ACCOUNT_NOT_FOUND();
   const [habilitations, history] = await Promise.all([repo.listHabilitationsOfAccount(deps.db, accountId), repo.listHistory(deps.db, accountId)]);
@@ -96,11 +99,11 @@ export async function getAccountForReferent(deps: Deps, principal: Principal, ac
 
 /** The accounts of a multi-selection (R34) that the principal may grant to; forged ids are dropped. */
 export async function accountsForGrant(deps: Deps, principal: Principal, ids: number[]) {
-  return repo.listAccountsInScope(deps.db, ids, inScope(principal));
+  return repo.listAccountsInScope(deps.db, ids, inScope(deps, principal));
 }
 
 async function requireInScope(deps: Deps, principal: Principal, accountId: number) {
-  const account = await repo.getAccountInScope(deps.db, accountId, inScope(principal));
+  const account = await repo.getAccountInScope(deps.db, accountId, inScope(deps, principal));
   if (!account || !account.in_scope) throw accountErrors.ACCOUNT_NOT_FOUND();
   return account;
 }

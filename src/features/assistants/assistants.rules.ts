@@ -4,15 +4,9 @@
  * none, read, or write (which includes read).
  */
 
-export const DELEGATION_AREAS = ['files', 'medical', 'autonomy'] as const;
-export type DelegationArea = (typeof DELEGATION_AREAS)[number];
-
-export const DELEGATION_LEVELS = ['none', 'read', 'write'] as const;
-export type DelegationLevel = (typeof DELEGATION_LEVELS)[number];
-
-export type Access = 'read' | 'write';
-
-export type DelegationLevels = Record<DelegationArea, DelegationLevel>;
+// The levels and what they allow are the policy's (R15 is a "may"): re-exported for this feature.
+import { DELEGATION_AREAS, DELEGATION_LEVELS, type DelegationArea, type DelegationLevel, type DelegationLevels } from '../habilitations/habilitation.policy.js';
+export { DELEGATION_AREAS, DELEGATION_LEVELS, levelAllows, type Access, type DelegationArea, type DelegationLevel, type DelegationLevels } from '../habilitations/habilitation.policy.js';
 
 export const AREA_LABELS: Record<DelegationArea, string> = {
   files: 'Accès aux dossiers',
@@ -47,12 +41,6 @@ export function sameName(a: string, b: string): boolean {
 
 export function isDelegationLevel(value: unknown): value is DelegationLevel {
   return typeof value === 'string' && (DELEGATION_LEVELS as readonly string[]).includes(value);
-}
-
-/** Does a level allow an access? Write includes read; none allows nothing. */
-export function levelAllows(level: DelegationLevel, access: Access): boolean {
-  if (level === 'write') return true;
-  return level === 'read' && access === 'read';
 }
 
 /** A delegation gives at least one access: three "Aucun" is no delegation. */

@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, LocationLevel } from '../../db/schema.js';
-import type { Place } from './habilitation.rules.js';
+import type { PlaceFacts, ProfileFacts } from './habilitation.policy.js';
 
 type Q = Kysely<Database>;
 
@@ -16,11 +16,13 @@ export interface LockedHabilitation {
   holder: { firstName: string; lastName: string; username: string };
   profileCode: string;
   profileName: string;
+  /** The profile as the policy checks it (R33): domain, level, who may grant it. */
+  profile: ProfileFacts;
   startDate: string;
   endDate: string;
   deletedAt: Date | null;
-  /** Where it applies, with the chain of places that contain it (for `can()`). */
-  place: Place;
+  /** Where it applies, with the chain of places that contain it and its structure's domain (for the policy). */
+  place: PlaceFacts;
   /** "Cardiologie – CHU de Montpellier", "CHU de Montpellier", "Hérault", "Occitanie". */
   locationLabel: string;
 }
@@ -52,6 +54,9 @@ export async function getHabilitation(db: Q, habilitationId: number, lock = fals
       'a.username',
       'p.code as profile_code',
       'p.name as profile_name',
+      'p.domain_code as profile_domain',
+      'p.location_level as profile_level',
+      sql<string[]>`coalesce((select array_agg(gp.code) from profile_grantors g join profiles gp on gp.id = g.grantor_profile_id where g.profile_id = p.id), '{}')`.as('grantor_codes'),
       'h.start_date',
       'h.end_date',
       'h.deleted_at',
@@ -59,6 +64,7 @@ export async function getHabilitation(db: Q, habilitationId: number, lock = fals
       'u.name as unit_name',
       'e.id as establishment_id',
       'e.name as establishment_name',
+      'e.domain_code as establishment_domain',
       'd.code as department_code',
       'd.name as department_name',
       'r.code as region_code',
@@ -83,6 +89,7 @@ export async function getHabilitation(db: Q, habilitationId: number, lock = fals
     holder: { firstName: row.first_name, lastName: row.last_name, username: row.username },
     profileCode: row.profile_code,
     profileName: row.profile_name,
+    profile: { code: row.profile_code, domain: row.profile_domain, level: row.profile_level, grantorCodes: row.grantor_codes },
     startDate: row.start_date,
     endDate: row.end_date,
     deletedAt: row.deleted_at,
@@ -92,6 +99,7 @@ export async function getHabilitation(db: Q, habilitationId: number, lock = fals
       establishmentId: row.establishment_id,
       departmentCode: row.department_code,
       regionCode: row.region_code,
+      domain: row.establishment_domain,
     },
     locationLabel,
   };
@@ -109,21 +117,4 @@ export async function markDeleted(trx: Q, habilitationId: number, at: Date, byAc
     .where('id', '=', habilitationId)
     .where('deleted_at', 'is', null)
     .execute();
-}
-
-/** profile id → codes of the profiles that may grant it (R33), for every profile. */
-export async function listProfileGrantors(db: Q): Promise<Map<number, string[]>> {
-  const rows = await db
-    .selectFrom('profile_grantors as g')
-    .innerJoin('profiles as gp', 'gp.id', 'g.grantor_profile_id')
-    .select(['g.profile_id', 'gp.code'])
-    .execute();
-  const map = new Map<number, string[]>();
-  for (const row of rows) map.set(row.profile_id, [...(map.get(row.profile_id) ?? []), row.code]);
-  return map;
-}
-
-/** The id of a profile by its code. */
-export async function getProfileId(db: Q, code: string): Promise<number | undefined> {
-  return (await db.selectFrom('profiles').select('id').where('code', '=', code).executeTakeFirst())?.id;
 }

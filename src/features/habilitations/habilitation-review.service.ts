@@ -3,14 +3,12 @@
  * check of the chosen structure, the rows with their end-date status (R37), rights (R38) and the
  * actions the viewer may take on each; R25's warning when the structure has fewer than 2 referents.
  */
-import { listProfileGrantors } from './habilitation-change.repository.js';
-import { mayGrantAt } from './habilitation.service.js';
+import { listProfileFacts } from './habilitation-grant.repository.js';
 import type { Writable } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import { parisDate } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/audit/audit.js';
-import { can, type Principal } from './habilitation.policy.js';
-import type { Place } from './habilitation.rules.js';
+import { can, canChangeHabilitation, type PlaceFacts, type Principal } from './habilitation.policy.js';
 import { RIGHTS, isRight } from './habilitation.rights.js';
 import { habilitationErrors } from './habilitation.errors.js';
 import { endDateBounds } from './habilitation-change.rules.js';
@@ -49,7 +47,8 @@ export interface ReviewStructure {
   finess: string;
   departmentCode: string;
   regionCode: string;
-  place: Place;
+  /** With the structure's domain (R33: what the viewer may change there). */
+  place: PlaceFacts;
   /** false: the viewer reviews only some units of it (a unit referent). */
   whole: boolean;
   referents: number;
@@ -127,7 +126,7 @@ export async function planReview(deps: Deps, principal: Principal, input: Review
     const e = await repo.getEstablishmentPlace(db, filters.establishmentId);
     // Unknown and out of scope answer the same: a forged id learns nothing.
     if (!e) throw habilitationErrors.REVIEW_STRUCTURE_OUT_OF_SCOPE();
-    const place: Place = { level: 'establishment', establishmentId: e.id, departmentCode: e.department_code, regionCode: e.region_code };
+    const place: PlaceFacts = { level: 'establishment', establishmentId: e.id, departmentCode: e.department_code, regionCode: e.region_code, domain: e.domain_code };
     const whole = can(principal, 'habilitations.review', place);
     if (!whole && !scope.units.some((u) => u.establishmentId === e.id)) throw habilitationErrors.REVIEW_STRUCTURE_OUT_OF_SCOPE();
     filters.domain ??= e.domain_code ?? domains[0]?.code ?? null;
@@ -200,8 +199,8 @@ export async function planReview(deps: Deps, principal: Principal, input: Review
   };
 }
 
-function unitPlace(structure: ReviewStructure, unitId: number): Place {
-  return { level: 'unit', unitId, establishmentId: structure.id, departmentCode: structure.departmentCode, regionCode: structure.regionCode };
+function unitPlace(structure: ReviewStructure, unitId: number): PlaceFacts {
+  return { level: 'unit', unitId, establishmentId: structure.id, departmentCode: structure.departmentCode, regionCode: structure.regionCode, domain: structure.place.domain ?? null };
 }
 
 function rightsOf(rights: Map<number, string[]>, profileId: number) {
@@ -216,11 +215,12 @@ export async function loadReview(deps: Deps, principal: Principal, input: Review
   const order = { sort: filters.sort, direction: filters.direction };
   const total = await repo.countReviewRows(deps.db, criteria);
   const window = pageWindow(filters.page, total, REVIEW_PAGE_SIZE);
-  const [rows, rights, grantors] = await Promise.all([
+  const [rows, rights, catalogue] = await Promise.all([
     total === 0 ? Promise.resolve([]) : repo.listReviewRows(deps.db, criteria, order, { offset: window.offset, limit: REVIEW_PAGE_SIZE }),
     repo.listProfileRights(deps.db),
-    listProfileGrantors(deps.db),
+    listProfileFacts(deps.db),
   ]);
+  const profiles = new Map(catalogue.map((p) => [p.id, p]));
   plan.filters.page = window.page;
   return {
     ...plan,
@@ -229,7 +229,8 @@ export async function loadReview(deps: Deps, principal: Principal, input: Review
     pages: window.pages,
     rows: rows.map((row) => {
       const place = row.unit_id ? unitPlace(structure, row.unit_id) : structure.place;
-      const changeable = row.deleted_at === null && row.account_id !== principal.accountId && mayGrantAt(principal, grantors.get(row.profile_id) ?? [], place);
+      const profile = profiles.get(row.profile_id);
+      const changeable = profile !== undefined && canChangeHabilitation(principal, { accountId: row.account_id, profile, place, deleted: row.deleted_at !== null });
       return {
         ...row,
         status: endDateStatus({ endDate: row.end_date, deletedAt: row.deleted_at }, today),

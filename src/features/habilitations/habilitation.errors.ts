@@ -1,4 +1,4 @@
-/** Error catalogue of habilitation changes (R32, R35, R36) and of the review (R39): stable codes, French messages. */
+/** Error catalogue of habilitations: grants (R30–R34), changes (R32, R35, R36) and the review (R39): stable codes, French messages. */
 import { defineErrors } from '../../platform/errors.js';
 
 export const habilitationErrors = defineErrors({
@@ -23,6 +23,15 @@ export const habilitationErrors = defineErrors({
   HABILITATION_END_DATE_AFTER_MAX: {
     status: 400,
     message: 'Une habilitation dure au plus 5 ans : la date de fin ne peut pas dépasser 5 ans après sa date de début.',
+  },
+  // Granting (R30–R34).
+  GRANT_INVALID: { status: 400, message: 'Le formulaire contient des erreurs.' },
+  GRANT_SELF: { status: 403, message: 'Vous ne pouvez pas vous attribuer une habilitation à vous-même.' },
+  GRANT_ACCOUNT_OUT_OF_SCOPE: { status: 404, code: 'ACCOUNT_NOT_FOUND', message: 'Un des comptes choisis n’existe pas ou n’appartient pas à votre périmètre.' },
+  GRANT_EMAIL_TAKEN: {
+    status: 409,
+    code: 'ACCOUNT_EMAIL_ALREADY_EXISTS',
+    message: 'Un des comptes désactivés a une adresse e-mail reprise par un autre compte actif : modifiez-la avant de lui attribuer une habilitation.',
   },
   REVIEW_FILTERS_INVALID: { status: 400, message: 'Choisissez un domaine, une coordination et une structure.' },
   REVIEW_STRUCTURE_OUT_OF_SCOPE: {

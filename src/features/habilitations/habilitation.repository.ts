@@ -15,6 +15,7 @@ export async function listActiveGrants(db: Db, accountId: number, today: string)
     .select([
       'h.id',
       'p.code as profile_code',
+      'p.domain_code as profile_domain',
       'h.unit_id',
       'e.id as establishment_id',
       'd.code as department_code',
@@ -31,6 +32,7 @@ export async function listActiveGrants(db: Db, accountId: number, today: string)
   return rows.map((row) => ({
     habilitationId: row.id,
     profileCode: row.profile_code,
+    profileDomain: row.profile_domain,
     rights: row.rights,
     location: {
       level: row.level,

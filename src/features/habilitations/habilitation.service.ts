@@ -7,8 +7,7 @@
 import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { formatDate, parisDate } from '../../platform/clock.js';
-import { can, type Principal } from './habilitation.policy.js';
-import { locationContains, type Place } from './habilitation.rules.js';
+import { changeRefusal, type ChangeRefusal, type Principal } from './habilitation.policy.js';
 import { habilitationErrors } from './habilitation.errors.js';
 import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
 import * as repo from './habilitation-change.repository.js';
@@ -28,14 +27,6 @@ export interface Deletion {
   deletedAt: Date;
 }
 
-/**
- * R33: does the principal hold `habilitations.grant` through a profile listed among `grantorCodes`
- * (the profiles that may grant the habilitation's profile), at a location containing `place`?
- */
-export function mayGrantAt(principal: Principal, grantorCodes: readonly string[], place: Place): boolean {
-  return principal.grants.some((g) => g.rights.includes('habilitations.grant') && grantorCodes.includes(g.profileCode) && locationContains(g.location, place));
-}
-
 export function principalActor(principal: Principal): Actor {
   const { firstName, lastName, username } = principal.viewer;
   return { kind: 'account', accountId: principal.accountId, label: actorLabel({ first_name: firstName, last_name: lastName, username }) };
@@ -46,26 +37,23 @@ function habilitationLabel(h: repo.LockedHabilitation): string {
   return `${h.profileName} – ${h.locationLabel}`;
 }
 
+const REFUSALS: Record<ChangeRefusal, () => Error> = {
+  NOT_FOUND: () => habilitationErrors.HABILITATION_NOT_FOUND(),
+  FORBIDDEN: () => habilitationErrors.HABILITATION_FORBIDDEN(),
+  SELF: () => habilitationErrors.HABILITATION_SELF_CHANGE(),
+  DELETED: () => habilitationErrors.HABILITATION_ALREADY_DELETED(),
+};
+
 /**
- * The habilitation once the actor may change it: 'habilitations.grant' at its place (a reviewer
- * without that right gets 403, anyone else the same 404 as an unknown id), never their own (R32),
- * never a deleted one. Locked when asked (inside the transaction of the change).
+ * The habilitation once the policy lets the actor change it (`changeRefusal`: R32, R33; out of
+ * scope answers as absent). Locked when asked (inside the transaction of the change).
  */
 async function loadChangeable(db: Deps['db'], principal: Principal, habilitationId: number, lock: boolean): Promise<repo.LockedHabilitation> {
   if (!Number.isSafeInteger(habilitationId) || habilitationId < 1 || habilitationId > 2_147_483_647) throw habilitationErrors.HABILITATION_NOT_FOUND();
   const h = lock ? await repo.getHabilitationForUpdate(db, habilitationId) : await repo.getHabilitation(db, habilitationId);
   if (!h) throw habilitationErrors.HABILITATION_NOT_FOUND();
-  if (!can(principal, 'habilitations.grant', h.place)) {
-    if (can(principal, 'habilitations.review', h.place)) throw habilitationErrors.HABILITATION_FORBIDDEN();
-    throw habilitationErrors.HABILITATION_NOT_FOUND();
-  }
-  // R33: prolonging or deleting is granting's twin: only for a profile the actor may grant, there.
-  const profileId = await repo.getProfileId(db, h.profileCode);
-  if (profileId === undefined || !mayGrantAt(principal, (await repo.listProfileGrantors(db)).get(profileId) ?? [], h.place)) {
-    throw habilitationErrors.HABILITATION_FORBIDDEN();
-  }
-  if (h.accountId === principal.accountId) throw habilitationErrors.HABILITATION_SELF_CHANGE();
-  if (h.deletedAt) throw habilitationErrors.HABILITATION_ALREADY_DELETED();
+  const refusal = changeRefusal(principal, { accountId: h.accountId, profile: h.profile, place: h.place, deleted: h.deletedAt !== null });
+  if (refusal) throw REFUSALS[refusal]();
   return h;
 }
 
