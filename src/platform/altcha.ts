@@ -58,3 +58,9 @@ export async function checkRobotAnswer(db: Db, secret: Buffer, answer: unknown, 
     .executeTakeFirst();
   return spent ? 'valid' : 'invalid';
 }
+
+/** Spent challenges are kept only until they expire (a replay after that fails on its signature's date anyway). */
+export async function purgeSpentChallenges(db: Db, now: Date): Promise<number> {
+  const result = await db.deleteFrom('altcha_spent').where('expires_at', '<', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -33,3 +33,9 @@ export async function consumeCode(db: Kysely<Database>, codeId: number, now: Dat
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Codes are kept a day after they expire (the "sent at" of the resend throttle looks back an hour), then removed. */
+export async function purgeOldCodes(db: Kysely<Database>, expiredBefore: Date): Promise<number> {
+  const result = await db.deleteFrom('one_time_codes').where('expires_at', '<', expiredBefore).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -292,7 +292,3 @@ export async function setDeactivated(db: Q, accountId: number, deactivatedAt: Da
     .executeTakeFirst();
   return row !== undefined;
 }
-
-export async function deleteSessionsOf(db: Q, accountId: number): Promise<void> {
-  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
-}

@@ -9,6 +9,7 @@ import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { principalActor } from '../habilitations/habilitation.service.js';
 import { queueEmailChange } from '../self-service/self-service.service.js';
 import { queueActivation } from '../auth/auth.service.js';
+import { endSessionsOfAccount } from '../auth/session.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { DomainError } from '../../platform/errors.js';
 import { placesWhere, type Principal } from '../habilitations/habilitation.policy.js';
@@ -183,7 +184,7 @@ export async function changeAccountState(deps: Deps, principal: Principal, accou
       : action === 'deactivate' ? await repo.setDeactivated(trx, accountId, now)
       : await repo.setDeactivated(trx, accountId, null);
     if (!changed) throw accountErrors.ACCOUNT_STATE_UNCHANGED();
-    if (action === 'block' || action === 'deactivate') await repo.deleteSessionsOf(trx, accountId);
+    if (action === 'block' || action === 'deactivate') await endSessionsOfAccount(trx, accountId);
     await recordAudit(trx, { actor: principalActor(principal), subjectAccountId: accountId, ...STATE_EVENTS[action], ip });
   });
 }

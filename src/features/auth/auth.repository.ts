@@ -251,12 +251,15 @@ export async function acceptTerms(db: Q, accountId: number, version: string, now
   await db.updateTable('accounts').set({ terms_version_accepted: version, terms_accepted_at: now }).where('id', '=', accountId).execute();
 }
 
-export async function deleteAllSessions(db: Q, accountId: number): Promise<void> {
-  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
-}
-
 /** Card, e-CPS and partner identities paired with the account end with a password reset. */
 export async function deleteExternalIdentities(db: Q, accountId: number): Promise<number> {
   const result = await db.deleteFrom('professional_identities').where('account_id', '=', accountId).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** The cleanup job's part: trusted browsers and single-use links expired before `before`. */
+export async function purgeExpiredBrowsersAndTokens(db: Q, before: Date): Promise<{ browsers: number; tokens: number }> {
+  const browsers = await db.deleteFrom('trusted_browsers').where('expires_at', '<', before).executeTakeFirst();
+  const tokens = await db.deleteFrom('account_tokens').where('expires_at', '<', before).executeTakeFirst();
+  return { browsers: Number(browsers.numDeletedRows), tokens: Number(tokens.numDeletedRows) };
 }

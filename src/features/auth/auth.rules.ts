@@ -1,5 +1,6 @@
 /** Pure rules of authentication. They take `now` as a parameter and never read the clock. */
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { TERMS_VERSION } from './terms.js';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -51,6 +52,20 @@ export function passwordPolicyViolations(
     problems.push('Le mot de passe ne doit contenir ni votre nom, ni votre prénom, ni votre nom d’utilisateur.');
   }
   return problems;
+}
+
+/** What a strong session still owes before anything else: a new password (R08), then the terms of use (R11). */
+export type PendingStep = 'password_change' | 'terms';
+
+/** What a freshly strong session still owes: a new password (R08), then the terms of use (R11). */
+export function pendingStepFor(
+  account: { password_changed_at: Date | null; terms_version_accepted: string | null },
+  now: Date,
+  maxAgeMonths: number,
+): PendingStep | null {
+  if (isPasswordExpired(account.password_changed_at, now, maxAgeMonths)) return 'password_change';
+  if (account.terms_version_accepted !== TERMS_VERSION) return 'terms';
+  return null;
 }
 
 /** R08: a password older than `maxAgeMonths` must be changed at the next login (0: never expires). */

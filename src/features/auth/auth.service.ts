@@ -11,14 +11,13 @@ import { enqueueMail, mailInsert, smsInsert } from '../../platform/outbox/outbox
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
 import { attemptCount, hitLimit, limitState, peekLimit, windowCount, type Limit } from '../../platform/rate-limit.js';
 import { checkRobotAnswer } from '../../platform/altcha.js';
-import { sessionInsert, type AuthSession, type NewSession, type PendingStep } from '../../http/session.js';
+import { endSessionsOfAccount, sessionInsert, type AuthSession, type NewSession } from './session.service.js';
 import { executeAsOneStatement } from '../../db/database.js';
 import { authErrors } from './auth.errors.js';
 import { DomainError } from '../../platform/errors.js';
 import * as repo from './auth.repository.js';
 import {
   ACTIVATION_TTL_MS,
-  isPasswordExpired,
   maskEmail,
   maskPhone,
   MAX_FAILED_LOGINS,
@@ -26,6 +25,8 @@ import {
   OTP_MAX_ATTEMPTS,
   OTP_TTL_MS,
   PASSWORD_HISTORY_DEPTH,
+  pendingStepFor,
+  type PendingStep,
   PASSWORD_MAX_LENGTH,
   passwordPolicyViolations,
   RESET_TTL_MS,
@@ -34,6 +35,8 @@ import {
 } from './auth.rules.js';
 import { activationMail, loginCodeMail, loginCodeSms, passwordChangedMail, resetMail } from './auth.mails.js';
 import { TERMS_VERSION } from './terms.js';
+
+export { pendingStepFor } from './auth.rules.js';
 
 /** Failures from one address before the anti-robot check is required (R02: limits lockout abuse). */
 export const IP_FAILURES_BEFORE_ROBOT_CHECK: Limit = { window: 15 * 60, max: 10 };
@@ -175,17 +178,6 @@ async function checkPasswordOnce(
   }
   const { id, email, mobile_phone, mobile_verified_at, otp_channel } = account;
   return { kind: 'code_required', accountId: account.id, recipient: { id, email, mobile_phone, mobile_verified_at, otp_channel } };
-}
-
-/** What a freshly strong session still owes: a new password (R08), then the terms of use (R11). */
-export function pendingStepFor(
-  account: { password_changed_at: Date | null; terms_version_accepted: string | null },
-  now: Date,
-  maxAgeMonths: number,
-): PendingStep | null {
-  if (isPasswordExpired(account.password_changed_at, now, maxAgeMonths)) return 'password_change';
-  if (account.terms_version_accepted !== TERMS_VERSION) return 'terms';
-  return null;
 }
 
 /** Where the code goes (R04): SMS only to a verified mobile the user chose, else e-mail. */
@@ -353,9 +345,7 @@ export async function changeExpiredPassword(
   await deps.db.transaction().execute(async (trx) => {
     await repo.setPassword(trx, account.id, hash, now);
     await repo.revokeTrustedBrowsers(trx, account.id, now);
-    if (input.endOtherSessions) {
-      await trx.deleteFrom('sessions').where('account_id', '=', account.id).where('id_hash', '<>', input.session.idHash).execute();
-    }
+    if (input.endOtherSessions) await endSessionsOfAccount(trx, account.id, input.session.idHash);
     await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'PASSWORD_CHANGED', description: 'Changement du mot de passe (mot de passe expiré)', ip: input.ip });
   });
   return { pendingStep: pendingStepFor({ ...account, password_changed_at: now }, now, deps.config.passwordMaxAgeMonths) };
@@ -439,7 +429,7 @@ export async function setPasswordFromLink(
     await repo.consumeToken(trx, tokenHash, now);
     await repo.setPassword(trx, account.id, hash, now, { verifyEmail: input.purpose === 'activation' });
     await repo.revokeTrustedBrowsers(trx, account.id, now);
-    await repo.deleteAllSessions(trx, account.id);
+    await endSessionsOfAccount(trx, account.id);
     if (input.purpose === 'activation') {
       await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'ACCOUNT_ACTIVATED', description: 'Activation du compte : adresse e-mail validée et mot de passe choisi', ip: input.ip });
     } else {

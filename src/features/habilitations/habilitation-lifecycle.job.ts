@@ -14,6 +14,7 @@ import { addToDate, formatDate, parisDate } from '../../platform/clock.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { buildMail } from '../../views/mail.js';
+import { endSessionsOfAccount } from '../auth/session.service.js';
 
 export const ALERT_DAYS_BEFORE_END = 15;
 export const NEW_ACCOUNT_GRACE_DAYS = 30;
@@ -138,7 +139,7 @@ export async function deactivateAccountsWithoutHabilitation(deps: Deps): Promise
       .execute();
     for (const { id } of accounts) {
       await trx.updateTable('accounts').set({ deactivated_at: now }).where('id', '=', id).execute();
-      await trx.deleteFrom('sessions').where('account_id', '=', id).execute();
+      await endSessionsOfAccount(trx, id);
       await recordAudit(trx, { actor: SYSTEM_ACTOR, subjectAccountId: id, code: 'ACCOUNT_DEACTIVATED', description: 'Désactivation du compte : aucune habilitation valide', at: now });
     }
     return accounts.length;

@@ -11,6 +11,8 @@ import { changeRefusal, type ChangeRefusal, type Principal } from './habilitatio
 import { habilitationErrors } from './habilitation.errors.js';
 import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
 import * as repo from './habilitation-change.repository.js';
+import { listActiveGrants } from './habilitation.repository.js';
+import type { Grant } from './habilitation.policy.js';
 
 export interface EndDateChange {
   habilitationId: number;
@@ -25,6 +27,11 @@ export interface Deletion {
   habilitationId: number;
   accountId: number;
   deletedAt: Date;
+}
+
+/** The habilitations of an account active on `today`, as the principal of its requests holds them. */
+export async function activeGrants(deps: Deps, accountId: number, today: string): Promise<Grant[]> {
+  return listActiveGrants(deps.db, accountId, today);
 }
 
 export function principalActor(principal: Principal): Actor {

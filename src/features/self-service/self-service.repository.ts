@@ -141,6 +141,12 @@ export async function consumeEmailChange(db: Q, tokenHash: Buffer, now: Date): P
   await db.updateTable('email_changes').set({ consumed_at: now }).where('token_hash', '=', tokenHash).execute();
 }
 
+/** The cleanup job's part: e-mail changes expired before `before`. */
+export async function purgeExpiredEmailChanges(db: Q, before: Date): Promise<number> {
+  const result = await db.deleteFrom('email_changes').where('expires_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 // ─── Mobile verification codes ──────────────────────────────────────────────────────────────
 
 export async function listMobileCodeSendTimes(db: Q, accountId: number, since: Date): Promise<Date[]> {
@@ -202,29 +208,7 @@ export async function setPassword(db: Q, accountId: number, passwordHash: string
   await db.insertInto('password_history').values({ account_id: accountId, password_hash: passwordHash, created_at: now }).execute();
 }
 
-// ─── Sessions and trusted browsers ──────────────────────────────────────────────────────────
-
-/** The live sessions of the account (not expired, not idle), with their id hashes. */
-export async function listSessionsWithIdHash(db: Q, accountId: number, now: Date, idleLimit: Date) {
-  return db
-    .selectFrom('sessions')
-    .select(['id_hash', 'strength', 'auth_method', 'created_at', 'last_seen_at', 'ip', 'user_agent'])
-    .where('account_id', '=', accountId)
-    .where('expires_at', '>', now)
-    .where('last_seen_at', '>', idleLimit)
-    .orderBy('last_seen_at', 'desc')
-    .execute();
-}
-
-export async function deleteSession(db: Q, accountId: number, idHash: Buffer): Promise<boolean> {
-  const result = await db.deleteFrom('sessions').where('account_id', '=', accountId).where('id_hash', '=', idHash).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
-}
-
-export async function deleteOtherSessions(db: Q, accountId: number, keepIdHash: Buffer): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('account_id', '=', accountId).where('id_hash', '<>', keepIdHash).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
+// ─── Trusted browsers ──────────────────────────────────────────────────────────
 
 export async function listTrustedBrowsersWithHash(db: Q, accountId: number, now: Date) {
   return db

@@ -22,6 +22,7 @@ import {
   resendWaitSeconds,
 } from '../auth/auth.rules.js';
 import { acceptableNewPassword, verifyCurrentPassword } from '../auth/auth.service.js';
+import { endOneSessionOfAccount, endSessionsOfAccount, listLiveSessionsWithIdHash } from '../auth/session.service.js';
 import { selfServiceErrors as errors } from './self-service.errors.js';
 import { identitySchema } from './self-service.schemas.js';
 import * as repo from './self-service.repository.js';
@@ -168,9 +169,7 @@ function habilitationView(row: repo.HabilitationRow, today: string): Habilitatio
 }
 
 async function liveSessions(deps: Deps, ctx: SelfContext) {
-  const now = deps.clock.now();
-  const idleLimit = new Date(now.getTime() - deps.config.sessionIdleMinutes * 60_000);
-  const rows = await repo.listSessionsWithIdHash(deps.db, ctx.accountId, now, idleLimit);
+  const rows = await listLiveSessionsWithIdHash(deps, ctx.accountId);
   return rows.map((row) => ({ row, view: {
     ref: rowRef(deps, 'session', row.id_hash),
     current: row.id_hash.equals(ctx.sessionIdHash),
@@ -613,7 +612,7 @@ export async function endOwnSession(deps: Deps, ctx: SelfContext, ref: string | 
   if (match.view.current) throw errors.SESSION_IS_CURRENT();
   const account = await loadAccount(deps.db, ctx.accountId);
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.deleteSession(trx, account.id, match.row.id_hash))) throw errors.SESSION_NOT_FOUND();
+    if (!(await endOneSessionOfAccount(trx, account.id, match.row.id_hash))) throw errors.SESSION_NOT_FOUND();
     await recordAudit(trx, {
       actor: selfActor(account),
       subjectAccountId: account.id,
@@ -632,7 +631,7 @@ export async function endOtherSessions(deps: Deps, ctx: SelfContext): Promise<{ 
   const account = await loadAccount(deps.db, ctx.accountId);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const sessions = await repo.deleteOtherSessions(trx, account.id, ctx.sessionIdHash);
+    const sessions = await endSessionsOfAccount(trx, account.id, ctx.sessionIdHash);
     const browsers = await repo.revokeTrustedBrowsers(trx, account.id, now, ctx.browserHash);
     await recordAudit(trx, {
       actor: selfActor(account),
