@@ -1,30 +1,9 @@
 /** SQL of R15 (assistants of a liberal professional). Callers pass a transaction when a write must commit with its audit. */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Delegation } from '../habilitations/habilitation.policy.js';
 import type { DelegationLevels } from './assistants.rules.js';
 
 type Q = Kysely<Database>;
-
-/**
- * What the principal of a request needs beyond habilitations, as two columns of the session's own
- * query (no round trip of its own): is the account (`accountId`, a column reference) a liberal
- * professional, and which active delegations does it hold as an assistant. Read at every request,
- * so a change or a revocation applies at the assistant's next request.
- */
-export function delegationContextColumns(accountId: RawBuilder<number>) {
-  return {
-    liberal: sql<boolean>`EXISTS (SELECT 1 FROM liberal_practices WHERE account_id = ${accountId})`,
-    delegations: sql<Delegation[]>`COALESCE((
-      SELECT json_agg(json_build_object(
-        'delegationId', d.id, 'professionalAccountId', d.professional_account_id,
-        'files', d.files, 'medical', d.medical, 'autonomy', d.autonomy) ORDER BY d.id)
-      FROM assistant_delegations d
-      JOIN accounts p ON p.id = d.professional_account_id
-      WHERE d.assistant_account_id = ${accountId} AND d.status = 'active' AND p.deactivated_at IS NULL
-    ), '[]'::json)`,
-  };
-}
 
 export async function getAccount(db: Q, accountId: number) {
   return db
