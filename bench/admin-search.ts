@@ -18,7 +18,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { loadCatalogue } from '../src/db/seed/catalogue.js';
 import { generate } from '../src/db/seed/generate.js';
 import { listActiveGrants } from '../src/features/habilitations/habilitation.repository.js';
-import { searchAccounts } from '../src/features/accounts/account.service.js';
+import { searchAccounts } from '../src/features/account-admin/account-admin.service.js';
 import type { Principal } from '../src/features/habilitations/habilitation.policy.js';
 
 const TARGET_P95_MS = 20;

@@ -15,6 +15,7 @@ import { startJobs } from './platform/jobs/jobs.js';
 import { outboxJob } from './platform/outbox/outbox.job.js';
 import { authCleanupJob } from './features/auth/auth.job.js';
 import { habilitationLifecycleJob } from './features/habilitations/habilitation-lifecycle.job.js';
+import { accountDeactivationJob } from './features/account-admin/account-deactivation.job.js';
 import { directorySyncJob } from './features/directory/directory-sync.job.js';
 
 async function main(): Promise<void> {
@@ -54,7 +55,7 @@ async function serve(config: Config, databaseUrl: string, embedded: EmbeddedServ
   const { demoLoaded } = await seed(deps.db, { demo: config.demoData, now: deps.clock.now() });
   if (demoLoaded) logger.info('données de démonstration chargées');
 
-  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), directorySyncJob(deps)], logger, { work: config.jobs });
+  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps)], logger, { work: config.jobs });
   const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port });
 

@@ -15,7 +15,7 @@ import { devHandlers } from '../features/dev/dev.routes.js';
 import { authHandlers } from '../features/auth/auth.routes.js';
 import { cardLoginHandlers } from '../features/card-login/card-login.routes.js';
 import { selfServiceHandlers } from '../features/self-service/self-service.routes.js';
-import { accountHandlers } from '../features/accounts/account.routes.js';
+import { accountHandlers } from '../features/account-admin/account-admin.routes.js';
 import { reviewHandlers } from '../features/habilitations/habilitation-review.routes.js';
 import { referentCoverageHandlers } from '../features/habilitations/referent-coverage.routes.js';
 import { assistantHandlers } from '../features/assistants/assistants.routes.js';

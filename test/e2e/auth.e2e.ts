@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
 import { buildActiveAccount } from '../factories.js';
 import { latestCode, latestLink, messagesTo } from '../mails.js';
-import { createAccount } from '../../src/features/accounts/account.service.js';
+import { createAccount } from '../../src/features/account-admin/account-admin.service.js';
 import { SYSTEM_ACTOR } from '../../src/platform/audit/audit.js';
 
 const PASSWORD = 'Tulipe-Verte-42';

@@ -1,3 +1,4 @@
+/** Error catalogue of accounts: the account itself, its administration by referents, the change of its e-mail address. */
 import { defineErrors } from '../../platform/errors.js';
 
 export const accountErrors = defineErrors({
@@ -14,5 +15,20 @@ export const accountErrors = defineErrors({
     status: 400,
     message:
       'Cette adresse semble partagée (secrétariat, contact…). Un compte appartient à une seule personne : saisissez son adresse personnelle, ou cochez la case pour confirmer.',
+  },
+  ACCOUNT_REACTIVATION_EMAIL_TAKEN: {
+    status: 409,
+    code: 'ACCOUNT_EMAIL_ALREADY_EXISTS',
+    message: 'Un autre compte actif utilise maintenant cette adresse e-mail : modifiez l’adresse avant de réactiver ce compte.',
+  },
+  // R41, R22: the change of an e-mail address, validated by a link sent to the new one.
+  EMAIL_ALREADY_USED: {
+    status: 409,
+    message: 'Cette adresse e-mail est déjà celle d’un autre compte actif : un professionnel n’a qu’un compte, une adresse n’appartient qu’à un compte.',
+  },
+  EMAIL_LINK_INVALID: {
+    status: 400,
+    code: 'LINK_INVALID',
+    message: 'Ce lien n’est plus valable : il a expiré, a déjà servi ou a été remplacé par une demande plus récente. Refaites la demande depuis « Mon compte ».',
   },
 });

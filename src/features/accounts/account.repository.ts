@@ -1,8 +1,15 @@
-/** SQL of accounts and of the referent administration pages. */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+/**
+ * THE owner of the `accounts` table: every write to an account goes through here, whoever makes it
+ * (login counters, passwords and terms for auth, "Mon compte", referents, card and e-CPS account
+ * creation, grants that reactivate, the system that deactivates). Callers pass a transaction when
+ * the change must commit with its audit event. The password hash is never selected here.
+ */
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 type Q = Kysely<Database>;
+
+// ─── Creation ───────────────────────────────────────────────────────────────────────────────
 
 export async function listUsernamesLike(db: Q, prefix: string): Promise<Set<string>> {
   const rows = await db
@@ -13,6 +20,7 @@ export async function listUsernamesLike(db: Q, prefix: string): Promise<Set<stri
   return new Set(rows.map((r) => r.username.toLowerCase()));
 }
 
+/** An account created by a referent (R21): no password yet, the activation link sets it (R11). */
 export async function insertAccount(
   db: Q,
   values: {
@@ -45,7 +53,55 @@ export async function insertAccount(
     .executeTakeFirstOrThrow();
 }
 
-/** Is this e-mail the address of an active account (other than `exceptId`)? */
+/**
+ * An account its holder creates from a verified card or e-CPS identity: a liberal professional (R14,
+ * e-mail to validate) or an invited assistant (R15, e-mail verified by the invitation link).
+ */
+export async function insertSelfCreatedAccount(
+  db: Q,
+  values: {
+    username: string;
+    rpps: string | null;
+    lastName: string;
+    firstName: string;
+    email: string;
+    emailVerifiedAt: Date | null;
+    phone: string | null;
+    profession: string;
+    passwordHash: string;
+    now: Date;
+  },
+) {
+  return db
+    .insertInto('accounts')
+    .values({
+      username: values.username,
+      rpps: values.rpps,
+      last_name: values.lastName,
+      first_name: values.firstName,
+      email: values.email,
+      email_verified_at: values.emailVerifiedAt,
+      phone: values.phone,
+      profession: values.profession,
+      password_hash: values.passwordHash,
+      password_changed_at: values.now,
+      created_at: values.now,
+      updated_at: values.now,
+    })
+    .returning(['id', 'username', 'first_name', 'last_name', 'email', 'email_verified_at', 'password_changed_at', 'terms_version_accepted'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function isUsernameTaken(db: Q, username: string): Promise<boolean> {
+  const row = await db.selectFrom('accounts').select('id').where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function isRppsTaken(db: Q, rpps: string): Promise<boolean> {
+  return (await db.selectFrom('accounts').select('id').where('rpps', '=', rpps).executeTakeFirst()) !== undefined;
+}
+
+/** Is this e-mail the address of an active account (other than `exceptId`)? R20: one address, one active account. */
 export async function findActiveAccountByEmail(db: Q, email: string, exceptId?: number) {
   let query = db
     .selectFrom('accounts')
@@ -56,221 +112,117 @@ export async function findActiveAccountByEmail(db: Q, email: string, exceptId?: 
   return query.executeTakeFirst();
 }
 
-export interface SearchRow {
-  id: number;
-  username: string;
-  last_name: string;
-  first_name: string;
-  email: string;
-  blocked_at: Date | null;
-  deactivated_at: Date | null;
-  in_scope: boolean;
-}
+// ─── Identity ───────────────────────────────────────────────────────────────────────────────
 
-/** Counting stops here: "plus de 1 000 comptes" tells a referent to type more. */
-export const SEARCH_COUNT_CAP = 1000;
-
-const likeEscape = (word: string) => word.replace(/[%_\\]/g, '\\$&');
-
-/**
- * R21 search: every word of the query must appear, accents and case ignored, in the name, first
- * name, username or e-mail. Results come in three bands, each in alphabetical order: text that
- * *starts* with the first word (a last name typed first, the usual case), then e-mail addresses that
- * start with it, then the other matches.
- *
- * Why bands: `search_text` (last name, first name…) and `email_fold` are "C"-collated columns with
- * btree indexes, so the first two bands are index ranges read in order and stopped after one page,
- * even for a name shared by thousands; the third (trigram index) is read only when the first two do
- * not fill the page. Counting stops at SEARCH_COUNT_CAP, and the scope is computed for the page only.
- */
-export async function searchAccounts(
-  db: Q,
-  words: string[],
-  inScope: RawBuilder<boolean>,
-  page: { limit: number; offset: number },
-): Promise<{ rows: SearchRow[]; total: number; capped: boolean }> {
-  const [head = '', ...rest] = words;
-  const first = `${likeEscape(head)}%`;
-  // The other words must appear anywhere; the first word's place decides the band. A prefix implies
-  // "contains" (search_text holds the e-mail too), so the first two bands do not repeat it: that
-  // leaves PostgreSQL the btree range as the obvious plan.
-  let base = db.selectFrom('accounts');
-  for (const word of rest) base = base.where('search_text', 'like', `%${likeEscape(word)}%`);
-  const bands = [
-    { query: base.where('search_text', 'like', first), order: 'search_text' as const },
-    { query: base.where('email_fold', 'like', first).where('search_text', 'not like', first), order: 'email_fold' as const },
-    {
-      query: base.where('search_text', 'like', `%${likeEscape(head)}%`).where('search_text', 'not like', first).where('email_fold', 'not like', first),
-      order: 'search_text' as const,
-    },
-  ];
-  const pageIds: number[] = [];
-  let seen = 0;
-  for (const band of bands) {
-    if (seen > SEARCH_COUNT_CAP) break;
-    // A later band is counted only while the total is still below the cap.
-    const count = (
-      await db
-        .selectFrom(band.query.select('id').limit(SEARCH_COUNT_CAP + 1 - seen).as('c'))
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n;
-    const offset = Math.max(0, page.offset - seen);
-    const wanted = page.limit - pageIds.length;
-    if (wanted > 0 && offset < count) {
-      const ids = await band.query.select('id').orderBy(band.order).orderBy('id').offset(offset).limit(wanted).execute();
-      pageIds.push(...ids.map((r) => r.id));
-    }
-    seen += count;
-  }
-  const rows =
-    pageIds.length === 0
-      ? []
-      : await db
-          .selectFrom('accounts as a')
-          .select(['a.id', 'a.username', 'a.last_name', 'a.first_name', 'a.email', 'a.blocked_at', 'a.deactivated_at', inScope.as('in_scope')])
-          .where('a.id', 'in', pageIds)
-          .execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return { rows: pageIds.map((id) => byId.get(id)).filter((r): r is SearchRow => r !== undefined), total: Math.min(seen, SEARCH_COUNT_CAP), capped: seen > SEARCH_COUNT_CAP };
-}
-
-/** The accounts among `ids` that lie in the scope, as the grant page lists them (one query). */
-export async function listAccountsInScope(db: Q, ids: number[], inScope: RawBuilder<boolean>) {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('accounts as a')
-    .select(['a.id', 'a.first_name', 'a.last_name', 'a.username'])
-    .where('a.id', 'in', ids)
-    .where(inScope)
-    .orderBy('a.last_name')
-    .orderBy('a.first_name')
-    .execute();
-}
-
-export async function getAccountInScope(db: Q, accountId: number, inScope: RawBuilder<boolean>) {
-  return db
-    .selectFrom('accounts as a')
-    .leftJoin('accounts as creator', 'creator.id', 'a.created_by_account_id')
-    .select([
-      'a.id',
-      'a.username',
-      'a.last_name',
-      'a.first_name',
-      'a.email',
-      'a.email_verified_at',
-      'a.phone',
-      'a.mobile_phone',
-      'a.profession',
-      'a.blocked_at',
-      'a.deactivated_at',
-      'a.failed_login_count',
-      'a.created_at',
-      'creator.first_name as creator_first_name',
-      'creator.last_name as creator_last_name',
-      'creator.username as creator_username',
-      inScope.as('in_scope'),
-    ])
-    .where('a.id', '=', accountId)
-    .executeTakeFirst();
-}
-
-export interface HabilitationRow {
-  id: number;
-  profile_id: number;
-  profile_name: string;
-  profile_code: string;
-  start_date: string;
-  end_date: string;
-  email_notifications: boolean;
-  created_at: Date;
-  deleted_at: Date | null;
-  deleted_by: string | null;
-  unit_id: number | null;
-  unit_name: string | null;
-  establishment_id: number | null;
-  establishment_name: string | null;
-  department_code: string | null;
-  department_name: string | null;
-  region_code: string | null;
-  region_name: string | null;
-  rights: string[];
-}
-
-export async function listHabilitationsOfAccount(db: Q, accountId: number): Promise<HabilitationRow[]> {
-  return db
-    .selectFrom('habilitation_places as hp')
-    .innerJoin('habilitations as h', 'h.id', 'hp.habilitation_id')
-    .innerJoin('profiles as p', 'p.id', 'h.profile_id')
-    .leftJoin('units as u', 'u.id', 'hp.unit_id')
-    .leftJoin('establishments as e', 'e.id', 'hp.establishment_id')
-    .leftJoin('departments as d', 'd.code', 'hp.department_code')
-    .leftJoin('regions as r', 'r.code', 'hp.region_code')
-    .leftJoin('accounts as deleter', 'deleter.id', 'h.deleted_by_account_id')
-    .select([
-      'h.id',
-      'h.profile_id',
-      'p.name as profile_name',
-      'p.code as profile_code',
-      'h.start_date',
-      'h.end_date',
-      'h.email_notifications',
-      'h.created_at',
-      'h.deleted_at',
-      sql<string | null>`case when deleter.id is null then null else deleter.first_name || ' ' || upper(deleter.last_name) || ' (' || deleter.username || ')' end`.as('deleted_by'),
-      'hp.unit_id',
-      'u.name as unit_name',
-      'hp.establishment_id',
-      'e.name as establishment_name',
-      'hp.department_code',
-      'd.name as department_name',
-      'hp.region_code',
-      'r.name as region_name',
-      sql<string[]>`coalesce((select array_agg(pr.right_code order by pr.right_code) from profile_rights pr where pr.profile_id = p.id), '{}')`.as('rights'),
-    ])
-    .where('hp.account_id', '=', accountId)
-    .orderBy(sql`h.deleted_at is not null`)
-    .orderBy('h.end_date', 'desc')
-    .execute();
-}
-
-export async function listHistory(db: Q, accountId: number, limit = 200) {
-  return db
-    .selectFrom('audit_events')
-    .select(['id', 'occurred_at as occurredAt', 'description', 'actor_label as actorLabel'])
-    .where('subject_account_id', '=', accountId)
-    .orderBy('occurred_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+/** The account row locked for the transaction that changes it (concurrent edits are serialised). */
+export async function lockAccount(db: Q, accountId: number): Promise<void> {
+  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().executeTakeFirst();
 }
 
 export async function updateIdentity(
   db: Q,
   accountId: number,
-  values: { lastName: string; firstName: string; email: string; phone: string | null; mobilePhone: string | null; profession: string | null },
-  emailChanged: boolean,
-  mobileChanged: boolean,
+  values: { lastName: string; firstName: string; phone: string | null; fax?: string | null; profession: string | null },
   now: Date,
-) {
+): Promise<void> {
   await db
     .updateTable('accounts')
     .set({
       last_name: values.lastName,
       first_name: values.firstName,
-      email: values.email,
       phone: values.phone,
-      mobile_phone: values.mobilePhone,
+      ...(values.fax !== undefined ? { fax: values.fax } : {}),
       profession: values.profession,
       updated_at: now,
-      // A new address or number is not verified yet: codes go by e-mail until it is.
-      ...(emailChanged ? { email_verified_at: null } : {}),
-      ...(mobileChanged ? { mobile_verified_at: null, otp_channel: 'EMAIL' as const } : {}),
     })
     .where('id', '=', accountId)
     .execute();
 }
 
+/** A new mobile number is unverified, and login codes fall back to e-mail (the CHECK of accounts insists). */
+export async function setMobile(db: Q, accountId: number, mobile: string | null, now: Date): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ mobile_phone: mobile, mobile_verified_at: null, otp_channel: 'EMAIL', updated_at: now })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+/** Verifies the mobile only if it is still the number the code was sent to. */
+export async function markMobileVerified(db: Q, accountId: number, mobile: string, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('accounts')
+    .set({ mobile_verified_at: now, updated_at: now })
+    .where('id', '=', accountId)
+    .where('mobile_phone', '=', mobile)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function setOtpChannel(db: Q, accountId: number, channel: 'EMAIL' | 'SMS', now: Date): Promise<void> {
+  await db.updateTable('accounts').set({ otp_channel: channel, updated_at: now }).where('id', '=', accountId).execute();
+}
+
+/** A new address, validated by its owner's link: it is verified at once. */
+export async function setEmail(db: Q, accountId: number, email: string, now: Date): Promise<void> {
+  await db.updateTable('accounts').set({ email, email_verified_at: now, updated_at: now }).where('id', '=', accountId).execute();
+}
+
+export async function markEmailVerified(db: Q, accountId: number, now: Date): Promise<void> {
+  await db.updateTable('accounts').set({ email_verified_at: now, updated_at: now }).where('id', '=', accountId).execute();
+}
+
+// ─── Password and login state (R02, R08, R09, R11) ──────────────────────────────────────────
+
+/** The new hash and its date; activation (R11) also verifies the e-mail the link reached. */
+export async function setPasswordHash(db: Q, accountId: number, passwordHash: string, now: Date, extra: { verifyEmail?: boolean } = {}): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, ...(extra.verifyEmail ? { email_verified_at: now } : {}) })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+/**
+ * R02, atomically: one more failure, and the block at the fifth. The row lock of the UPDATE
+ * serialises parallel attempts; once blocked, the WHERE stops counting, so the counter stays at 5
+ * and exactly one attempt sees `blockedNow`.
+ */
+export async function recordFailedLogin(db: Q, accountId: number, now: Date, max: number) {
+  const row = await db
+    .updateTable('accounts')
+    .set({
+      failed_login_count: sql`failed_login_count + 1`,
+      blocked_at: sql`case when failed_login_count + 1 >= ${max} then ${now}::timestamptz else null end`,
+    })
+    .where('id', '=', accountId)
+    .where('blocked_at', 'is', null)
+    .returning(['failed_login_count', 'blocked_at'])
+    .executeTakeFirst();
+  return { counted: row !== undefined, blockedNow: row?.blocked_at != null };
+}
+
+/** A correct password resets the counter, unless the account got blocked meanwhile. */
+export async function resetFailedLogins(db: Q, accountId: number): Promise<boolean> {
+  const row = await db
+    .updateTable('accounts')
+    .set({ failed_login_count: 0 })
+    .where('id', '=', accountId)
+    .where('blocked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** R11: the acceptance of a version of the terms of use. */
+export async function acceptTerms(db: Q, accountId: number, version: string, now: Date): Promise<void> {
+  await db.updateTable('accounts').set({ terms_version_accepted: version, terms_accepted_at: now }).where('id', '=', accountId).execute();
+}
+
+// ─── States (R03, R23) ──────────────────────────────────────────────────────────────────────
+
+/** Blocks (a date) or unblocks (null); the failure counter restarts. False when already in that state. */
 export async function setBlocked(db: Q, accountId: number, blockedAt: Date | null): Promise<boolean> {
   const row = await db
     .updateTable('accounts')
@@ -282,6 +234,7 @@ export async function setBlocked(db: Q, accountId: number, blockedAt: Date | nul
   return row !== undefined;
 }
 
+/** Deactivates (a date) or reactivates (null). False when already in that state. */
 export async function setDeactivated(db: Q, accountId: number, deactivatedAt: Date | null): Promise<boolean> {
   const row = await db
     .updateTable('accounts')
@@ -291,4 +244,41 @@ export async function setDeactivated(db: Q, accountId: number, deactivatedAt: Da
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * R23: active accounts older than `createdBefore` with no habilitation that is not deleted and not
+ * ended before `today`, locked (skipping those another node holds), at most `limit`. A liberal
+ * professional's account (R14) lives by its card or e-CPS, not by habilitations; so does an
+ * assistant's (R15) while an active professional's delegation to it is active.
+ */
+export async function lockAccountsWithoutValidHabilitation(db: Q, at: { today: string; createdBefore: Date }, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('accounts as a')
+    .select('a.id')
+    .where('a.deactivated_at', 'is', null)
+    .where('a.created_at', '<', at.createdBefore)
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('habilitations as h').select('h.id').whereRef('h.account_id', '=', 'a.id').where('h.deleted_at', 'is', null).where('h.end_date', '>=', at.today))),
+    )
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('liberal_practices as lp').select('lp.account_id').whereRef('lp.account_id', '=', 'a.id'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('assistant_delegations as d')
+            .innerJoin('accounts as p', 'p.id', 'd.professional_account_id')
+            .select('d.id')
+            .whereRef('d.assistant_account_id', '=', 'a.id')
+            .where('d.status', '=', 'active')
+            .where('p.deactivated_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('a.id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -83,3 +83,22 @@ export function formatPhone(value: string | null): string {
   return /^0\d{9}$/.test(value) ? value.replace(/(\d{2})(?=\d)/g, '$1 ') : value;
 }
 
+/** "nicolas.martin@chu-exemple.fr" → "n…@c….fr": enough to recognise one's address, not to learn it. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  const dot = domain.lastIndexOf('.');
+  const host = dot > 0 ? domain.slice(0, dot) : domain;
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${local.slice(0, 1)}…@${host.slice(0, 1)}…${tld}`;
+}
+
+/** "0612345612" or "+33 6 12 34 56 12" → "06 •• •• •• 12". */
+export function maskPhone(phone: string): string {
+  let digits = phone.replace(/\D/g, '');
+  if (digits.startsWith('33') && digits.length === 11) digits = `0${digits.slice(2)}`;
+  if (digits.length < 4) return '••';
+  return `${digits.slice(0, 2)} •• •• •• ${digits.slice(-2)}`;
+}
+
+/** R41, R22: a change of e-mail address is validated through a link valid 24 hours, like a reset link (R09). */
+export const EMAIL_CHANGE_TTL_MS = 24 * 3_600_000;

@@ -97,7 +97,7 @@ export async function inviteAssistant(deps: Deps, principal: Principal, input: I
   if (!parsed.success) throw assistantErrors.INVITE_INVALID(fieldErrors(parsed.error.issues));
   const data = parsed.data;
   if (!grantsSomething(data)) throw assistantErrors.INVITE_INVALID({ files: NOTHING_DELEGATED });
-  if (data.email.toLowerCase() === account.email.toLowerCase()) throw assistantErrors.INVITE_SELF({ email: assistantErrors.definitions.INVITE_SELF.message });
+  if (data.email.toLowerCase() === account.email.toLowerCase()) throw assistantErrors.INVITE_SELF.at('email');
   const now = deps.clock.now();
   if (await repo.hasPendingInvitation(deps.db, account.id, data.email)) throw pendingError();
   // Each invitation sends an e-mail from Habilis to an address the professional chose.
@@ -113,7 +113,7 @@ export async function inviteAssistant(deps: Deps, principal: Principal, input: I
 }
 
 const INVITATIONS_PER_DAY: Limit = { window: 86_400, max: 20 };
-const pendingError = () => assistantErrors.INVITE_PENDING({ email: assistantErrors.definitions.INVITE_PENDING.message });
+const pendingError = () => assistantErrors.INVITE_PENDING.at('email');
 
 async function sendInvitation(
   deps: Deps,
@@ -344,11 +344,11 @@ export async function sendAcceptanceCode(deps: Deps, token: unknown, options: { 
 export async function verifyAcceptanceCode(deps: Deps, token: unknown, code: string): Promise<void> {
   const invitation = await usableInvitation(deps, deps.db, token);
   const now = deps.clock.now();
-  if (!invitation.acceptance_code_hmac || !invitation.acceptance_code_expires_at || invitation.acceptance_code_expires_at <= now) throw assistantErrors.CODE_EXPIRED({ code: assistantErrors.definitions.CODE_EXPIRED.message });
+  if (!invitation.acceptance_code_hmac || !invitation.acceptance_code_expires_at || invitation.acceptance_code_expires_at <= now) throw assistantErrors.CODE_EXPIRED.at('code');
   if (!/^\d{6}$/.test(code) || !safeEqual(codeHmac(deps, invitation.id, code), invitation.acceptance_code_hmac)) {
     const attempts = await repo.recordWrongAcceptanceCode(deps.db, invitation.id, ACCEPTANCE_CODE_MAX_ATTEMPTS);
-    if (attempts >= ACCEPTANCE_CODE_MAX_ATTEMPTS) throw assistantErrors.CODE_EXPIRED({ code: assistantErrors.definitions.CODE_EXPIRED.message });
-    throw assistantErrors.CODE_WRONG({ code: assistantErrors.definitions.CODE_WRONG.message });
+    if (attempts >= ACCEPTANCE_CODE_MAX_ATTEMPTS) throw assistantErrors.CODE_EXPIRED.at('code');
+    throw assistantErrors.CODE_WRONG.at('code');
   }
 }
 

@@ -9,7 +9,7 @@ import { purgeExpiredLimits } from '../../platform/rate-limit.js';
 import { purgeSpentChallenges } from '../../platform/altcha.js';
 import { purgeOldCodes } from '../../platform/one-time-codes.js';
 import { wipeStaleSensitiveMessages } from '../../platform/outbox/outbox.js';
-import { purgeExpiredEmailChanges } from '../self-service/self-service.repository.js';
+import { purgeExpiredEmailChanges } from '../accounts/email-change.service.js';
 import { purgeExpiredSessions } from './session.service.js';
 import { purgeExpiredBrowsersAndTokens } from './auth.repository.js';
 
@@ -23,7 +23,7 @@ export async function cleanupAuthentication(deps: Deps): Promise<Record<string, 
   const challenges = await purgeSpentChallenges(deps.db, now);
   const codes = await purgeOldCodes(deps.db, dayAgo);
   const { browsers, tokens } = await purgeExpiredBrowsersAndTokens(deps.db, dayAgo);
-  const links = tokens + (await purgeExpiredEmailChanges(deps.db, dayAgo));
+  const links = tokens + (await purgeExpiredEmailChanges(deps, dayAgo));
   const staleMessages = await wipeStaleSensitiveMessages(deps.db, now);
   return { sessions, challenges, codes, browsers, links, staleMessages };
 }

@@ -68,37 +68,6 @@ export async function getPasswordHash(db: Q, accountId: number): Promise<string 
   return row?.password_hash ?? null;
 }
 
-/**
- * R02, atomically: one more failure, and the block at the fifth. The row lock of the UPDATE
- * serialises parallel attempts; once blocked, the WHERE stops counting, so the counter stays at 5
- * and exactly one attempt sees `blockedNow`.
- */
-export async function recordFailedLogin(db: Q, accountId: number, now: Date, max: number) {
-  const row = await db
-    .updateTable('accounts')
-    .set({
-      failed_login_count: sql`failed_login_count + 1`,
-      blocked_at: sql`case when failed_login_count + 1 >= ${max} then ${now}::timestamptz else null end`,
-    })
-    .where('id', '=', accountId)
-    .where('blocked_at', 'is', null)
-    .returning(['failed_login_count', 'blocked_at'])
-    .executeTakeFirst();
-  return { counted: row !== undefined, blockedNow: row?.blocked_at != null };
-}
-
-/** A correct password resets the counter, unless the account got blocked meanwhile. */
-export async function resetFailedLogins(db: Q, accountId: number): Promise<boolean> {
-  const row = await db
-    .updateTable('accounts')
-    .set({ failed_login_count: 0 })
-    .where('id', '=', accountId)
-    .where('blocked_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export interface NewCode {
   accountId: number;
   purpose: 'login' | 'mobile_verification';
@@ -177,8 +146,41 @@ export async function trustBrowser(db: Q, browserHash: Buffer, accountId: number
     .execute();
 }
 
-export async function revokeTrustedBrowsers(db: Q, accountId: number, now: Date): Promise<void> {
-  await db.updateTable('trusted_browsers').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
+/** The browsers this account trusts (R05), with their hashes (pages show only a keyed reference of them). */
+export async function listTrustedBrowsersWithHash(db: Q, accountId: number, now: Date) {
+  return db
+    .selectFrom('trusted_browsers')
+    .select(['browser_hash', 'created_at', 'expires_at'])
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function revokeTrustedBrowser(db: Q, accountId: number, browserHash: Buffer, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('trusted_browsers')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('browser_hash', '=', browserHash)
+    .where('revoked_at', 'is', null)
+    .returning('account_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Revokes every trusted browser of the account, but `keep` (this browser) when given. Returns how many. */
+export async function revokeTrustedBrowsers(db: Q, accountId: number, now: Date, keep: Buffer | null = null): Promise<number> {
+  let query = db.updateTable('trusted_browsers').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null);
+  if (keep) query = query.where('browser_hash', '<>', keep);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** R08: every password an account chose, as its hash: the last ones cannot be chosen again. */
+export async function addPasswordHistory(db: Q, accountId: number, passwordHash: string, now: Date): Promise<void> {
+  await db.insertInto('password_history').values({ account_id: accountId, password_hash: passwordHash, created_at: now }).execute();
 }
 
 /** The current and former password hashes, newest first (R08: no reuse of the last ones). */
@@ -193,20 +195,6 @@ export async function listRecentPasswordHashes(db: Q, accountId: number, depth: 
     .execute();
   // The history holds the current hash too once it was set here: count each password once.
   return [...new Set([...(current ? [current] : []), ...history.map((h) => h.password_hash)])].slice(0, depth);
-}
-
-export async function setPassword(db: Q, accountId: number, passwordHash: string, now: Date, extra: { verifyEmail?: boolean } = {}): Promise<void> {
-  await db
-    .updateTable('accounts')
-    .set({
-      password_hash: passwordHash,
-      password_changed_at: now,
-      updated_at: now,
-      ...(extra.verifyEmail ? { email_verified_at: now } : {}),
-    })
-    .where('id', '=', accountId)
-    .execute();
-  await db.insertInto('password_history').values({ account_id: accountId, password_hash: passwordHash, created_at: now }).execute();
 }
 
 export async function insertToken(
@@ -232,6 +220,19 @@ export async function getUsableTokenForUpdate(db: Q, tokenHash: Buffer, purpose:
     .executeTakeFirst();
 }
 
+/** The account of a usable link (not consumed, not expired) of this purpose. */
+export async function getAccountOfUsableToken(db: Q, tokenHash: Buffer, purpose: 'activation' | 'password_reset', now: Date) {
+  return db
+    .selectFrom('account_tokens as t')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .select(['a.id', 'a.username', 'a.first_name', 'a.last_name'])
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.purpose', '=', purpose)
+    .where('t.consumed_at', 'is', null)
+    .where('t.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
 export async function consumeToken(db: Q, tokenHash: Buffer, now: Date): Promise<void> {
   await db.updateTable('account_tokens').set({ consumed_at: now }).where('token_hash', '=', tokenHash).execute();
 }
@@ -245,10 +246,6 @@ export async function consumeAccountTokens(db: Q, accountId: number, purpose: 'a
     .where('purpose', '=', purpose)
     .where('consumed_at', 'is', null)
     .execute();
-}
-
-export async function acceptTerms(db: Q, accountId: number, version: string, now: Date): Promise<void> {
-  await db.updateTable('accounts').set({ terms_version_accepted: version, terms_accepted_at: now }).where('id', '=', accountId).execute();
 }
 
 /** Card, e-CPS and partner identities paired with the account end with a password reset. */

@@ -9,7 +9,7 @@ import { buildActiveAccount, type buildAccount } from '../../../test/factories.j
 import { latestCode, latestLink, messagesTo } from '../../../test/mails.js';
 import { fixedClock } from '../../platform/clock.js';
 import { sha256 } from '../../platform/crypto.js';
-import { createAccount } from '../accounts/account.service.js';
+import { createAccount } from '../account-admin/account-admin.service.js';
 import { SYSTEM_ACTOR } from '../../platform/audit/audit.js';
 import { PASSWORD_RULE_TEXT } from './auth.rules.js';
 import { TERMS_VERSION } from './terms.js';

@@ -77,22 +77,8 @@ export function isPasswordExpired(changedAt: Date | null, now: Date, maxAgeMonth
   return now.getTime() >= limit.getTime();
 }
 
-/** "nicolas.martin@chu-exemple.fr" → "n…@c….fr": enough to recognise one's address, not to learn it. */
-export function maskEmail(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
-  const dot = domain.lastIndexOf('.');
-  const host = dot > 0 ? domain.slice(0, dot) : domain;
-  const tld = dot > 0 ? domain.slice(dot) : '';
-  return `${local.slice(0, 1)}…@${host.slice(0, 1)}…${tld}`;
-}
-
-/** "0612345612" or "+33 6 12 34 56 12" → "06 •• •• •• 12". */
-export function maskPhone(phone: string): string {
-  let digits = phone.replace(/\D/g, '');
-  if (digits.startsWith('33') && digits.length === 11) digits = `0${digits.slice(2)}`;
-  if (digits.length < 4) return '••';
-  return `${digits.slice(0, 2)} •• •• •• ${digits.slice(-2)}`;
-}
+// Masks of an address or a number are the accounts feature's (they show an account's own data).
+export { maskEmail, maskPhone } from '../accounts/account.rules.js';
 
 /** Normalises what users type as a username: trimmed, lower case (R01 compares case-insensitively). */
 export function normaliseUsername(value: string): string {

@@ -16,6 +16,7 @@ import { executeAsOneStatement } from '../../db/database.js';
 import { authErrors } from './auth.errors.js';
 import { DomainError } from '../../platform/errors.js';
 import * as repo from './auth.repository.js';
+import * as accounts from '../accounts/account.repository.js';
 import {
   ACTIVATION_TTL_MS,
   maskEmail,
@@ -138,7 +139,7 @@ async function checkPasswordOnce(
   if (!matches) {
     await hitLimit(deps.db, `login-fail:${input.ip}`, IP_FAILURES_BEFORE_ROBOT_CHECK, now);
     await deps.db.transaction().execute(async (trx) => {
-      const { blockedNow } = await repo.recordFailedLogin(trx, account.id, now, MAX_FAILED_LOGINS);
+      const { blockedNow } = await accounts.recordFailedLogin(trx, account.id, now, MAX_FAILED_LOGINS);
       await recordAudit(trx, { actor: SYSTEM_ACTOR, subjectAccountId: account.id, code: 'LOGIN_FAILED', description: 'Échec de connexion : mot de passe erroné', ip: input.ip });
       if (blockedNow) {
         await recordAudit(trx, {
@@ -164,7 +165,7 @@ async function checkPasswordOnce(
   }
   // Reset the counter only when there is one: the common login writes nothing here. Should the
   // account have been blocked meanwhile, the reset finds no row and the login stops.
-  if (account.failed_login_count > 0 && !(await repo.resetFailedLogins(deps.db, account.id))) throw authErrors.ACCOUNT_BLOCKED();
+  if (account.failed_login_count > 0 && !(await accounts.resetFailedLogins(deps.db, account.id))) throw authErrors.ACCOUNT_BLOCKED();
 
   if (input.browserHash && (await repo.isBrowserTrusted(deps.db, input.browserHash, account.id, now))) {
     await recordAudit(deps.db, {
@@ -307,6 +308,35 @@ export async function trustBrowser(deps: Deps, accountId: number, browserHash: B
 }
 
 /**
+ * A new password, in the caller's transaction: the account's hash (and date) and the history that
+ * keeps the last ones from being chosen again (R08). Activation (R11) also verifies the e-mail.
+ */
+export async function storePassword(db: Deps['db'], accountId: number, passwordHash: string, now: Date, extra: { verifyEmail?: boolean } = {}): Promise<void> {
+  await accounts.setPasswordHash(db, accountId, passwordHash, now, extra);
+  await repo.addPasswordHistory(db, accountId, passwordHash, now);
+}
+
+/** A password set elsewhere (an account created with its password, R14, R15) joins the history (R08). */
+export async function recordPasswordHistory(db: Deps['db'], accountId: number, passwordHash: string, now: Date): Promise<void> {
+  await repo.addPasswordHistory(db, accountId, passwordHash, now);
+}
+
+/** The browsers this account trusts (R05), with their hashes. */
+export async function listTrustedBrowsersWithHash(deps: Deps, accountId: number) {
+  return repo.listTrustedBrowsersWithHash(deps.db, accountId, deps.clock.now());
+}
+
+/** One browser of the account loses its trust (R05); false when it had none. */
+export async function revokeTrustedBrowser(db: Deps['db'], accountId: number, browserHash: Buffer, now: Date): Promise<boolean> {
+  return repo.revokeTrustedBrowser(db, accountId, browserHash, now);
+}
+
+/** Every browser of the account loses its trust but `keep` (this one) when given; returns how many. */
+export async function revokeTrustedBrowsers(db: Deps['db'], accountId: number, now: Date, keep: Buffer | null = null): Promise<number> {
+  return repo.revokeTrustedBrowsers(db, accountId, now, keep);
+}
+
+/**
  * Validates a new password typed twice against R07 and the recent ones (R08); returns its hash.
  * Shared with "Mon compte".
  */
@@ -343,7 +373,7 @@ export async function changeExpiredPassword(
   if (!account) throw authErrors.CODE_EXPIRED();
   const hash = await acceptableNewPassword(deps, account, input.newPassword, input.confirmation);
   await deps.db.transaction().execute(async (trx) => {
-    await repo.setPassword(trx, account.id, hash, now);
+    await storePassword(trx, account.id, hash, now);
     await repo.revokeTrustedBrowsers(trx, account.id, now);
     if (input.endOtherSessions) await endSessionsOfAccount(trx, account.id, input.session.idHash);
     await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'PASSWORD_CHANGED', description: 'Changement du mot de passe (mot de passe expiré)', ip: input.ip });
@@ -353,12 +383,12 @@ export async function changeExpiredPassword(
 
 /** R11: the acceptance of the current terms of use is recorded ("Charte validée"). */
 export async function acceptTerms(deps: Deps, input: { session: AuthSession; accepted: boolean; ip: string }): Promise<void> {
-  if (!input.accepted) throw authErrors.TERMS_NOT_ACCEPTED({ accept: authErrors.definitions.TERMS_NOT_ACCEPTED.message });
+  if (!input.accepted) throw authErrors.TERMS_NOT_ACCEPTED.at('accept');
   const now = deps.clock.now();
   const account = await repo.getLoginAccount(deps.db, input.session.accountId);
   if (!account) throw authErrors.CODE_EXPIRED();
   await deps.db.transaction().execute(async (trx) => {
-    await repo.acceptTerms(trx, account.id, TERMS_VERSION, now);
+    await accounts.acceptTerms(trx, account.id, TERMS_VERSION, now);
     await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'TERMS_ACCEPTED', description: `Charte validée (conditions générales d’utilisation, version ${TERMS_VERSION})`, details: { version: TERMS_VERSION }, ip: input.ip });
   });
 }
@@ -395,15 +425,7 @@ export async function requestPasswordReset(deps: Deps, input: { username: string
 /** The account a link belongs to, if the link can still be used (for the page that asks the new password). */
 export async function accountOfLink(deps: Deps, token: unknown, purpose: 'activation' | 'password_reset') {
   if (typeof token !== 'string' || token.length < 20 || token.length > 100) throw authErrors.LINK_INVALID();
-  const row = await deps.db
-    .selectFrom('account_tokens as t')
-    .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .select(['a.id', 'a.username', 'a.first_name', 'a.last_name'])
-    .where('t.token_hash', '=', sha256(token))
-    .where('t.purpose', '=', purpose)
-    .where('t.consumed_at', 'is', null)
-    .where('t.expires_at', '>', deps.clock.now())
-    .executeTakeFirst();
+  const row = await repo.getAccountOfUsableToken(deps.db, sha256(token), purpose, deps.clock.now());
   if (!row) throw authErrors.LINK_INVALID();
   return row;
 }
@@ -427,7 +449,7 @@ export async function setPasswordFromLink(
     // Locked and re-checked in the transaction: two submissions of one link cannot both succeed.
     if (!(await repo.getUsableTokenForUpdate(trx, tokenHash, input.purpose, now))) throw authErrors.LINK_INVALID();
     await repo.consumeToken(trx, tokenHash, now);
-    await repo.setPassword(trx, account.id, hash, now, { verifyEmail: input.purpose === 'activation' });
+    await storePassword(trx, account.id, hash, now, { verifyEmail: input.purpose === 'activation' });
     await repo.revokeTrustedBrowsers(trx, account.id, now);
     await endSessionsOfAccount(trx, account.id);
     if (input.purpose === 'activation') {
@@ -472,9 +494,9 @@ export async function verifyCurrentPassword(
   const password = typed.normalize('NFC');
   const hash = await repo.getPasswordHash(deps.db, account.id);
   const matches = hash !== null && [...password].length <= PASSWORD_MAX_LENGTH && (await deps.passwords.verify(hash, password));
-  if (matches) return (await repo.resetFailedLogins(deps.db, account.id)) ? 'ok' : 'blocked';
+  if (matches) return (await accounts.resetFailedLogins(deps.db, account.id)) ? 'ok' : 'blocked';
   const { blockedNow } = await deps.db.transaction().execute(async (trx) => {
-    const result = await repo.recordFailedLogin(trx, account.id, now, MAX_FAILED_LOGINS);
+    const result = await accounts.recordFailedLogin(trx, account.id, now, MAX_FAILED_LOGINS);
     await recordAudit(trx, {
       actor: selfActor(account),
       subjectAccountId: account.id,

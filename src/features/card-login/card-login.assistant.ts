@@ -12,12 +12,13 @@ import { sha256 } from '../../platform/crypto.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import type { PendingStep } from '../../http/session.js';
 import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rules.js';
-import { pendingStepFor } from '../auth/auth.service.js';
+import { pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
 import { assistantErrors } from '../assistants/assistants.errors.js';
 import { acceptInvitationIn, checkInvitedName, invitedPerson, verifyAcceptanceCode } from '../assistants/assistants.service.js';
 import { DomainError } from '../../platform/errors.js';
 import { cardLoginErrors } from './card-login.errors.js';
 import * as repo from './card-login.repository.js';
+import * as accounts from '../accounts/account.repository.js';
 import { pendingIdentity, type IdentityKind } from './card-login.service.js';
 
 export const assistantFormSchema = z.object({
@@ -64,9 +65,9 @@ export async function createAssistantAccount(
   if (!parsed.success || Object.keys(errors).length > 0 || [...password].length > PASSWORD_MAX_LENGTH) throw assistantErrors.ASSISTANT_FORM_INVALID(errors);
 
   const rpps = identity.idType === 'RPPS' ? identity.idNumber : null;
-  if ((await repo.isUsernameTaken(deps.db, identity.idNumber)) || (rpps && (await repo.isRppsTaken(deps.db, rpps)))) throw assistantErrors.ASSISTANT_ALREADY_EXISTS();
+  if ((await accounts.isUsernameTaken(deps.db, identity.idNumber)) || (rpps && (await accounts.isRppsTaken(deps.db, rpps)))) throw assistantErrors.ASSISTANT_ALREADY_EXISTS();
   // R20: the invited address may already be another account's: that account accepts instead.
-  if (await repo.isEmailUsedByActiveAccount(deps.db, invited.email)) throw assistantErrors.INVITATION_EMAIL_USED();
+  if ((await accounts.findActiveAccountByEmail(deps.db, invited.email)) !== undefined) throw assistantErrors.INVITATION_EMAIL_USED();
   const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock.now();
   const flowHash = sha256(input.flowToken!);
@@ -74,7 +75,7 @@ export async function createAssistantAccount(
   try {
     const account = await deps.db.transaction().execute(async (trx) => {
       if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
-      const created = await repo.insertSelfCreatedAccount(trx, {
+      const created = await accounts.insertSelfCreatedAccount(trx, {
         username: identity.idNumber,
         rpps,
         lastName,
@@ -86,7 +87,7 @@ export async function createAssistantAccount(
         passwordHash,
         now,
       });
-      await repo.insertPasswordHistory(trx, created.id, passwordHash, now);
+      await recordPasswordHistory(trx, created.id, passwordHash, now);
       await repo.insertIdentity(trx, { kind, subject: identity.subject, accountId: created.id, now });
       const actor = { kind: 'account' as const, accountId: created.id, label: actorLabel(created) };
       const means = kind === 'psc' ? 'e-CPS (Pro Santé Connect)' : 'carte CPS';

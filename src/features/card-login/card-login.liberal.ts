@@ -13,10 +13,11 @@ import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { DomainError } from '../../platform/errors.js';
 import type { PendingStep } from '../../http/session.js';
 import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rules.js';
-import { pendingStepFor } from '../auth/auth.service.js';
+import { pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
 import { cardLoginErrors, liberalErrors } from './card-login.errors.js';
 import { emailValidationMail } from './card-login.mails.js';
 import * as repo from './card-login.repository.js';
+import * as accounts from '../accounts/account.repository.js';
 import { EMAIL_VALIDATION_TTL_MS, parseNationalId } from './card-login.rules.js';
 
 const required = (label: string, max: number) => z.string().trim().min(1, `Indiquez ${label}.`).max(max, `${max} caractères au plus.`);
@@ -69,9 +70,9 @@ export async function createLiberalAccount(
     throw new DomainError('LIBERAL_INVALID', liberalErrors.definitions.LIBERAL_INVALID.message, 400, errors);
   }
   const data = parsed.data;
-  if ((await repo.isUsernameTaken(deps.db, identity.rpps)) || (await repo.isRppsTaken(deps.db, identity.rpps))) throw liberalErrors.LIBERAL_ALREADY_EXISTS();
+  if ((await accounts.isUsernameTaken(deps.db, identity.rpps)) || (await accounts.isRppsTaken(deps.db, identity.rpps))) throw liberalErrors.LIBERAL_ALREADY_EXISTS();
   // R20: one e-mail address, one active account.
-  if (await repo.isEmailUsedByActiveAccount(deps.db, data.email)) {
+  if ((await accounts.findActiveAccountByEmail(deps.db, data.email)) !== undefined) {
     throw new DomainError('LIBERAL_EMAIL_USED', liberalErrors.definitions.LIBERAL_EMAIL_USED.message, 409, { email: liberalErrors.definitions.LIBERAL_EMAIL_USED.message });
   }
   const passwordHash = await deps.passwords.hash(password);
@@ -80,7 +81,7 @@ export async function createLiberalAccount(
   try {
     const account = await deps.db.transaction().execute(async (trx) => {
       if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
-      const created = await repo.insertSelfCreatedAccount(trx, {
+      const created = await accounts.insertSelfCreatedAccount(trx, {
         username: identity.rpps,
         rpps: identity.rpps,
         lastName: identity.lastName,
@@ -92,7 +93,7 @@ export async function createLiberalAccount(
         passwordHash,
         now,
       });
-      await repo.insertPasswordHistory(trx, created.id, passwordHash, now);
+      await recordPasswordHistory(trx, created.id, passwordHash, now);
       await repo.insertLiberalPractice(trx, { accountId: created.id, specialty: data.specialty || null, address: data.address, postcode: data.postcode, city: data.city, now });
       await repo.insertIdentity(trx, { kind: 'psc', subject: identity.subject, accountId: created.id, now });
       const actor = { kind: 'account' as const, accountId: created.id, label: actorLabel(created) };
@@ -129,7 +130,7 @@ export async function validateEmail(deps: Deps, token: unknown, ip: string): Pro
   await deps.db.transaction().execute(async (trx) => {
     const used = await repo.consumeEmailValidation(trx, sha256(token), now);
     if (!used) throw liberalErrors.EMAIL_LINK_INVALID();
-    await repo.markEmailVerified(trx, used.account_id, now);
+    await accounts.markEmailVerified(trx, used.account_id, now);
     await recordAudit(trx, {
       actor: { kind: 'account', accountId: used.account_id, label: actorLabel(used) },
       subjectAccountId: used.account_id,

@@ -1,5 +1,5 @@
 /** All SQL of card and e-CPS login: paired identities and the state of external login flows. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { PracticePlace } from './card-login.rules.js';
 
@@ -146,68 +146,6 @@ export async function listIdentitiesOfAccount(db: Q, accountId: number) {
 
 // ─── R14: liberal professionals ─────────────────────────────────────────────────────────────
 
-export async function isUsernameTaken(db: Q, username: string): Promise<boolean> {
-  const row = await db.selectFrom('accounts').select('id').where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function isRppsTaken(db: Q, rpps: string): Promise<boolean> {
-  return (await db.selectFrom('accounts').select('id').where('rpps', '=', rpps).executeTakeFirst()) !== undefined;
-}
-
-export async function isEmailUsedByActiveAccount(db: Q, email: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
-    .where('deactivated_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/**
- * An account its holder creates from a verified card or e-CPS identity: a liberal professional (R14,
- * e-mail to validate) or an invited assistant (R15, e-mail verified by the invitation link).
- */
-export async function insertSelfCreatedAccount(
-  db: Q,
-  values: {
-    username: string;
-    rpps: string | null;
-    lastName: string;
-    firstName: string;
-    email: string;
-    emailVerifiedAt: Date | null;
-    phone: string | null;
-    profession: string;
-    passwordHash: string;
-    now: Date;
-  },
-) {
-  return db
-    .insertInto('accounts')
-    .values({
-      username: values.username,
-      rpps: values.rpps,
-      last_name: values.lastName,
-      first_name: values.firstName,
-      email: values.email,
-      email_verified_at: values.emailVerifiedAt,
-      phone: values.phone,
-      profession: values.profession,
-      password_hash: values.passwordHash,
-      password_changed_at: values.now,
-      created_at: values.now,
-      updated_at: values.now,
-    })
-    .returning(['id', 'username', 'first_name', 'last_name', 'email', 'email_verified_at', 'password_changed_at', 'terms_version_accepted'])
-    .executeTakeFirstOrThrow();
-}
-
-export async function insertPasswordHistory(db: Q, accountId: number, passwordHash: string, now: Date): Promise<void> {
-  await db.insertInto('password_history').values({ account_id: accountId, password_hash: passwordHash, created_at: now }).execute();
-}
-
 export async function insertLiberalPractice(db: Q, values: { accountId: number; specialty: string | null; address: string; postcode: string; city: string; now: Date }): Promise<void> {
   await db
     .insertInto('liberal_practices')
@@ -235,10 +173,6 @@ export async function consumeEmailValidation(db: Q, tokenHash: Buffer, now: Date
     .where('v.expires_at', '>', now)
     .returning(['v.account_id', 'a.first_name', 'a.last_name', 'a.username'])
     .executeTakeFirst();
-}
-
-export async function markEmailVerified(db: Q, accountId: number, now: Date): Promise<void> {
-  await db.updateTable('accounts').set({ email_verified_at: now, updated_at: now }).where('id', '=', accountId).execute();
 }
 
 /** R12: a card login's flow starts already verified (the TLS handshake was the proof). */

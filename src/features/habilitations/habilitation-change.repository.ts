@@ -118,3 +118,27 @@ export async function markDeleted(trx: Q, habilitationId: number, at: Date, byAc
     .where('deleted_at', 'is', null)
     .execute();
 }
+
+/** R40: the e-mail flag of one of the account's own habilitations that is not deleted. */
+export async function setOwnEmailNotifications(trx: Q, accountId: number, habilitationId: number, flag: boolean): Promise<void> {
+  await trx
+    .updateTable('habilitations')
+    .set({ email_notifications: flag })
+    .where('id', '=', habilitationId)
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .execute();
+}
+
+/** Soft delete (R36) by its holder: the row stays, with when and by whom; false when it was already deleted. */
+export async function markOwnDeleted(trx: Q, accountId: number, habilitationId: number, at: Date): Promise<boolean> {
+  const row = await trx
+    .updateTable('habilitations')
+    .set({ deleted_at: at, deleted_by_account_id: accountId })
+    .where('id', '=', habilitationId)
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

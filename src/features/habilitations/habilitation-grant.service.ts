@@ -9,10 +9,9 @@ import type { LocationLevel } from '../../db/schema.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { addToDate, formatDate, parisDate } from '../../platform/clock.js';
 import { setDeactivated } from '../accounts/account.repository.js';
-import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, placesWhere, type Principal } from './habilitation.policy.js';
+import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, type Principal } from './habilitation.policy.js';
 import { habilitationErrors } from './habilitation.errors.js';
-import { accountInScope } from './habilitation-scope.repository.js';
-import { principalActor } from './habilitation.service.js';
+import { accountScope, principalActor } from './habilitation.service.js';
 import { parseCalendarDate, MAX_DURATION_YEARS } from './habilitation-change.rules.js';
 import * as repo from './habilitation-grant.repository.js';
 
@@ -118,7 +117,7 @@ export async function grantHabilitations(deps: Deps, principal: Principal, input
 
   const grant = { accountIds, profile: profile!, place: place!, start: start!, end: end!, emailNotifications: input.emailNotifications };
   try {
-    return await insertGrants(deps, principal, grant, { today, now }, ip);
+    return await insertGrants(deps, principal, grant, ip);
   } catch (error) {
     // R20/R23: a deactivated account whose address another active account now uses cannot come back.
     if ((error as { constraint?: string }).constraint === 'accounts_active_email_key') throw habilitationErrors.GRANT_EMAIL_TAKEN();
@@ -130,11 +129,10 @@ async function insertGrants(
   deps: Deps,
   principal: Principal,
   g: { accountIds: number[]; profile: repo.CatalogueProfile; place: repo.GrantablePlace; start: string; end: string; emailNotifications: boolean },
-  at: { today: string; now: Date },
   ip: string | null,
 ): Promise<number[]> {
   const { accountIds, profile, place, start, end } = g;
-  const inScope = accountInScope(placesWhere(principal, 'accounts.manage'), principal.accountId, at);
+  const inScope = accountScope(deps, principal);
   return deps.db.transaction().execute(async (trx) => {
     const accounts = await repo.lockAccountsInScope(trx, accountIds, inScope);
     if (accounts.length !== accountIds.length) throw habilitationErrors.GRANT_ACCOUNT_OUT_OF_SCOPE();

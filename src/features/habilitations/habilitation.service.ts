@@ -7,11 +7,13 @@
 import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { formatDate, parisDate } from '../../platform/clock.js';
-import { changeRefusal, type ChangeRefusal, type Principal } from './habilitation.policy.js';
+import { changeRefusal, placesWhere, type ChangeRefusal, type Principal } from './habilitation.policy.js';
+import { accountInScope } from './habilitation-scope.repository.js';
 import { habilitationErrors } from './habilitation.errors.js';
 import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
 import * as repo from './habilitation-change.repository.js';
 import { listActiveGrants } from './habilitation.repository.js';
+import { listReferentsOf, type ReferentRow } from './referent.repository.js';
 import type { Grant } from './habilitation.policy.js';
 
 export interface EndDateChange {
@@ -103,16 +105,16 @@ export async function changeHabilitationEndDate(
   ip: string | null,
 ): Promise<EndDateChange> {
   const endDate = parseCalendarDate(newEndDate);
-  if (!endDate) throw habilitationErrors.HABILITATION_END_DATE_INVALID({ endDate: habilitationErrors.definitions.HABILITATION_END_DATE_INVALID.message });
+  if (!endDate) throw habilitationErrors.HABILITATION_END_DATE_INVALID.at('endDate');
   const today = parisDate(deps.clock.now());
   return deps.db.transaction().execute(async (trx) => {
     const h = await loadChangeable(trx, principal, habilitationId, true);
     const check = checkEndDate(endDate, h.startDate, today);
     if (check === 'before_min') {
-      throw habilitationErrors.HABILITATION_END_DATE_BEFORE_MIN({ endDate: habilitationErrors.definitions.HABILITATION_END_DATE_BEFORE_MIN.message });
+      throw habilitationErrors.HABILITATION_END_DATE_BEFORE_MIN.at('endDate');
     }
     if (check === 'after_max') {
-      throw habilitationErrors.HABILITATION_END_DATE_AFTER_MAX({ endDate: habilitationErrors.definitions.HABILITATION_END_DATE_AFTER_MAX.message });
+      throw habilitationErrors.HABILITATION_END_DATE_AFTER_MAX.at('endDate');
     }
     const result = { habilitationId: h.id, accountId: h.accountId, previousEndDate: h.endDate, endDate };
     if (endDate === h.endDate) return { ...result, changed: false };
@@ -146,4 +148,28 @@ export async function deleteHabilitation(deps: Deps, principal: Principal, habil
     });
     return { habilitationId: h.id, accountId: h.accountId, deletedAt: now };
   });
+}
+
+/** R40, in the holder's transaction ("Mon compte"): the e-mail flag of one of their own habilitations. */
+export async function setOwnEmailFlag(trx: Deps['db'], accountId: number, habilitationId: number, flag: boolean): Promise<void> {
+  await repo.setOwnEmailNotifications(trx, accountId, habilitationId, flag);
+}
+
+/** R41 + R36, in the holder's transaction: they delete one of their own habilitations; false when it already was. */
+export async function deleteOwnHabilitationIn(trx: Deps['db'], accountId: number, habilitationId: number, at: Date): Promise<boolean> {
+  return repo.markOwnDeleted(trx, accountId, habilitationId, at);
+}
+
+/** R42, R37, R25: the referents of these establishments and units today (referent.repository.ts says who they are). */
+export async function referentsOf(deps: Deps, places: { establishmentIds: readonly number[]; unitIds: readonly number[] }): Promise<ReferentRow[]> {
+  return listReferentsOf(deps.db, places, parisDate(deps.clock.now()));
+}
+
+/**
+ * R33: "this account (alias `a`) is in the principal's administration scope", as a condition for a
+ * query over accounts: built from the policy's places (`placesWhere`), on the clock's today.
+ */
+export function accountScope(deps: Deps, principal: Principal) {
+  const now = deps.clock.now();
+  return accountInScope(placesWhere(principal, 'accounts.manage'), principal.accountId, { today: parisDate(now), now });
 }

@@ -1,23 +1,17 @@
-/** SQL of R25: how many active structure referents an establishment has. */
+/** SQL of R25: how many structure referents an establishment has (who counts: referent.repository.ts). */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { structureReferentCount } from './referent.repository.js';
+
+export { STRUCTURE_REFERENT_PROFILE } from './referent.repository.js';
 
 type Q = Kysely<Database>;
 
-/** R25: the profile whose holders administer a structure. */
-export const STRUCTURE_REFERENT_PROFILE = 'REFERENT_STRUCTURE';
-
-const activeReferents = (today: string) => sql<number>`(
-  select count(distinct h.account_id)::int from habilitations h
-  join profiles p on p.id = h.profile_id and p.code = ${STRUCTURE_REFERENT_PROFILE}
-  join accounts a on a.id = h.account_id and a.deactivated_at is null
-  where h.establishment_id = e.id and h.deleted_at is null and h.start_date <= ${today}::date and h.end_date >= ${today}::date)`;
-
-/** Active structure referents of one establishment: distinct people, on `today`. */
+/** Structure referents of one establishment: distinct people, on `today` (referent.repository.ts says who counts). */
 export async function countStructureReferents(db: Q, establishmentId: number, today: string): Promise<number> {
   const row = await db
     .selectFrom('establishments as e')
-    .select(activeReferents(today).as('count'))
+    .select(structureReferentCount(today).as('count'))
     .where('e.id', '=', establishmentId)
     .executeTakeFirst();
   return row?.count ?? 0;
@@ -60,7 +54,7 @@ export async function listUnderstaffedEstablishments(
   const base = db
     .selectFrom('establishments as e')
     .innerJoin('departments as d', 'd.code', 'e.department_code')
-    .select(['e.id', 'e.name', 'e.finess', 'e.department_code', 'd.name as department_name', activeReferents(today).as('referents')])
+    .select(['e.id', 'e.name', 'e.finess', 'e.department_code', 'd.name as department_name', structureReferentCount(today).as('referents')])
     .where('e.closed_at', 'is', null)
     .where(sql<boolean>`e.department_code = any(${departments.map((d) => d.code)}::text[])`);
   // One pass over the territory: the page and the total together (the count per establishment is the costly part).

@@ -1,10 +1,12 @@
 /** Error catalogue of "Mon compte" and "Mes référents": stable codes, French messages users read. */
 import { defineErrors } from '../../platform/errors.js';
 import { authErrors } from '../auth/auth.errors.js';
+import { accountErrors } from '../accounts/account.errors.js';
 
 // The same situations as at login get the same words: one definition, in the auth catalogue.
 const { ACCOUNT_BLOCKED, CODE_FORMAT, CODE_WRONG, CODE_EXPIRED, CODE_RESEND_TOO_SOON, PASSWORD_INVALID, PASSWORD_MISMATCH, PASSWORD_REUSED, TOO_MANY_ATTEMPTS } =
   authErrors.definitions;
+const { EMAIL_ALREADY_USED } = accountErrors.definitions;
 
 export const selfServiceErrors = defineErrors({
   IDENTITY_INVALID: { status: 400, message: 'Le formulaire contient des erreurs : corrigez les champs signalés.' },
@@ -14,17 +16,10 @@ export const selfServiceErrors = defineErrors({
   },
   CURRENT_PASSWORD_WRONG: { status: 400, message: 'Mot de passe actuel incorrect.' },
   ACCOUNT_BLOCKED,
-  EMAIL_ALREADY_USED: {
-    status: 409,
-    message: 'Cette adresse e-mail est déjà celle d’un autre compte actif : un professionnel n’a qu’un compte, une adresse n’appartient qu’à un compte.',
-  },
+  EMAIL_ALREADY_USED,
   EMAIL_CHANGE_TOO_MANY: {
     status: 429,
     message: 'Trop de demandes de changement d’adresse e-mail en peu de temps. Patientez une heure avant de recommencer.',
-  },
-  LINK_INVALID: {
-    status: 400,
-    message: 'Ce lien n’est plus valable : il a expiré, a déjà servi ou a été remplacé par une demande plus récente. Refaites la demande depuis « Mon compte ».',
   },
   MOBILE_MISSING: { status: 400, message: 'Renseignez d’abord votre téléphone mobile dans vos informations personnelles, puis vérifiez-le.' },
   MOBILE_ALREADY_VERIFIED: { status: 409, message: 'Ce numéro de téléphone mobile est déjà vérifié.' },

@@ -7,7 +7,8 @@ import { Alert, CodeField, CsrfField, ErrorSummary, Field, HistoryTable, NewPass
 import { formatDate, formatDateTime, parisDate } from '../../platform/clock.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { formatPhone, HABILITATION_STATUS_LABELS } from './self-service.rules.js';
-import type { AccountOverview, BrowserView, HabilitationView, HistoryLine, ReferentGroup, ReferentView, SessionView } from './self-service.service.js';
+import type { AccountOverview, BrowserView, HabilitationView, HistoryLine, SessionView } from './self-service.service.js';
+import type { ReferentGroup, ReferentView } from './self-referents.service.js';
 
 export type FieldErrors = Record<string, string>;
 

@@ -42,111 +42,6 @@ export async function getAccount(db: Q, accountId: number) {
 
 export type AccountRow = NonNullable<Awaited<ReturnType<typeof getAccount>>>;
 
-/** The account row locked for the transaction that changes it (concurrent edits are serialised). */
-export async function lockAccount(db: Q, accountId: number): Promise<void> {
-  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().executeTakeFirst();
-}
-
-export async function updateIdentity(
-  db: Q,
-  accountId: number,
-  values: { lastName: string; firstName: string; phone: string | null; fax: string | null; profession: string | null },
-  now: Date,
-): Promise<void> {
-  await db
-    .updateTable('accounts')
-    .set({ last_name: values.lastName, first_name: values.firstName, phone: values.phone, fax: values.fax, profession: values.profession, updated_at: now })
-    .where('id', '=', accountId)
-    .execute();
-}
-
-/** A new mobile number is unverified, and login codes fall back to e-mail (the CHECK of accounts insists). */
-export async function setMobile(db: Q, accountId: number, mobile: string | null, now: Date): Promise<void> {
-  await db
-    .updateTable('accounts')
-    .set({ mobile_phone: mobile, mobile_verified_at: null, otp_channel: 'EMAIL', updated_at: now })
-    .where('id', '=', accountId)
-    .execute();
-}
-
-/** Verifies the mobile only if it is still the number the code was sent to. */
-export async function markMobileVerified(db: Q, accountId: number, mobile: string, now: Date): Promise<boolean> {
-  const row = await db
-    .updateTable('accounts')
-    .set({ mobile_verified_at: now, updated_at: now })
-    .where('id', '=', accountId)
-    .where('mobile_phone', '=', mobile)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function setOtpChannel(db: Q, accountId: number, channel: 'EMAIL' | 'SMS', now: Date): Promise<void> {
-  await db.updateTable('accounts').set({ otp_channel: channel, updated_at: now }).where('id', '=', accountId).execute();
-}
-
-export async function isEmailUsedByAnotherActiveAccount(db: Q, email: string, accountId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
-    .where('deactivated_at', 'is', null)
-    .where('id', '<>', accountId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function setEmail(db: Q, accountId: number, email: string, now: Date): Promise<void> {
-  await db.updateTable('accounts').set({ email, email_verified_at: now, updated_at: now }).where('id', '=', accountId).execute();
-}
-
-// ─── E-mail changes ─────────────────────────────────────────────────────────────────────────
-
-export async function getPendingEmailChange(db: Q, accountId: number, now: Date) {
-  return db
-    .selectFrom('email_changes')
-    .select(['new_email', 'created_at', 'expires_at'])
-    .where('account_id', '=', accountId)
-    .where('consumed_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-}
-
-/** A new request replaces the pending one: its link stops working. */
-export async function consumePendingEmailChanges(db: Q, accountId: number, now: Date): Promise<void> {
-  await db.updateTable('email_changes').set({ consumed_at: now }).where('account_id', '=', accountId).where('consumed_at', 'is', null).execute();
-}
-
-export async function insertEmailChange(db: Q, change: { tokenHash: Buffer; accountId: number; newEmail: string; now: Date; expiresAt: Date }): Promise<void> {
-  await db
-    .insertInto('email_changes')
-    .values({ token_hash: change.tokenHash, account_id: change.accountId, new_email: change.newEmail, created_at: change.now, expires_at: change.expiresAt })
-    .execute();
-}
-
-/** The usable change of a link, with its account; `forUpdate` locks it for the transaction that consumes it. */
-export async function getUsableEmailChange(db: Q, tokenHash: Buffer, now: Date, options: { forUpdate?: boolean } = {}) {
-  let query = db
-    .selectFrom('email_changes as c')
-    .innerJoin('accounts as a', 'a.id', 'c.account_id')
-    .select(['c.account_id', 'c.new_email', 'a.username', 'a.first_name', 'a.last_name', 'a.email', 'a.blocked_at', 'a.deactivated_at'])
-    .where('c.token_hash', '=', tokenHash)
-    .where('c.consumed_at', 'is', null)
-    .where('c.expires_at', '>', now);
-  if (options.forUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
-}
-
-export async function consumeEmailChange(db: Q, tokenHash: Buffer, now: Date): Promise<void> {
-  await db.updateTable('email_changes').set({ consumed_at: now }).where('token_hash', '=', tokenHash).execute();
-}
-
-/** The cleanup job's part: e-mail changes expired before `before`. */
-export async function purgeExpiredEmailChanges(db: Q, before: Date): Promise<number> {
-  const result = await db.deleteFrom('email_changes').where('expires_at', '<', before).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
 // ─── Mobile verification codes ──────────────────────────────────────────────────────────────
 
 export async function listMobileCodeSendTimes(db: Q, accountId: number, since: Date): Promise<Date[]> {
@@ -199,46 +94,6 @@ export async function getLatestMobileCodeWithHash(db: Q, accountId: number) {
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-}
-
-// ─── Password ───────────────────────────────────────────────────────────────────────────────
-
-export async function setPassword(db: Q, accountId: number, passwordHash: string, now: Date): Promise<void> {
-  await db.updateTable('accounts').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', accountId).execute();
-  await db.insertInto('password_history').values({ account_id: accountId, password_hash: passwordHash, created_at: now }).execute();
-}
-
-// ─── Trusted browsers ──────────────────────────────────────────────────────────
-
-export async function listTrustedBrowsersWithHash(db: Q, accountId: number, now: Date) {
-  return db
-    .selectFrom('trusted_browsers')
-    .select(['browser_hash', 'created_at', 'expires_at'])
-    .where('account_id', '=', accountId)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .orderBy('created_at', 'desc')
-    .execute();
-}
-
-export async function revokeTrustedBrowser(db: Q, accountId: number, browserHash: Buffer, now: Date): Promise<boolean> {
-  const row = await db
-    .updateTable('trusted_browsers')
-    .set({ revoked_at: now })
-    .where('account_id', '=', accountId)
-    .where('browser_hash', '=', browserHash)
-    .where('revoked_at', 'is', null)
-    .returning('account_id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Revokes every trusted browser of the account, but `keep` (this browser) when given. Returns how many. */
-export async function revokeTrustedBrowsers(db: Q, accountId: number, now: Date, keep: Buffer | null): Promise<number> {
-  let query = db.updateTable('trusted_browsers').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null);
-  if (keep) query = query.where('browser_hash', '<>', keep);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
 }
 
 // ─── Habilitations ──────────────────────────────────────────────────────────────────────────
@@ -294,29 +149,6 @@ export async function getOwnHabilitation(db: Q, accountId: number, habilitationI
   return query.executeTakeFirst();
 }
 
-export async function setEmailNotifications(db: Q, accountId: number, habilitationId: number, flag: boolean): Promise<void> {
-  await db
-    .updateTable('habilitations')
-    .set({ email_notifications: flag })
-    .where('id', '=', habilitationId)
-    .where('account_id', '=', accountId)
-    .where('deleted_at', 'is', null)
-    .execute();
-}
-
-/** Soft delete (R36) by its holder: the row stays, with when and by whom. */
-export async function markOwnHabilitationDeleted(db: Q, accountId: number, habilitationId: number, now: Date): Promise<boolean> {
-  const row = await db
-    .updateTable('habilitations')
-    .set({ deleted_at: now, deleted_by_account_id: accountId })
-    .where('id', '=', habilitationId)
-    .where('account_id', '=', accountId)
-    .where('deleted_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Active habilitations of the account on `today`, with their places (R42). */
 export async function listActiveHabilitations(db: Q, accountId: number, today: string) {
   return habilitationsWithPlaces(db)
@@ -326,32 +158,6 @@ export async function listActiveHabilitations(db: Q, accountId: number, today: s
     .where('h.end_date', '>=', today)
     .orderBy('e.name')
     .orderBy('h.id')
-    .execute();
-}
-
-/**
- * The people who hold an active `profileCode` habilitation at these places (establishments for
- * REFERENT_STRUCTURE, units for REFERENT_UNITE) on `today`. A blocked or deactivated account
- * cannot act for anyone: it is not offered as a contact.
- */
-export async function listReferents(db: Q, profileCode: 'REFERENT_STRUCTURE' | 'REFERENT_UNITE', placeIds: number[], today: string) {
-  if (placeIds.length === 0) return [];
-  const column = profileCode === 'REFERENT_STRUCTURE' ? 'h.establishment_id' : 'h.unit_id';
-  return db
-    .selectFrom('habilitations as h')
-    .innerJoin('profiles as p', 'p.id', 'h.profile_id')
-    .innerJoin('accounts as a', 'a.id', 'h.account_id')
-    .select([`${column} as place_id`, 'a.id as account_id', 'a.last_name', 'a.first_name', 'a.email', 'a.phone'])
-    .distinct()
-    .where('p.code', '=', profileCode)
-    .where(column, 'in', placeIds)
-    .where('h.deleted_at', 'is', null)
-    .where('h.start_date', '<=', today)
-    .where('h.end_date', '>=', today)
-    .where('a.blocked_at', 'is', null)
-    .where('a.deactivated_at', 'is', null)
-    .orderBy('a.last_name')
-    .orderBy('a.first_name')
     .execute();
 }
 

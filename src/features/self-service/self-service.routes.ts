@@ -7,6 +7,13 @@ import { DomainError } from '../../platform/errors.js';
 import { sha256 } from '../../platform/crypto.js';
 import { renderPage } from '../../views/render.js';
 import * as service from './self-service.service.js';
+import * as identity from './self-identity.service.js';
+import * as mobileCodes from './self-mobile.service.js';
+import * as password from './self-password.service.js';
+import * as habilitations from './self-habilitations.service.js';
+import * as sessions from './self-sessions.service.js';
+import * as referents from './self-referents.service.js';
+import * as emailChange from '../accounts/email-change.service.js';
 import { codeForm, emailFlagForm, identityForm, otpChannelForm, parseId, parseRef, passwordForm, tokenForm } from './self-service.schemas.js';
 import {
   AccountPage,
@@ -71,7 +78,7 @@ export function selfServiceHandlers(deps: Deps) {
   };
 
   const mobileCodePage = async (request: FastifyRequest, reply: FastifyReply, props: { error?: string; notice?: string }, status = 200) => {
-    const mobile = await service.describeMobile(deps, request.principal!.accountId);
+    const mobile = await mobileCodes.describeMobile(deps, request.principal!.accountId);
     if (!mobile.masked || mobile.verified) return reply.redirect('/mon-compte#mobile', 303);
     return html(reply, MobileCodePage({ ...frame(request), masked: mobile.masked, ...props }), status);
   };
@@ -86,7 +93,7 @@ export function selfServiceHandlers(deps: Deps) {
     updateIdentity: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = identityForm.parse(request.body ?? {});
       try {
-        const result = await service.updateIdentity(deps, context(request), form);
+        const result = await identity.updateIdentity(deps, context(request), form);
         const onlyEmail = result.changed.length === 1 && result.emailChangeRequested;
         const etat = result.changed.length === 0 ? 'inchange' : onlyEmail ? 'email-demande' : result.emailChangeRequested ? 'informations-email' : 'informations';
         return reply.redirect(`/mon-compte?etat=${etat}#informations`, 303);
@@ -101,7 +108,7 @@ export function selfServiceHandlers(deps: Deps) {
     sendMobileCode: async (request: FastifyRequest, reply: FastifyReply) => {
       const fromCodePage = (request.body as Record<string, unknown> | undefined)?.depuis === 'code';
       try {
-        await service.sendMobileCode(deps, context(request));
+        await mobileCodes.sendMobileCode(deps, context(request));
         return reply.redirect(fromCodePage ? '/mon-compte/mobile/code?renvoye=1' : '/mon-compte/mobile/code', 303);
       } catch (error) {
         const e = formError(error);
@@ -116,7 +123,7 @@ export function selfServiceHandlers(deps: Deps) {
     submitMobileCode: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = codeForm.parse(request.body ?? {});
       try {
-        await service.verifyMobileCode(deps, context(request), form.code);
+        await mobileCodes.verifyMobileCode(deps, context(request), form.code);
         return reply.redirect('/mon-compte?etat=mobile-verifie#mobile', 303);
       } catch (error) {
         const e = formError(error);
@@ -127,7 +134,7 @@ export function selfServiceHandlers(deps: Deps) {
     changeOtpChannel: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = otpChannelForm.parse(request.body ?? {});
       try {
-        const { changed } = await service.changeOtpChannel(deps, context(request), { channel: form.channel, password: form.channelPassword });
+        const { changed } = await mobileCodes.changeOtpChannel(deps, context(request), { channel: form.channel, password: form.channelPassword });
         return reply.redirect(`/mon-compte?etat=${changed ? 'canal' : 'inchange'}#mobile`, 303);
       } catch (error) {
         const e = formError(error);
@@ -140,7 +147,7 @@ export function selfServiceHandlers(deps: Deps) {
     changePassword: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = passwordForm.parse(request.body ?? {});
       try {
-        await service.changePassword(deps, context(request), form);
+        await password.changePassword(deps, context(request), form);
         return reply.redirect('/mon-compte?etat=mot-de-passe#sessions', 303);
       } catch (error) {
         const e = formError(error);
@@ -150,33 +157,33 @@ export function selfServiceHandlers(deps: Deps) {
 
     setEmailFlag: async (request: FastifyRequest<Params>, reply: FastifyReply) => {
       const form = emailFlagForm.parse(request.body ?? {});
-      await service.setHabilitationEmailFlag(deps, context(request), parseId(request.params.id), form.mails === '1');
+      await habilitations.setHabilitationEmailFlag(deps, context(request), parseId(request.params.id), form.mails === '1');
       return reply.redirect('/mon-compte?etat=mails#habilitations', 303);
     },
 
     showDeleteHabilitation: async (request: FastifyRequest<Params>, reply: FastifyReply) => {
-      const habilitation = await service.getOwnHabilitation(deps, context(request), parseId(request.params.id));
+      const habilitation = await habilitations.getOwnHabilitation(deps, context(request), parseId(request.params.id));
       if (habilitation.deletedAt) return reply.redirect('/mon-compte#habilitations', 303);
       return html(reply, DeleteHabilitationPage({ ...frame(request), habilitation }));
     },
 
     deleteHabilitation: async (request: FastifyRequest<Params>, reply: FastifyReply) => {
-      await service.deleteOwnHabilitation(deps, context(request), parseId(request.params.id));
+      await habilitations.deleteOwnHabilitation(deps, context(request), parseId(request.params.id));
       return reply.redirect('/mon-compte?etat=habilitation-supprimee#habilitations', 303);
     },
 
     endSession: async (request: FastifyRequest<Params>, reply: FastifyReply) => {
-      await service.endOwnSession(deps, context(request), parseRef(request.params.ref));
+      await sessions.endOwnSession(deps, context(request), parseRef(request.params.ref));
       return reply.redirect('/mon-compte?etat=session-terminee#sessions', 303);
     },
 
     endOtherSessions: async (request: FastifyRequest, reply: FastifyReply) => {
-      await service.endOtherSessions(deps, context(request));
+      await sessions.endOtherSessions(deps, context(request));
       return reply.redirect('/mon-compte?etat=sessions-terminees#sessions', 303);
     },
 
     revokeBrowser: async (request: FastifyRequest<Params>, reply: FastifyReply) => {
-      await service.revokeOwnTrustedBrowser(deps, context(request), parseRef(request.params.ref));
+      await sessions.revokeOwnTrustedBrowser(deps, context(request), parseRef(request.params.ref));
       return reply.redirect('/mon-compte?etat=navigateur-retire#sessions', 303);
     },
 
@@ -190,7 +197,7 @@ export function selfServiceHandlers(deps: Deps) {
       const viewer = request.principal?.viewer ?? null;
       if (request.query.etat === 'validee') return html(reply, EmailChangedPage({ csrfToken: request.csrfToken, viewer }));
       try {
-        const change = await service.describeEmailChange(deps, request.query.jeton);
+        const change = await emailChange.describeEmailChange(deps, request.query.jeton);
         return html(reply, EmailChangePage({ csrfToken: request.csrfToken, viewer, token: request.query.jeton!, ...change }));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -201,7 +208,7 @@ export function selfServiceHandlers(deps: Deps) {
     confirmEmailChange: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = tokenForm.parse(request.body ?? {});
       try {
-        const { accountId } = await service.confirmEmailChange(deps, form.jeton, request.ip);
+        const { accountId } = await emailChange.confirmEmailChange(deps, form.jeton, request.ip);
         return reply.redirect(request.principal?.accountId === accountId ? '/mon-compte?etat=email-valide#informations' : '/mon-compte/adresse-email/valider?etat=validee', 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -210,6 +217,6 @@ export function selfServiceHandlers(deps: Deps) {
     },
 
     showReferents: async (request: FastifyRequest, reply: FastifyReply) =>
-      html(reply, ReferentsPage({ ...frame(request), groups: await service.listMyReferents(deps, request.principal!.accountId) })),
+      html(reply, ReferentsPage({ ...frame(request), groups: await referents.listMyReferents(deps, request.principal!.accountId) })),
   };
 }

@@ -1,8 +1,8 @@
 /** Pure rules of "Mon compte" and "Mes référents" (R41, R42). They take `today` as a parameter and never read the clock. */
 import type { LocationLevel } from '../../db/schema.js';
 
-/** A change of e-mail address is validated through a link valid 24 hours, like a reset link (R09). */
-export const EMAIL_CHANGE_TTL_MS = 24 * 3_600_000;
+/** A change of e-mail address is validated through a link valid 24 hours, like a reset link (R09): the accounts feature's rule. */
+export { EMAIL_CHANGE_TTL_MS } from '../accounts/account.rules.js';
 /** R25: a structure needs at least this many referents. */
 export const MIN_REFERENTS = 2;
 /** History lines per page of "Historique du compte"; "Mon compte" shows the first ones. */

@@ -27,6 +27,11 @@ export function actorLabel(account: { first_name: string; last_name: string; use
   return `${account.first_name} ${account.last_name.toUpperCase()} (${account.username})`;
 }
 
+/** An account as the actor of an event: its id and its label as of now. */
+export function accountActor(account: { id: number; first_name: string; last_name: string; username: string }): Actor {
+  return { kind: 'account', accountId: account.id, label: actorLabel(account) };
+}
+
 export async function recordAudit(trx: Kysely<Database>, event: AuditEvent): Promise<void> {
   await auditInsert(trx, event).execute();
 }

@@ -8,9 +8,9 @@ import { parisDate } from '../../platform/clock.js';
 import { renderPage } from '../../views/render.js';
 import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';
 import { defaultPeriod, grantOptions, grantHabilitations } from '../habilitations/habilitation-grant.service.js';
-import { accountErrors } from './account.errors.js';
-import * as service from './account.service.js';
-import { AccountPage, ConfirmPage, CreateAccountPage, GrantPage, SearchPage, type IdentityValues } from './account.pages.js';
+import { accountErrors } from '../accounts/account.errors.js';
+import * as service from './account-admin.service.js';
+import { AccountPage, ConfirmPage, CreateAccountPage, GrantPage, SearchPage, type IdentityValues } from './account-admin.pages.js';
 
 const text = (max: number) => z.string().max(max).catch('');
 const identityForm = z.object({

@@ -5,8 +5,8 @@ import { addToDate, formatDate, formatDateTime } from '../../platform/clock.js';
 import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
 import type { GrantablePlace, GrantableProfile } from '../habilitations/habilitation-grant.service.js';
 import { endDateBounds } from '../habilitations/habilitation-change.rules.js';
-import type { HabilitationRow, SearchRow } from './account.repository.js';
-import { PROFESSIONS } from './account.schemas.js';
+import type { HabilitationRow, SearchRow } from './account-admin.repository.js';
+import { PROFESSIONS } from '../accounts/account.schemas.js';
 
 type FieldErrors = Record<string, string>;
 

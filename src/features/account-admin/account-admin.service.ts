@@ -6,27 +6,23 @@
  */
 import type { Deps } from '../../deps.js';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
-import { principalActor } from '../habilitations/habilitation.service.js';
-import { queueEmailChange } from '../self-service/self-service.service.js';
+import { accountScope, principalActor } from '../habilitations/habilitation.service.js';
+import { queueEmailChange } from '../accounts/email-change.service.js';
 import { queueActivation } from '../auth/auth.service.js';
 import { endSessionsOfAccount } from '../auth/session.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
-import { DomainError } from '../../platform/errors.js';
-import { placesWhere, type Principal } from '../habilitations/habilitation.policy.js';
-import { accountInScope } from '../habilitations/habilitation-scope.repository.js';
-import { parisDate } from '../../platform/clock.js';
-import { accountErrors } from './account.errors.js';
-import { identitySchema, newAccountSchema, type IdentityInput, type NewAccountInput } from './account.schemas.js';
-import { firstFreeUsername, looksShared, proposeUsername, searchWords } from './account.rules.js';
-import * as repo from './account.repository.js';
+import { translateConstraint } from '../../platform/errors.js';
+import type { Principal } from '../habilitations/habilitation.policy.js';
+import { accountErrors } from '../accounts/account.errors.js';
+import { identitySchema, newAccountSchema, type IdentityInput, type NewAccountInput } from '../accounts/account.schemas.js';
+import { firstFreeUsername, looksShared, proposeUsername, searchWords } from '../accounts/account.rules.js';
+import * as accounts from '../accounts/account.repository.js';
+import * as repo from './account-admin.repository.js';
 
 export const SEARCH_PAGE_SIZE = 20;
 
-/** "In the referent's scope" (R33) as SQL, from the policy's places, on the clock's today. */
-function inScope(deps: Deps, principal: Principal) {
-  const now = deps.clock.now();
-  return accountInScope(placesWhere(principal, 'accounts.manage'), principal.accountId, { today: parisDate(now), now });
-}
+/** "In the referent's scope" (R33): the policy's places as a condition on accounts. */
+const inScope = accountScope;
 
 function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -53,17 +49,17 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
   const parsed = newAccountSchema.safeParse(input);
   if (!parsed.success) throw accountErrors.ACCOUNT_INVALID(fieldErrors(parsed.error.issues));
   const data = parsed.data;
-  const existing = await repo.findActiveAccountByEmail(deps.db, data.email);
-  if (existing) throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
+  const existing = await accounts.findActiveAccountByEmail(deps.db, data.email);
+  if (existing) throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email');
   if (looksShared(data.email) && !input.confirmShared) {
-    throw accountErrors.ACCOUNT_EMAIL_SHARED({ email: accountErrors.definitions.ACCOUNT_EMAIL_SHARED.message });
+    throw accountErrors.ACCOUNT_EMAIL_SHARED.at('email');
   }
   const now = deps.clock.now();
   const proposal = proposeUsername(data.firstName, data.lastName);
   try {
     const account = await deps.db.transaction().execute(async (trx) => {
-      const username = firstFreeUsername(proposal, await repo.listUsernamesLike(trx, proposal));
-      const created = await repo.insertAccount(trx, {
+      const username = firstFreeUsername(proposal, await accounts.listUsernamesLike(trx, proposal));
+      const created = await accounts.insertAccount(trx, {
         username,
         lastName: data.lastName,
         firstName: data.firstName,
@@ -82,10 +78,7 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
     return account;
   } catch (error) {
     // R20: the database's unique index on active e-mails is the last word, even under races.
-    if ((error as { constraint?: string }).constraint === 'accounts_active_email_key') {
-      throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
-    }
-    throw error;
+    throw translateConstraint(error, { accounts_active_email_key: () => accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email') });
   }
 }
 
@@ -117,8 +110,8 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
   if (!parsed.success) throw accountErrors.ACCOUNT_INVALID(fieldErrors(parsed.error.issues));
   const data = parsed.data;
   const emailChanged = data.email.toLowerCase() !== account.email.toLowerCase();
-  if (emailChanged && !account.deactivated_at && (await repo.findActiveAccountByEmail(deps.db, data.email, accountId))) {
-    throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
+  if (emailChanged && !account.deactivated_at && (await accounts.findActiveAccountByEmail(deps.db, data.email, accountId))) {
+    throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email');
   }
   const mobile = data.mobilePhone || null;
   const mobileChanged = (mobile ?? '') !== (account.mobile_phone ?? '');
@@ -136,7 +129,9 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
     await deps.db.transaction().execute(async (trx) => {
       // The address itself changes only when its owner opens the link sent to it (and the old one is
       // told): a referent cannot redirect someone's reset links and codes to a mailbox of their own.
-      await repo.updateIdentity(trx, accountId, { ...data, email: account.email, phone: data.phone || null, mobilePhone: mobile, profession: data.profession || null }, false, mobileChanged, now);
+      await accounts.updateIdentity(trx, accountId, { lastName: data.lastName, firstName: data.firstName, phone: data.phone || null, profession: data.profession || null }, now);
+      // A new number is not verified yet: codes go by e-mail until it is.
+      if (mobileChanged) await accounts.setMobile(trx, accountId, mobile, now);
       if (emailChanged) {
         await queueEmailChange(deps, trx, { account, newEmail: data.email, firstName: data.firstName, actor: principalActor(principal), ip });
       }
@@ -150,10 +145,7 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
       });
     });
   } catch (error) {
-    if ((error as { constraint?: string }).constraint === 'accounts_active_email_key') {
-      throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS({ email: accountErrors.definitions.ACCOUNT_EMAIL_ALREADY_EXISTS.message });
-    }
-    throw error;
+    throw translateConstraint(error, { accounts_active_email_key: () => accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email') });
   }
 }
 
@@ -174,15 +166,15 @@ export async function changeAccountState(deps: Deps, principal: Principal, accou
   if (accountId === principal.accountId) throw accountErrors.ACCOUNT_SELF();
   const account = await requireInScope(deps, principal, accountId);
   const now = deps.clock.now();
-  if (action === 'reactivate' && (await repo.findActiveAccountByEmail(deps.db, account.email, accountId))) {
-    throw new DomainError('ACCOUNT_EMAIL_ALREADY_EXISTS', 'Un autre compte actif utilise maintenant cette adresse e-mail : modifiez l’adresse avant de réactiver ce compte.', 409);
+  if (action === 'reactivate' && (await accounts.findActiveAccountByEmail(deps.db, account.email, accountId))) {
+    throw accountErrors.ACCOUNT_REACTIVATION_EMAIL_TAKEN();
   }
   await deps.db.transaction().execute(async (trx) => {
     const changed =
-      action === 'unblock' ? await repo.setBlocked(trx, accountId, null)
-      : action === 'block' ? await repo.setBlocked(trx, accountId, now)
-      : action === 'deactivate' ? await repo.setDeactivated(trx, accountId, now)
-      : await repo.setDeactivated(trx, accountId, null);
+      action === 'unblock' ? await accounts.setBlocked(trx, accountId, null)
+      : action === 'block' ? await accounts.setBlocked(trx, accountId, now)
+      : action === 'deactivate' ? await accounts.setDeactivated(trx, accountId, now)
+      : await accounts.setDeactivated(trx, accountId, null);
     if (!changed) throw accountErrors.ACCOUNT_STATE_UNCHANGED();
     if (action === 'block' || action === 'deactivate') await endSessionsOfAccount(trx, accountId);
     await recordAudit(trx, { actor: principalActor(principal), subjectAccountId: accountId, ...STATE_EVENTS[action], ip });
