@@ -13,7 +13,7 @@ import { can } from '../features/habilitations/habilitation.policy.js';
 import type { Right } from '../features/habilitations/habilitation.rights.js';
 import { httpErrors } from './errors.js';
 import { wantsHtml } from './error-handler.js';
-import type { PendingStep } from './session.js';
+import type { PendingStep } from '../features/auth/auth.rules.js';
 
 export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | 'liberal' | { right: Right };
 
@@ -36,6 +36,11 @@ export function safeReturnPath(value: unknown): string {
   if (value.startsWith('//')) return '/';
   const url = new URL(value, 'http://habilis.invalid');
   return url.origin === 'http://habilis.invalid' ? `${url.pathname}${url.search}` : '/';
+}
+
+/** After a sign-in: the step the session still owes (R08, R11), else the return address asked. */
+export function afterSignIn(pendingStep: PendingStep | null, returnPath: string): string {
+  return pendingStep ? PENDING_STEP_URLS[pendingStep] : safeReturnPath(returnPath);
 }
 
 function toLogin(request: FastifyRequest, reply: FastifyReply) {

@@ -19,6 +19,7 @@ import { accountHandlers } from '../features/account-admin/account-admin.routes.
 import { reviewHandlers } from '../features/habilitations/habilitation-review.routes.js';
 import { referentCoverageHandlers } from '../features/habilitations/referent-coverage.routes.js';
 import { assistantHandlers } from '../features/assistants/assistants.routes.js';
+import { invitationSignInHooks } from '../features/assistants/assistants.cookies.js';
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 
@@ -44,8 +45,10 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const home = homeHandlers();
   const health = healthHandlers(deps);
   const dev = devHandlers(deps);
-  const auth = authHandlers(deps);
-  const cardLogin = cardLoginHandlers(deps);
+  // R15: an invitation accepted in this browser steers the card and e-CPS login; the login features do not know of it.
+  const signIn = invitationSignInHooks(deps);
+  const auth = authHandlers(deps, signIn);
+  const cardLogin = cardLoginHandlers(deps, signIn);
   const selfService = selfServiceHandlers(deps);
   const accounts = accountHandlers(deps);
   const review = reviewHandlers(deps);
@@ -143,12 +146,12 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/assistant/accepter', 'authenticated', assistants.showAccept);
   route('POST', '/assistant/accepter', 'authenticated', assistants.accept);
   route('POST', '/assistant/abandonner', 'public', assistants.abandon);
-  route('GET', '/connexion/psc/assistant', 'public', cardLogin.showAssistantAccount('psc') as RouteHandlerMethod);
-  route('POST', '/connexion/psc/assistant', 'public', cardLogin.submitAssistantAccount('psc'));
-  route('POST', '/connexion/psc/assistant/code', 'public', cardLogin.resendAssistantCode('psc'));
-  route('GET', '/connexion/carte/assistant', 'public', cardLogin.showAssistantAccount('cps') as RouteHandlerMethod);
-  route('POST', '/connexion/carte/assistant', 'public', cardLogin.submitAssistantAccount('cps'));
-  route('POST', '/connexion/carte/assistant/code', 'public', cardLogin.resendAssistantCode('cps'));
+  route('GET', '/connexion/psc/assistant', 'public', assistants.showAssistantAccount('psc') as RouteHandlerMethod);
+  route('POST', '/connexion/psc/assistant', 'public', assistants.submitAssistantAccount('psc'));
+  route('POST', '/connexion/psc/assistant/code', 'public', assistants.resendAssistantCode('psc'));
+  route('GET', '/connexion/carte/assistant', 'public', assistants.showAssistantAccount('cps') as RouteHandlerMethod);
+  route('POST', '/connexion/carte/assistant', 'public', assistants.submitAssistantAccount('cps'));
+  route('POST', '/connexion/carte/assistant/code', 'public', assistants.resendAssistantCode('cps'));
   route('GET', '/mes-delegations', 'authenticated', assistants.showMyDelegations);
   // Self-service (issue 5)
   route('GET', '/mon-compte', 'authenticated', selfService.show as RouteHandlerMethod);

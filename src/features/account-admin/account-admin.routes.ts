@@ -1,11 +1,10 @@
 /** Routes of the referent administration of accounts: parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
 import { parisDate } from '../../platform/clock.js';
-import { renderPage } from '../../views/render.js';
+import { sendPage as html } from '../../http/reply.js';
 import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';
 import { defaultPeriod, grantOptions, grantHabilitations } from '../habilitations/habilitation-grant.service.js';
 import { accountErrors } from '../accounts/account.errors.js';
@@ -24,9 +23,6 @@ const identityForm = z.object({
 });
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
-function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
-}
 
 function parseId(value: unknown): number {
   const parsed = idParam.safeParse(value);

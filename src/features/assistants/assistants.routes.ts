@@ -1,15 +1,19 @@
 /** Routes of R15 (assistants of a liberal professional): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { isLocalBaseUrl } from '../../config.js';
 import { DomainError } from '../../platform/errors.js';
-import { cookieOptions, openSession } from '../../http/session.js';
-import { renderPage } from '../../views/render.js';
+import { openSession } from '../../http/session.js';
+import { afterSignIn } from '../../http/guard.js';
+import { sendPage as html } from '../../http/reply.js';
+import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { ExternalLoginErrorPage } from '../card-login/card-login.pages.js';
+import { clearFlowCookie, readFlowToken } from '../card-login/card-login.cookies.js';
+import { bindFlowToSession } from '../card-login/card-login.service.js';
 import * as service from './assistants.service.js';
-import { AcceptPage, AssistantsPage, InvitationPage, MyDelegationsPage } from './assistants.pages.js';
+import * as assistantAccount from './assistant-account.service.js';
+import { ASSISTANT_ACCOUNT_URLS, clearInvitation, keepInvitation, pendingInvitation } from './assistants.cookies.js';
+import { AcceptPage, AssistantAccountPage, AssistantsPage, InvitationPage, MyDelegationsPage } from './assistants.pages.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -17,26 +21,9 @@ const text = (max: number) => z.string().max(max).catch('');
 const levelsForm = z.object({ files: text(10), medical: text(10), autonomy: text(10) });
 const invitationForm = levelsForm.extend({ lastName: text(200), firstName: text(200), email: text(400) });
 
-/** The invitation being accepted in this browser lives 30 minutes: the time of a card or e-CPS login. */
-const INVITATION_COOKIE_SECONDS = 30 * 60;
-
-function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
-}
-
-/** The invitation link's token, kept in an HttpOnly cookie while its holder signs in (never in a URL again). */
-export function invitationCookieName(deps: Deps): string {
-  return isLocalBaseUrl(deps.config) ? 'habilis_invitation' : '__Host-habilis_invitation';
-}
-
-export function pendingInvitation(deps: Deps, request: FastifyRequest): string | undefined {
-  const token = request.cookies[invitationCookieName(deps)];
-  return token && token.length <= 100 ? token : undefined;
-}
-
-export function clearInvitation(deps: Deps, reply: FastifyReply): void {
-  reply.clearCookie(invitationCookieName(deps), cookieOptions(deps.config));
-}
+const assistantForm = z.object({ code: text(20), profession: text(200), password: text(1000), confirmation: text(1000) });
+const PSC_MEANS = 'e-CPS (Pro Santé Connect)';
+const CARD_MEANS = 'carte CPS';
 
 const NOTICES: Record<string, string> = {
   invite: 'L’invitation est envoyée. Votre assistant a 7 jours pour l’accepter.',
@@ -60,6 +47,20 @@ export function assistantHandlers(deps: Deps) {
 
   const assistantsPage = async (request: FastifyRequest, reply: FastifyReply, state: Partial<Parameters<typeof AssistantsPage>[0]>, status = 200) =>
     html(reply, AssistantsPage({ ...frame(request), rows: await service.listAssistants(deps, request.principal!), ...state }), status);
+
+  const assistantPageFrame = (request: FastifyRequest, kind: 'psc' | 'cps') => ({
+    csrfToken: request.csrfToken,
+    action: ASSISTANT_ACCOUNT_URLS[kind],
+    resendAction: `${ASSISTANT_ACCOUNT_URLS[kind]}/code`,
+    means: kind === 'psc' ? PSC_MEANS : CARD_MEANS,
+    passwordRule: PASSWORD_RULE_TEXT,
+  });
+  /** R15: a refusal of the assistant's creation; a name that is not the invited one also makes this browser forget the invitation. */
+  const assistantError = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    if (!(error instanceof DomainError)) throw error;
+    if (error.code === 'INVITATION_OTHER_NAME') clearInvitation(deps, reply);
+    return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: 'Invitation d’assistant', message: error.message }), error.status);
+  };
 
   return {
     showAssistants: async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) =>
@@ -114,7 +115,7 @@ export function assistantHandlers(deps: Deps) {
       try {
         const invitation = await service.describeInvitation(deps, token);
         if (fromLink) {
-          reply.setCookie(invitationCookieName(deps), token!, { ...cookieOptions(deps.config), maxAge: INVITATION_COOKIE_SECONDS });
+          keepInvitation(deps, reply, token!);
           return reply.redirect('/assistant/invitation', 303);
         }
         return html(reply, InvitationPage({ csrfToken: request.csrfToken, viewer: request.principal?.viewer ?? null, invitation, pscEnabled: Boolean(deps.config.psc), cardEnabled: Boolean(deps.config.card) }));
@@ -167,5 +168,54 @@ export function assistantHandlers(deps: Deps) {
 
     showMyDelegations: async (request: FastifyRequest, reply: FastifyReply) =>
       html(reply, MyDelegationsPage({ ...frame(request), rows: await service.listMyDelegations(deps, request.principal!) })),
+
+    /** R15: the invited assistant's account, from this browser's verified card or e-CPS identity; a code goes to the invited address. */
+    showAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) => {
+      const invitationToken = pendingInvitation(deps, request);
+      try {
+        const shown = await assistantAccount.assistantIdentity(deps, { flowToken: readFlowToken(deps, request, kind), kind, invitationToken });
+        const maskedEmail = await service.sendAcceptanceCode(deps, invitationToken, { again: false });
+        const notice = request.query.etat === 'code' ? `Un nouveau code vient d’être envoyé à ${maskedEmail}.` : undefined;
+        return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, notice, values: {}, errors: {} }));
+      } catch (error) {
+        return assistantError(request, reply, error);
+      }
+    },
+
+    resendAssistantCode: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        await assistantAccount.assistantIdentity(deps, { flowToken: readFlowToken(deps, request, kind), kind, invitationToken: pendingInvitation(deps, request) });
+        await service.sendAcceptanceCode(deps, pendingInvitation(deps, request), { again: true });
+        return reply.redirect(`${ASSISTANT_ACCOUNT_URLS[kind]}?etat=code`, 303);
+      } catch (error) {
+        return assistantError(request, reply, error);
+      }
+    },
+
+    submitAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
+      const flowToken = readFlowToken(deps, request, kind);
+      const invitationToken = pendingInvitation(deps, request);
+      const form = assistantForm.parse(request.body ?? {});
+      try {
+        const result = await assistantAccount.createAssistantAccount(deps, { flowToken, kind, invitationToken, form, ip: request.ip });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep });
+        if (kind === 'psc') await bindFlowToSession(deps, flowToken!, idHash);
+        clearFlowCookie(deps, reply, kind);
+        clearInvitation(deps, reply);
+        return reply.redirect(afterSignIn(result.pendingStep, '/mes-delegations'), 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        let shown;
+        let maskedEmail;
+        try {
+          shown = await assistantAccount.assistantIdentity(deps, { flowToken, kind, invitationToken });
+          maskedEmail = await service.sendAcceptanceCode(deps, invitationToken, { again: false });
+        } catch {
+          return assistantError(request, reply, error);
+        }
+        const values = { profession: form.profession };
+        return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, values, errors: { ...error.fields }, general: error.message }), error.status);
+      }
+    },
   };
 }

@@ -248,6 +248,19 @@ export async function consumeAccountTokens(db: Q, accountId: number, purpose: 'a
     .execute();
 }
 
+// ─── Paired identities (R12, R13, R16): credentials of the account, like its password ──────────
+
+export async function insertIdentity(db: Q, identity: { kind: string; subject: string; accountId: number; now: Date }): Promise<void> {
+  await db
+    .insertInto('professional_identities')
+    .values({ kind: identity.kind, subject: identity.subject, account_id: identity.accountId, paired_at: identity.now, last_login_at: identity.now })
+    .execute();
+}
+
+export async function touchIdentity(db: Q, kind: string, subject: string, now: Date): Promise<void> {
+  await db.updateTable('professional_identities').set({ last_login_at: now }).where('kind', '=', kind).where('subject', '=', subject).execute();
+}
+
 /** Card, e-CPS and partner identities paired with the account end with a password reset. */
 export async function deleteExternalIdentities(db: Q, accountId: number): Promise<number> {
   const result = await db.deleteFrom('professional_identities').where('account_id', '=', accountId).executeTakeFirst();

@@ -1,61 +1,28 @@
 /** Routes of the login journey (R01–R11): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { isLocalBaseUrl } from '../../config.js';
 import { DomainError } from '../../platform/errors.js';
-import { cookieOptions, endSession, newSession, openSession, setSessionCookie, type PendingStep } from '../../http/session.js';
-import { clearInvitation } from '../assistants/assistants.routes.js';
-import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';
-import { randomToken, sha256 } from '../../platform/crypto.js';
+import { endSession, newSession, openSession, setSessionCookie } from '../../http/session.js';
+import { afterSignIn as afterLogin, safeReturnPath } from '../../http/guard.js';
+import { sendPage as html } from '../../http/reply.js';
 import { newChallenge } from '../../platform/altcha.js';
-import { renderPage } from '../../views/render.js';
 import * as service from './auth.service.js';
+import { ensureBrowserHash, readBrowserHash } from './auth.cookies.js';
+import { NO_SIGN_IN_HOOKS, type SignInHooks } from './auth.hooks.js';
 import { CodePage, ForgotPasswordPage, LinkInvalidPage, LoginPage, NewPasswordPage, TermsPage } from './auth.pages.js';
-
-const BROWSER_COOKIE_MAX_AGE = 400 * 24 * 3600;
 
 const text = (max: number) => z.string().max(max).catch('');
 const loginForm = z.object({ username: text(200), password: text(1000), retour: text(500), altcha: text(20_000) });
 const codeForm = z.object({ code: text(50), retour: text(500) });
 const newPasswordForm = z.object({ password: text(1000), confirmation: text(1000), endOthers: text(5), jeton: text(200) });
 
-function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
-}
-
-function browserCookieName(deps: Deps): string {
-  return isLocalBaseUrl(deps.config) ? 'habilis_browser' : '__Host-habilis_browser';
-}
-
-/** The browser's random id (R05 trusted browser), as its hash; created when absent. */
-function browserHash(deps: Deps, request: FastifyRequest, reply: FastifyReply | null): Buffer | null {
-  const name = browserCookieName(deps);
-  let id = request.cookies[name];
-  if (!id || id.length !== 43) {
-    if (!reply) return null;
-    id = randomToken();
-    reply.setCookie(name, id, { ...cookieOptions(deps.config), maxAge: BROWSER_COOKIE_MAX_AGE });
-  }
-  return sha256(id);
-}
-
-/** The hash of this browser's id, if it has one (for card and e-CPS pairing, which needs a trusted browser). */
-export function readBrowserHash(deps: Deps, request: FastifyRequest): Buffer | null {
-  return browserHash(deps, request, null);
-}
-
-function afterLogin(pendingStep: PendingStep | null, retour: string): string {
-  return pendingStep ? PENDING_STEP_URLS[pendingStep] : safeReturnPath(retour);
-}
-
 const NOTICES: Record<string, string> = {
   active: 'Votre compte est activé. Connectez-vous avec votre nom d’utilisateur et votre nouveau mot de passe.',
   reinitialise: 'Votre mot de passe est enregistré. Connectez-vous avec votre nouveau mot de passe.',
 };
 
-export function authHandlers(deps: Deps) {
+export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) {
   const loginPage = async (request: FastifyRequest, props: { username?: string; error?: string; notice?: string; retour: string }) =>
     LoginPage({ csrfToken: request.csrfToken, robotCheck: await service.loginNeedsRobotCheck(deps, request.ip), pscLogin: deps.config.psc !== null, cardLogin: deps.config.card !== null, ...props });
 
@@ -77,7 +44,7 @@ export function authHandlers(deps: Deps) {
           username: form.username,
           password: form.password,
           ip: request.ip,
-          browserHash: browserHash(deps, request, null),
+          browserHash: readBrowserHash(deps, request),
           robotAnswer: form.altcha,
         });
         if (result.kind === 'trusted_browser') {
@@ -111,7 +78,7 @@ export function authHandlers(deps: Deps) {
         // Privilege change: a new session id for the strong session (the password-step id dies).
         // The step done, the session keeps the way it was opened (a card, an e-CPS, a password and a code).
         await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep });
-        await service.trustBrowser(deps, session.accountId, browserHash(deps, request, reply)!);
+        await service.trustBrowser(deps, session.accountId, ensureBrowserHash(deps, request, reply));
         return reply.redirect(afterLogin(pendingStep, retour), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -150,7 +117,7 @@ export function authHandlers(deps: Deps) {
         });
         // The step done, the session keeps the way it was opened (a card, an e-CPS, a password and a code).
         await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep });
-        await service.trustBrowser(deps, session.accountId, browserHash(deps, request, reply)!);
+        await service.trustBrowser(deps, session.accountId, ensureBrowserHash(deps, request, reply));
         return reply.redirect(afterLogin(pendingStep, '/'), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -204,7 +171,7 @@ export function authHandlers(deps: Deps) {
     /** "Déconnexion": the session ends server-side, not only its cookie, and an assistant invitation in progress is forgotten (R15). The trusted browser stays (R05). */
     logout: async (request: FastifyRequest, reply: FastifyReply) => {
       await endSession(deps, request, reply);
-      clearInvitation(deps, reply);
+      hooks.onSignOut(reply);
       return reply.redirect('/', 303);
     },
   };

@@ -316,6 +316,19 @@ export async function storePassword(db: Deps['db'], accountId: number, passwordH
   await repo.addPasswordHistory(db, accountId, passwordHash, now);
 }
 
+/**
+ * R12, R13, R16: pairs a verified external identity (card, e-CPS, partner) with the account, in the
+ * caller's transaction; from then on it opens a strong session by itself. A reset unpairs them.
+ */
+export async function pairIdentityIn(db: Deps['db'], identity: { kind: string; subject: string; accountId: number; now: Date }): Promise<void> {
+  await repo.insertIdentity(db, identity);
+}
+
+/** A paired identity logged in: when it last did. */
+export async function touchIdentity(db: Deps['db'], kind: string, subject: string, now: Date): Promise<void> {
+  await repo.touchIdentity(db, kind, subject, now);
+}
+
 /** A password set elsewhere (an account created with its password, R14, R15) joins the history (R08). */
 export async function recordPasswordHistory(db: Deps['db'], accountId: number, passwordHash: string, now: Date): Promise<void> {
   await repo.addPasswordHistory(db, accountId, passwordHash, now);

@@ -11,9 +11,9 @@ import { randomToken, sha256 } from '../../platform/crypto.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { DomainError } from '../../platform/errors.js';
-import type { PendingStep } from '../../http/session.js';
+import type { PendingStep } from '../auth/auth.rules.js';
 import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rules.js';
-import { pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
+import { pairIdentityIn, pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
 import { cardLoginErrors, liberalErrors } from './card-login.errors.js';
 import { emailValidationMail } from './card-login.mails.js';
 import * as repo from './card-login.repository.js';
@@ -95,7 +95,7 @@ export async function createLiberalAccount(
       });
       await recordPasswordHistory(trx, created.id, passwordHash, now);
       await repo.insertLiberalPractice(trx, { accountId: created.id, specialty: data.specialty || null, address: data.address, postcode: data.postcode, city: data.city, now });
-      await repo.insertIdentity(trx, { kind: 'psc', subject: identity.subject, accountId: created.id, now });
+      await pairIdentityIn(trx, { kind: 'psc', subject: identity.subject, accountId: created.id, now });
       const actor = { kind: 'account' as const, accountId: created.id, label: actorLabel(created) };
       await recordAudit(trx, { actor, subjectAccountId: created.id, code: 'ACCOUNT_CREATED', description: 'Création du compte par le professionnel libéral (e-CPS)', ip: input.ip });
       await recordAudit(trx, {

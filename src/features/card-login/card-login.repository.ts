@@ -129,17 +129,6 @@ export async function getAccount(db: Q, accountId: number) {
   return db.selectFrom('accounts as a').select(ACCOUNT_COLUMNS).where('a.id', '=', accountId).executeTakeFirst();
 }
 
-export async function insertIdentity(db: Q, identity: { kind: string; subject: string; accountId: number; now: Date }): Promise<void> {
-  await db
-    .insertInto('professional_identities')
-    .values({ kind: identity.kind, subject: identity.subject, account_id: identity.accountId, paired_at: identity.now, last_login_at: identity.now })
-    .execute();
-}
-
-export async function touchIdentity(db: Q, kind: string, subject: string, now: Date): Promise<void> {
-  await db.updateTable('professional_identities').set({ last_login_at: now }).where('kind', '=', kind).where('subject', '=', subject).execute();
-}
-
 export async function listIdentitiesOfAccount(db: Q, accountId: number) {
   return db.selectFrom('professional_identities').select(['kind', 'subject', 'paired_at', 'last_login_at']).where('account_id', '=', accountId).execute();
 }

@@ -1,24 +1,19 @@
-/** Routes of card and e-CPS login (R12, R13): parse, call one service function, present. */
-import { readBrowserHash } from '../auth/auth.routes.js';
+/** Routes of card, e-CPS and partner login (R12, R13, R14, R16): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { isLocalBaseUrl } from '../../config.js';
 import { DomainError } from '../../platform/errors.js';
-import { cookieOptions, endSession, openSession, type PendingStep } from '../../http/session.js';
-import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';
-import { renderPage } from '../../views/render.js';
+import { endSession, openSession } from '../../http/session.js';
+import { afterSignIn as afterLogin, safeReturnPath } from '../../http/guard.js';
+import { sendPage as html } from '../../http/reply.js';
+import { readBrowserHash } from '../auth/auth.cookies.js';
+import { NO_SIGN_IN_HOOKS, type SignInHooks } from '../auth/auth.hooks.js';
+import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import * as service from './card-login.service.js';
 import { EmailValidatedPage, EmailValidationPage, ExternalLoginErrorPage, LiberalAccountPage, PairingPage, PscLoggedOutPage } from './card-login.pages.js';
 import * as liberal from './card-login.liberal.js';
 import { presentedCertificate } from './card-login.certificate.js';
-import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
-import { FLOW_TTL_MS } from './card-login.rules.js';
-import * as assistant from './card-login.assistant.js';
-import { AssistantAccountPage } from '../assistants/assistants.pages.js';
-import { clearInvitation, pendingInvitation } from '../assistants/assistants.routes.js';
-import { sendAcceptanceCode } from '../assistants/assistants.service.js';
+import { clearFlowCookie as clearFlow, readFlowToken, setFlowCookie, type FlowCookie } from './card-login.cookies.js';
 
 const text = (max: number) => z.string().max(max).catch('');
 const pairingForm = z.object({ username: text(200), password: text(1000) });
@@ -34,32 +29,8 @@ const liberalForm = z.object({
   confirmation: text(1000),
 });
 const CREATE_URL = '/connexion/psc/creer-mon-compte';
-const assistantForm = z.object({ code: text(20), profession: text(200), password: text(1000), confirmation: text(1000) });
-/** R15: where an invited assistant whose identity has no account yet creates it. */
-const ASSISTANT_URLS = { psc: '/connexion/psc/assistant', cps: '/connexion/carte/assistant' } as const;
-
-function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
-}
-
-/** The random id of this browser's e-CPS login in progress (its hash keys the server-side state). */
-function pscCookieName(deps: Deps): string {
-  return isLocalBaseUrl(deps.config) ? 'habilis_psc' : '__Host-habilis_psc';
-}
-
-function cardCookieName(deps: Deps): string {
-  return isLocalBaseUrl(deps.config) ? 'habilis_cps' : '__Host-habilis_cps';
-}
-
-function partnerCookieName(deps: Deps): string {
-  return isLocalBaseUrl(deps.config) ? 'habilis_partner' : '__Host-habilis_partner';
-}
 
 type PartnerRequest = FastifyRequest<{ Params: { id: string }; Querystring: { retour?: string } }>;
-
-function afterLogin(pendingStep: PendingStep | null, retour: string): string {
-  return pendingStep ? PENDING_STEP_URLS[pendingStep] : safeReturnPath(retour);
-}
 
 const PSC_ERROR_TITLE = 'Connexion par Pro Santé Connect impossible';
 const PSC_MEANS = 'e-CPS (Pro Santé Connect)';
@@ -67,42 +38,27 @@ const CARD_ERROR_TITLE = 'Connexion par carte CPS impossible';
 const CARD_MEANS = 'carte CPS';
 const PARTNER_ERROR_TITLE = 'Connexion depuis le site partenaire impossible';
 
-export function cardLoginHandlers(deps: Deps) {
+export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) {
   const errorPage = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
     html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PSC_ERROR_TITLE, message: error.message }), error.status);
 
-  const clearFlowCookie = (reply: FastifyReply) => reply.clearCookie(pscCookieName(deps), cookieOptions(deps.config));
-
-  const flowCookieName = (kind: 'psc' | 'cps') => (kind === 'psc' ? pscCookieName(deps) : cardCookieName(deps));
-  const assistantPageFrame = (request: FastifyRequest, kind: 'psc' | 'cps') => ({
-    csrfToken: request.csrfToken,
-    action: ASSISTANT_URLS[kind],
-    resendAction: `${ASSISTANT_URLS[kind]}/code`,
-    means: kind === 'psc' ? PSC_MEANS : CARD_MEANS,
-    passwordRule: PASSWORD_RULE_TEXT,
-  });
-  /** R15: a refusal of the assistant's creation; a name that is not the invited one also makes this browser forget the invitation. */
-  const assistantError = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
-    if (!(error instanceof DomainError)) throw error;
-    if (error.code === 'INVITATION_OTHER_NAME') clearInvitation(deps, reply);
-    return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: 'Invitation d’assistant', message: error.message }), error.status);
-  };
+  const clearFlowCookie = (reply: FastifyReply) => clearFlow(deps, reply, 'psc');
 
   /** Which pairing a request is about: the kind of identity, its flow cookie, its page's words. */
   interface PairingTarget {
     kind: service.IdentityKind;
-    cookie: string;
+    flow: FlowCookie;
     action: string;
     means: string;
     errorTitle: string;
     /** R14: an RPPS identity of an e-CPS login may create its account instead. */
     offersAccount: boolean;
   }
-  const PSC_PAIRING: PairingTarget = { kind: 'psc', cookie: pscCookieName(deps), action: '/connexion/psc/association', means: PSC_MEANS, errorTitle: PSC_ERROR_TITLE, offersAccount: true };
-  const CARD_PAIRING: PairingTarget = { kind: 'cps', cookie: cardCookieName(deps), action: '/connexion/carte/association', means: CARD_MEANS, errorTitle: CARD_ERROR_TITLE, offersAccount: false };
+  const PSC_PAIRING: PairingTarget = { kind: 'psc', flow: 'psc', action: '/connexion/psc/association', means: PSC_MEANS, errorTitle: PSC_ERROR_TITLE, offersAccount: true };
+  const CARD_PAIRING: PairingTarget = { kind: 'cps', flow: 'cps', action: '/connexion/carte/association', means: CARD_MEANS, errorTitle: CARD_ERROR_TITLE, offersAccount: false };
   const partnerPairing = (request: PartnerRequest): PairingTarget => {
     const partner = service.findPartner(deps, request.params.id);
-    return { kind: `partner:${partner.id}`, cookie: partnerCookieName(deps), action: `/connexion/partenaire/${partner.id}/association`, means: `identité ${partner.name}`, errorTitle: PARTNER_ERROR_TITLE, offersAccount: false };
+    return { kind: `partner:${partner.id}`, flow: 'partner', action: `/connexion/partenaire/${partner.id}/association`, means: `identité ${partner.name}`, errorTitle: PARTNER_ERROR_TITLE, offersAccount: false };
   };
 
   /**
@@ -111,7 +67,7 @@ export function cardLoginHandlers(deps: Deps) {
    */
   const pairing = <R extends FastifyRequest>(targetOf: (request: R) => PairingTarget) => {
     const page = async (request: R, reply: FastifyReply, target: PairingTarget, failed?: { username: string; error: DomainError }) => {
-      const identity = await service.pendingIdentity(deps, { flowToken: request.cookies[target.cookie], kind: target.kind });
+      const identity = await service.pendingIdentity(deps, { flowToken: readFlowToken(deps, request, target.flow), kind: target.kind });
       return html(
         reply,
         PairingPage({
@@ -147,13 +103,13 @@ export function cardLoginHandlers(deps: Deps) {
         } catch (error) {
           return refused(request, reply, PARTNER_ERROR_TITLE, error);
         }
-        const flowToken = request.cookies[target.cookie];
+        const flowToken = readFlowToken(deps, request, target.flow);
         try {
           const result = await service.pairIdentity(deps, { flowToken, kind: target.kind, username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
           const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: target.kind, pendingStep: result.pendingStep });
           // The e-CPS flow keeps its ID token: the end-session hint at logout.
           if (target.kind === 'psc') await service.bindFlowToSession(deps, flowToken!, idHash);
-          reply.clearCookie(target.cookie, cookieOptions(deps.config));
+          clearFlow(deps, reply, target.flow);
           return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
@@ -184,7 +140,7 @@ export function cardLoginHandlers(deps: Deps) {
       if (!deps.config.psc) return reply.redirect('/connexion', 303);
       try {
         const { flowToken, url } = await service.startPscLogin(deps, { returnPath: safeReturnPath(request.query.retour), ip: request.ip });
-        reply.setCookie(pscCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
+        setFlowCookie(deps, reply, 'psc', flowToken);
         return reply.redirect(url, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -195,10 +151,10 @@ export function cardLoginHandlers(deps: Deps) {
     /** The provider sends the browser back here with a code (or an error). */
     pscCallback: async (request: FastifyRequest, reply: FastifyReply) => {
       if (!deps.config.psc) return reply.redirect('/connexion', 303);
-      const flowToken = request.cookies[pscCookieName(deps)];
+      const flowToken = readFlowToken(deps, request, 'psc');
       try {
         const result = await service.finishPscLogin(deps, { flowToken, currentUrl: new URL(request.url, deps.config.baseUrl), ip: request.ip });
-        if (result.kind === 'pairing_required') return reply.redirect(pendingInvitation(deps, request) ? ASSISTANT_URLS.psc : '/connexion/psc/association', 303);
+        if (result.kind === 'pairing_required') return reply.redirect(hooks.unknownIdentityUrl(request, 'psc') ?? '/connexion/psc/association', 303);
         const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
         await service.bindFlowToSession(deps, flowToken!, idHash);
         clearFlowCookie(reply);
@@ -212,7 +168,7 @@ export function cardLoginHandlers(deps: Deps) {
     /** R14: "Créer mon compte", for an RPPS identity of this browser's e-CPS login. */
     showLiberalAccount: async (request: FastifyRequest, reply: FastifyReply) => {
       try {
-        const identity = await liberal.liberalIdentity(deps, request.cookies[pscCookieName(deps)]);
+        const identity = await liberal.liberalIdentity(deps, readFlowToken(deps, request, 'psc'));
         return html(reply, LiberalAccountPage({ csrfToken: request.csrfToken, identity, values: {}, errors: {}, passwordRule: PASSWORD_RULE_TEXT }));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -222,7 +178,7 @@ export function cardLoginHandlers(deps: Deps) {
 
     submitLiberalAccount: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = liberalForm.parse(request.body ?? {});
-      const flowToken = request.cookies[pscCookieName(deps)];
+      const flowToken = readFlowToken(deps, request, 'psc');
       try {
         const result = await liberal.createLiberalAccount(deps, { flowToken, form, ip: request.ip });
         const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
@@ -256,56 +212,6 @@ export function cardLoginHandlers(deps: Deps) {
       }
     },
 
-    /** R15: the invited assistant's account, from this browser's verified card or e-CPS identity; a code goes to the invited address. */
-    showAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) => {
-      const invitationToken = pendingInvitation(deps, request);
-      try {
-        const shown = await assistant.assistantIdentity(deps, { flowToken: request.cookies[flowCookieName(kind)], kind, invitationToken });
-        const maskedEmail = await sendAcceptanceCode(deps, invitationToken, { again: false });
-        const notice = request.query.etat === 'code' ? `Un nouveau code vient d’être envoyé à ${maskedEmail}.` : undefined;
-        return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, notice, values: {}, errors: {} }));
-      } catch (error) {
-        return assistantError(request, reply, error);
-      }
-    },
-
-    resendAssistantCode: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
-      try {
-        await assistant.assistantIdentity(deps, { flowToken: request.cookies[flowCookieName(kind)], kind, invitationToken: pendingInvitation(deps, request) });
-        await sendAcceptanceCode(deps, pendingInvitation(deps, request), { again: true });
-        return reply.redirect(`${ASSISTANT_URLS[kind]}?etat=code`, 303);
-      } catch (error) {
-        return assistantError(request, reply, error);
-      }
-    },
-
-    submitAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
-      const cookieName = flowCookieName(kind);
-      const flowToken = request.cookies[cookieName];
-      const invitationToken = pendingInvitation(deps, request);
-      const form = assistantForm.parse(request.body ?? {});
-      try {
-        const result = await assistant.createAssistantAccount(deps, { flowToken, kind, invitationToken, form, ip: request.ip });
-        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep });
-        if (kind === 'psc') await service.bindFlowToSession(deps, flowToken!, idHash);
-        reply.clearCookie(cookieName, cookieOptions(deps.config));
-        clearInvitation(deps, reply);
-        return reply.redirect(afterLogin(result.pendingStep, '/mes-delegations'), 303);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        let shown;
-        let maskedEmail;
-        try {
-          shown = await assistant.assistantIdentity(deps, { flowToken, kind, invitationToken });
-          maskedEmail = await sendAcceptanceCode(deps, invitationToken, { again: false });
-        } catch {
-          return assistantError(request, reply, error);
-        }
-        const values = { profession: form.profession };
-        return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, values, errors: { ...error.fields }, general: error.message }), error.status);
-      }
-    },
-
     /** R12: "Connexion par carte CPS": the client certificate of the TLS handshake or of the trusted proxy. */
     cardLogin: async (request: FastifyRequest, reply: FastifyReply) => {
       const cardError = (error: DomainError) =>
@@ -313,13 +219,12 @@ export function cardLoginHandlers(deps: Deps) {
       try {
         if (!deps.config.card) return reply.redirect('/connexion', 303);
         const { flowToken, result } = await service.cardLogin(deps, { source: presentedCertificate(deps.config.card, request), ip: request.ip });
-        const invited = pendingInvitation(deps, request) !== undefined;
         if (result.kind === 'pairing_required') {
-          reply.setCookie(cardCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
-          return reply.redirect(invited ? ASSISTANT_URLS.cps : '/connexion/carte/association', 303);
+          setFlowCookie(deps, reply, 'cps', flowToken);
+          return reply.redirect(hooks.unknownIdentityUrl(request, 'cps') ?? '/connexion/carte/association', 303);
         }
         await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'cps', pendingStep: result.pendingStep });
-        return reply.redirect(afterLogin(result.pendingStep, invited ? '/assistant/accepter' : '/'), 303);
+        return reply.redirect(afterLogin(result.pendingStep, hooks.afterCardLoginUrl(request)), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return cardError(error);
@@ -330,7 +235,7 @@ export function cardLoginHandlers(deps: Deps) {
     startPartner: async (request: PartnerRequest, reply: FastifyReply) => {
       try {
         const { flowToken, url } = await service.startPartnerLogin(deps, { partnerId: request.params.id, returnPath: safeReturnPath(request.query.retour), ip: request.ip });
-        reply.setCookie(partnerCookieName(deps), flowToken, { ...cookieOptions(deps.config), maxAge: FLOW_TTL_MS / 1000 });
+        setFlowCookie(deps, reply, 'partner', flowToken);
         return reply.redirect(url, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -339,7 +244,7 @@ export function cardLoginHandlers(deps: Deps) {
     },
 
     partnerCallback: async (request: PartnerRequest, reply: FastifyReply) => {
-      const flowToken = request.cookies[partnerCookieName(deps)];
+      const flowToken = readFlowToken(deps, request, 'partner');
       try {
         const result = await service.finishPartnerLogin(deps, {
           partnerId: request.params.id,
@@ -349,7 +254,7 @@ export function cardLoginHandlers(deps: Deps) {
         });
         if (result.kind === 'pairing_required') return reply.redirect(`/connexion/partenaire/${request.params.id}/association`, 303);
         await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: `partner:${request.params.id}`, pendingStep: result.pendingStep });
-        reply.clearCookie(partnerCookieName(deps), cookieOptions(deps.config));
+        clearFlow(deps, reply, 'partner');
         return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -361,7 +266,7 @@ export function cardLoginHandlers(deps: Deps) {
     pscLogout: async (request: FastifyRequest, reply: FastifyReply) => {
       const target = await service.pscLogoutUrl(deps, request.authSession?.idHash ?? null);
       await endSession(deps, request, reply);
-      clearInvitation(deps, reply);
+      hooks.onSignOut(reply);
       if (!target) return reply.redirect('/', 303);
       return html(reply, PscLoggedOutPage({ csrfToken: request.csrfToken, endSessionUrl: target }));
     },

@@ -9,9 +9,9 @@ import { buildMail } from '../../views/mail.js';
 import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
 import { randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
-import type { PendingStep } from '../../http/session.js';
+import type { PendingStep } from '../auth/auth.rules.js';
 import { authErrors } from '../auth/auth.errors.js';
-import { checkPassword, pendingStepFor } from '../auth/auth.service.js';
+import { checkPassword, pairIdentityIn, pendingStepFor, touchIdentity } from '../auth/auth.service.js';
 import { cardErrors, cardLoginErrors, partnerErrors } from './card-login.errors.js';
 import type { CertificateSource } from './card-login.certificate.js';
 import { verifyCardCertificate } from './card-login.certificate.js';
@@ -166,7 +166,7 @@ async function loginWithVerifiedIdentity(
   }
   await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.completeFlow(trx, input.flowHash, now))) throw cardLoginErrors.PSC_REFUSED();
-    await repo.touchIdentity(trx, input.kind, input.subject, now);
+    await touchIdentity(trx, input.kind, input.subject, now);
     await recordAudit(trx, {
       actor: { kind: 'account', accountId: account.id, label: actorLabel(account) },
       subjectAccountId: account.id,
@@ -222,7 +222,7 @@ export async function pairIdentity(
     if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
     if (await repo.getAccountByIdentity(trx, input.kind, subject)) throw cardLoginErrors.IDENTITY_ALREADY_PAIRED();
     if ((await repo.listIdentitiesOfAccount(trx, account.id)).some((i) => i.kind === input.kind)) throw cardLoginErrors.IDENTITY_ALREADY_PAIRED();
-    await repo.insertIdentity(trx, { kind: input.kind, subject, accountId: account.id, now });
+    await pairIdentityIn(trx, { kind: input.kind, subject, accountId: account.id, now });
     const actor = { kind: 'account' as const, accountId: account.id, label: actorLabel(account) };
     await recordAudit(trx, {
       actor,
@@ -247,6 +247,11 @@ export async function pairIdentity(
     });
   });
   return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), returnPath: flow.return_path };
+}
+
+/** Uses the verified identity of this browser's flow once, in the caller's transaction (an account created from it, R14, R15). */
+export async function completeFlowIn(trx: Deps['db'], flowToken: string, now: Date): Promise<boolean> {
+  return repo.completeFlow(trx, sha256(flowToken), now);
 }
 
 /** Remembers which flow opened the session: its ID token is the end-session hint at logout. */

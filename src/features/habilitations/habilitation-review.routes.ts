@@ -1,11 +1,10 @@
 /** Routes of the review of habilitations (R39), its export, and the row actions (R35, R36): parse, call one service, present. */
 import { PassThrough } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
 import { httpErrors } from '../../http/errors.js';
-import { renderPage } from '../../views/render.js';
+import { sendPage as html } from '../../http/reply.js';
 import * as review from './habilitation-review.service.js';
 import * as habilitations from './habilitation.service.js';
 import { endDateForm, parseReviewQuery, returnForm, reviewReturnPath } from './habilitation-review.schemas.js';
@@ -13,9 +12,6 @@ import { DeleteConfirmPage, EndDatePage, ReviewPage, REVIEW_NOTICES } from './ha
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { retour?: string } }>;
 
-function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
-}
 
 /** A habilitation id from the URL; anything else is a page that does not exist. */
 function habilitationId(request: IdRequest): number {

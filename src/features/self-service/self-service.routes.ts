@@ -1,11 +1,9 @@
 /** Routes of "Mon compte" (R41) and "Mes référents" (R42): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import type { Deps } from '../../deps.js';
-import { isLocalBaseUrl } from '../../config.js';
 import { DomainError } from '../../platform/errors.js';
-import { sha256 } from '../../platform/crypto.js';
-import { renderPage } from '../../views/render.js';
+import { sendPage as html } from '../../http/reply.js';
+import { readBrowserHash } from '../auth/auth.cookies.js';
 import * as service from './self-service.service.js';
 import * as identity from './self-identity.service.js';
 import * as mobileCodes from './self-mobile.service.js';
@@ -30,15 +28,6 @@ import {
 
 type Params = { Params: { id?: string; ref?: string } };
 
-function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(renderPage(page));
-}
-
-/** The trusted-browser cookie of the login (R05, auth.routes): this browser's id, as its hash. */
-function browserHash(deps: Deps, request: FastifyRequest): Buffer | null {
-  const id = request.cookies[isLocalBaseUrl(deps.config) ? 'habilis_browser' : '__Host-habilis_browser'];
-  return id && id.length === 43 ? sha256(id) : null;
-}
 
 /** What a success says, read back after the redirect (post/redirect/get). */
 const NOTICES: Record<string, string> = {
@@ -63,7 +52,7 @@ export function selfServiceHandlers(deps: Deps) {
   const context = (request: FastifyRequest): service.SelfContext => ({
     accountId: request.principal!.accountId,
     sessionIdHash: request.authSession!.idHash,
-    browserHash: browserHash(deps, request),
+    browserHash: readBrowserHash(deps, request),
     ip: request.ip,
   });
   const frame = (request: FastifyRequest) => ({ csrfToken: request.csrfToken, viewer: request.principal!.viewer });

@@ -8,18 +8,15 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit } from '../../platform/audit/audit.js';
-import { sha256 } from '../../platform/crypto.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
-import type { PendingStep } from '../../http/session.js';
-import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rules.js';
-import { pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
-import { assistantErrors } from '../assistants/assistants.errors.js';
-import { acceptInvitationIn, checkInvitedName, invitedPerson, verifyAcceptanceCode } from '../assistants/assistants.service.js';
 import { DomainError } from '../../platform/errors.js';
-import { cardLoginErrors } from './card-login.errors.js';
-import * as repo from './card-login.repository.js';
+import { PASSWORD_MAX_LENGTH, passwordPolicyViolations, type PendingStep } from '../auth/auth.rules.js';
+import { pairIdentityIn, pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
 import * as accounts from '../accounts/account.repository.js';
-import { pendingIdentity, type IdentityKind } from './card-login.service.js';
+import { cardLoginErrors } from '../card-login/card-login.errors.js';
+import { completeFlowIn, pendingIdentity, type IdentityKind } from '../card-login/card-login.service.js';
+import { assistantErrors } from './assistants.errors.js';
+import { acceptInvitationIn, checkInvitedName, invitedPerson, verifyAcceptanceCode } from './assistants.service.js';
 
 export const assistantFormSchema = z.object({
   code: z.string().trim().max(20),
@@ -70,11 +67,10 @@ export async function createAssistantAccount(
   if ((await accounts.findActiveAccountByEmail(deps.db, invited.email)) !== undefined) throw assistantErrors.INVITATION_EMAIL_USED();
   const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock.now();
-  const flowHash = sha256(input.flowToken!);
   const kind: IdentityKind = input.kind;
   try {
     const account = await deps.db.transaction().execute(async (trx) => {
-      if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
+      if (!(await completeFlowIn(trx, input.flowToken!, now))) throw cardLoginErrors.PAIRING_EXPIRED();
       const created = await accounts.insertSelfCreatedAccount(trx, {
         username: identity.idNumber,
         rpps,
@@ -88,7 +84,7 @@ export async function createAssistantAccount(
         now,
       });
       await recordPasswordHistory(trx, created.id, passwordHash, now);
-      await repo.insertIdentity(trx, { kind, subject: identity.subject, accountId: created.id, now });
+      await pairIdentityIn(trx, { kind, subject: identity.subject, accountId: created.id, now });
       const actor = { kind: 'account' as const, accountId: created.id, label: actorLabel(created) };
       const means = kind === 'psc' ? 'e-CPS (Pro Santé Connect)' : 'carte CPS';
       await recordAudit(trx, { actor, subjectAccountId: created.id, code: 'ACCOUNT_CREATED', description: `Création du compte par l’assistant invité (${means})`, ip: input.ip });
