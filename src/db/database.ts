@@ -41,3 +41,11 @@ export async function executeAsOneStatement(db: Db, writes: readonly OperationNo
   const ctes = writes.slice(0, -1).map((write, i) => sql`${sql.id(`write_${i}`)} as (${write})`);
   await (ctes.length > 0 ? sql`with ${sql.join(ctes)} ${last}` : sql`${last}`).execute(db);
 }
+
+/**
+ * Readiness (GET /health/ready): the database answers a query. It belongs to no feature's table,
+ * so it sits with the connection itself rather than in a repository.
+ */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

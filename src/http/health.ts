@@ -1,7 +1,7 @@
 /** Liveness (the process answers) and readiness (the database answers) for load balancers. */
-import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
+import { pingDatabase } from '../db/database.js';
 
 export function healthHandlers(deps: Deps) {
   return {
@@ -9,7 +9,7 @@ export function healthHandlers(deps: Deps) {
     ready: async (request: FastifyRequest, reply: FastifyReply) => {
       reply.header('cache-control', 'no-store');
       try {
-        await sql`select 1`.execute(deps.db);
+        await pingDatabase(deps.db);
         return reply.send({ status: 'ok', database: 'ok' });
       } catch (error) {
         request.log.warn({ err: error }, 'base de données injoignable');
