@@ -170,9 +170,12 @@ export interface SessionTable {
 }
 export interface OneTimeCodeTable {
   id: Generated<number>;
-  account_id: number;
-  purpose: 'login' | 'mobile_verification';
+  /** The account a login or mobile code belongs to; null for an invited assistant's code (no account yet). */
+  account_id: number | null;
+  purpose: 'login' | 'mobile_verification' | 'assistant_acceptance';
   session_id_hash: Buffer | null;
+  /** R15: the invitation an acceptance code proves the mailbox of (added by the one-time-codes migration). */
+  delegation_id: number | null;
   code_hash: string;
   channel: 'EMAIL' | 'SMS';
   destination: string;
@@ -433,10 +436,6 @@ export interface AssistantDelegationTable {
   status: 'invited' | 'active' | 'revoked';
   invitation_token_hash: Buffer | null;
   invitation_expires_at: Timestamp;
-  acceptance_code_hmac: string | null;
-  acceptance_code_expires_at: NullableTimestamp;
-  acceptance_code_sent_at: NullableTimestamp;
-  acceptance_code_attempts: Generated<number>;
   created_at: Timestamp;
   accepted_at: NullableTimestamp;
   revoked_at: NullableTimestamp;

@@ -16,7 +16,7 @@ import * as accounts from '../accounts/account.repository.js';
 import { cardLoginErrors } from '../card-login/card-login.errors.js';
 import { completeFlowIn, pendingIdentity, type IdentityKind } from '../card-login/card-login.service.js';
 import { assistantErrors } from './assistants.errors.js';
-import { acceptInvitationIn, checkInvitedName, invitedPerson, verifyAcceptanceCode } from './assistants.service.js';
+import { acceptInvitationIn, checkAcceptanceCode, checkInvitedName, consumeAcceptanceCode, invitedPerson } from './assistants.service.js';
 
 export const assistantFormSchema = z.object({
   code: z.string().trim().max(20),
@@ -49,8 +49,9 @@ export async function createAssistantAccount(
   const errors: Record<string, string> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '')] ??= issue.message;
   // The code sent to the invited address proves its mailbox; a wrong one is counted.
+  let acceptanceCode: { codeId: number } | null = null;
   try {
-    await verifyAcceptanceCode(deps, input.invitationToken, String(input.form.code ?? '').trim());
+    acceptanceCode = await checkAcceptanceCode(deps, input.invitationToken, String(input.form.code ?? ''), input.ip);
   } catch (error) {
     if (!(error instanceof DomainError) || !error.fields.code) throw error;
     errors.code = error.fields.code;
@@ -71,6 +72,7 @@ export async function createAssistantAccount(
   try {
     const account = await deps.db.transaction().execute(async (trx) => {
       if (!(await completeFlowIn(trx, input.flowToken!, now))) throw cardLoginErrors.PAIRING_EXPIRED();
+      if (!acceptanceCode || !(await consumeAcceptanceCode(trx, acceptanceCode.codeId, now))) throw assistantErrors.CODE_EXPIRED.at('code');
       const created = await accounts.insertSelfCreatedAccount(trx, {
         username: identity.idNumber,
         rpps,

@@ -1,5 +1,6 @@
 /** Error catalogue of R15 (assistants): stable codes, French messages users read. */
 import { defineErrors } from '../../platform/errors.js';
+import { authErrors } from '../auth/auth.errors.js';
 
 export const assistantErrors = defineErrors({
   NOT_LIBERAL: {
@@ -41,6 +42,7 @@ export const assistantErrors = defineErrors({
   },
   CODE_WRONG: { status: 400, message: 'Ce code n’est pas le bon. Vérifiez le dernier e-mail reçu.' },
   CODE_EXPIRED: { status: 400, message: 'Ce code n’est plus valable (expiré ou trop d’erreurs). Demandez un nouveau code.' },
+  TOO_MANY_ATTEMPTS: authErrors.definitions.TOO_MANY_ATTEMPTS,
   CODE_TOO_SOON: { status: 429, message: 'Un code vient d’être envoyé. Attendez une minute avant d’en demander un autre.' },
   ASSISTANT_FORM_INVALID: { status: 400, message: 'Le formulaire comporte des erreurs : corrigez les champs signalés.' },
   ASSISTANT_ALREADY_EXISTS: {

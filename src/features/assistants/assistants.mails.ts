@@ -1,6 +1,7 @@
 /** The e-mails of R15, in French. They name no secret but the invitation link they carry. */
 import { buildMail, type MailContent } from '../../views/mail.js';
-import { describeLevels, type DelegationLevels } from './assistants.rules.js';
+import { formatDuration } from '../../views/durations.js';
+import { ACCEPTANCE_CODE_TTL_MS, describeLevels, INVITATION_TTL_MS, type DelegationLevels } from './assistants.rules.js';
 
 const professionalName = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName.toUpperCase()}`;
 
@@ -10,7 +11,7 @@ export function invitationMail(options: { firstName: string; professional: { fir
     paragraphs: [
       `Bonjour ${options.firstName},`,
       `${professionalName(options.professional)}, professionnel libéral, vous invite à agir pour son compte comme assistant sur le service d’orientation, avec ces accès : ${describeLevels(options.levels)}.`,
-      'Pour accepter, ouvrez le lien ci-dessous puis identifiez-vous avec votre carte CPS ou votre e-CPS. Le lien est valable 7 jours et ne sert qu’une fois.',
+      `Pour accepter, ouvrez le lien ci-dessous puis identifiez-vous avec votre carte CPS ou votre e-CPS. Le lien est valable ${formatDuration(INVITATION_TTL_MS)} et ne sert qu’une fois.`,
       'Si vous ne connaissez pas ce professionnel, ignorez ce message.',
     ],
     link: { href: options.link, label: 'Accepter l’invitation' },
@@ -43,7 +44,7 @@ export function changedMail(options: { assistantFirstName: string; professional:
 export function acceptanceCodeMail(options: { firstName: string; code: string }): MailContent {
   return buildMail({
     subject: 'Votre code pour créer votre compte d’assistant Habilis',
-    paragraphs: [`Bonjour ${options.firstName},`, 'Saisissez ce code sur la page de création de votre compte d’assistant. Il est valable 10 minutes.'],
+    paragraphs: [`Bonjour ${options.firstName},`, `Saisissez ce code sur la page de création de votre compte d’assistant. Il est valable ${formatDuration(ACCEPTANCE_CODE_TTL_MS)}.`],
     code: options.code,
     closing: ['Si vous n’êtes pas en train de créer ce compte, ignorez ce message et ne communiquez ce code à personne.'],
   });

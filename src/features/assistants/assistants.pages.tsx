@@ -2,7 +2,8 @@
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CodeField, CsrfField, describedBy, ErrorSummary, Field, FieldFrame, NewPasswordFields } from '../../views/components.js';
 import { formatDate, parisDate } from '../../platform/clock.js';
-import { AREA_LABELS, DELEGATION_AREAS, DELEGATION_LEVELS, LEVEL_LABELS, type DelegationArea, type DelegationLevels } from './assistants.rules.js';
+import { AREA_LABELS, DELEGATION_AREAS, DELEGATION_LEVELS, INVITATION_TTL_MS, LEVEL_LABELS, type DelegationArea, type DelegationLevels } from './assistants.rules.js';
+import { formatDuration } from '../../views/durations.js';
 
 type Errors = Record<string, string>;
 
@@ -138,7 +139,7 @@ export function AssistantsPage(props: AssistantsPageProps) {
       })}
       <h2 id="inviter">Inviter un assistant</h2>
       <ErrorSummary errors={errorList(errors, props.general)} />
-      <p>Votre assistant recevra un lien par e-mail, valable 7 jours. Il l’ouvrira puis s’identifiera avec sa carte CPS ou son e-CPS.</p>
+      <p>Votre assistant recevra un lien par e-mail, valable {formatDuration(INVITATION_TTL_MS)}. Il l’ouvrira puis s’identifiera avec sa carte CPS ou son e-CPS.</p>
       <form method="post" action="/mon-compte/assistants" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <Field id="lastName" label="Nom" value={props.values?.lastName} error={errors.lastName} autocomplete="off" required maxLength={100} />

@@ -123,10 +123,6 @@ export async function getInvitationByToken(db: Q, tokenHash: Buffer) {
       'p.username as professional_username',
       'p.email as professional_email',
       'p.deactivated_at as professional_deactivated_at',
-      'd.acceptance_code_hmac',
-      'd.acceptance_code_expires_at',
-      'd.acceptance_code_sent_at',
-      'd.acceptance_code_attempts',
     ])
     .where('d.invitation_token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -169,28 +165,4 @@ export async function listOfAssistant(db: Q, assistantAccountId: number) {
     .where('p.deactivated_at', 'is', null)
     .orderBy('p.last_name')
     .execute();
-}
-
-/** R15: a new one-time code for the invited mailbox (replaces any earlier one, attempts reset). */
-export async function setAcceptanceCode(db: Q, delegationId: number, code: { hmac: string; expiresAt: Date; now: Date }): Promise<void> {
-  await db
-    .updateTable('assistant_delegations')
-    .set({ acceptance_code_hmac: code.hmac, acceptance_code_expires_at: code.expiresAt, acceptance_code_sent_at: code.now, acceptance_code_attempts: 0, updated_at: code.now })
-    .where('id', '=', delegationId)
-    .where('status', '=', 'invited')
-    .execute();
-}
-
-/** Counts a wrong code; at `max` the code is void. Returns the attempts now used. */
-export async function recordWrongAcceptanceCode(db: Q, delegationId: number, max: number): Promise<number> {
-  const row = await db
-    .updateTable('assistant_delegations')
-    .set({
-      acceptance_code_attempts: sql`acceptance_code_attempts + 1`,
-      acceptance_code_hmac: sql`case when acceptance_code_attempts + 1 >= ${max} then null else acceptance_code_hmac end`,
-    })
-    .where('id', '=', delegationId)
-    .returning('acceptance_code_attempts')
-    .executeTakeFirstOrThrow();
-  return row.acceptance_code_attempts;
 }

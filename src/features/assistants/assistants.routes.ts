@@ -7,6 +7,8 @@ import { openSession } from '../../http/session.js';
 import { afterSignIn } from '../../http/guard.js';
 import { sendPage as html } from '../../http/reply.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
+import { formatDuration } from '../../views/durations.js';
+import { INVITATION_TTL_MS } from './assistants.rules.js';
 import { ExternalLoginErrorPage } from '../card-login/card-login.pages.js';
 import { clearFlowCookie, readFlowToken } from '../card-login/card-login.cookies.js';
 import { bindFlowToSession } from '../card-login/card-login.service.js';
@@ -26,7 +28,7 @@ const PSC_MEANS = 'e-CPS (Pro Santé Connect)';
 const CARD_MEANS = 'carte CPS';
 
 const NOTICES: Record<string, string> = {
-  invite: 'L’invitation est envoyée. Votre assistant a 7 jours pour l’accepter.',
+  invite: `L’invitation est envoyée. Votre assistant a ${formatDuration(INVITATION_TTL_MS)} pour l’accepter.`,
   acces: 'Les accès sont enregistrés. Ils s’appliquent dès l’action suivante de votre assistant.',
   inchange: 'Aucune modification : les accès étaient déjà ceux-là.',
   retire: 'C’est fait : cette personne n’a plus aucun accès pour votre compte.',

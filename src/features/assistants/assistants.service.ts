@@ -8,8 +8,8 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../habilitations/habilitation.policy.js';
 import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.js';
-import { randomInt } from 'node:crypto';
-import { hmac, randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
+import { randomToken, sha256 } from '../../platform/crypto.js';
+import { checkCode, consumeCode, issueCode, latestCode } from '../../platform/one-time-codes.js';
 import { hitLimit, type Limit } from '../../platform/rate-limit.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
@@ -313,7 +313,8 @@ export async function acceptAsSignedIn(deps: Deps, principal: Principal, input: 
   deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
 }
 
-const codeHmac = (deps: Deps, delegationId: number, code: string) => hmac(deps.config.sessionSecret, `assistant-acceptance:${delegationId}:${code}`);
+/** The HMAC context of an acceptance code: it verifies only for its invitation. */
+const acceptanceCodeContext = (delegationId: number) => `assistant-acceptance:${delegationId}`;
 
 /**
  * R15: a one-time code to the invited address, for an assistant account created from the link:
@@ -325,31 +326,56 @@ export async function sendAcceptanceCode(deps: Deps, token: unknown, options: { 
   const invitation = await usableInvitation(deps, deps.db, token);
   const now = deps.clock.now();
   const masked = maskEmail(invitation.invited_email);
-  const valid = invitation.acceptance_code_hmac !== null && invitation.acceptance_code_expires_at !== null && invitation.acceptance_code_expires_at > now;
-  if (valid && !options.again) return masked;
-  if (invitation.acceptance_code_sent_at && now.getTime() - invitation.acceptance_code_sent_at.getTime() < ACCEPTANCE_CODE_RESEND_MS) {
+  const binding = { delegationId: invitation.id };
+  const latest = await latestCode(deps.db, 'assistant_acceptance', binding, now);
+  if (latest?.valid && !options.again) return masked;
+  if (latest && now.getTime() - latest.sentAt.getTime() < ACCEPTANCE_CODE_RESEND_MS) {
     if (options.again) throw assistantErrors.CODE_TOO_SOON();
     return masked;
   }
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await deps.db.transaction().execute(async (trx) => {
-    await repo.setAcceptanceCode(trx, invitation.id, { hmac: codeHmac(deps, invitation.id, code), expiresAt: new Date(now.getTime() + ACCEPTANCE_CODE_TTL_MS), now });
+    const { code, writes } = issueCode(trx, {
+      purpose: 'assistant_acceptance',
+      binding,
+      channel: 'EMAIL',
+      destination: masked,
+      context: acceptanceCodeContext(invitation.id),
+      secret: deps.config.sessionSecret,
+      ttlMs: ACCEPTANCE_CODE_TTL_MS,
+      now,
+    });
+    for (const write of writes) await write.execute();
     await enqueueMail(trx, { to: invitation.invited_email, ...acceptanceCodeMail({ firstName: invitation.invited_first_name, code }), sensitive: true });
   });
   deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
   return masked;
 }
 
-/** R15: the code typed on the creation form; a wrong one is counted and the fifth voids it. */
-export async function verifyAcceptanceCode(deps: Deps, token: unknown, code: string): Promise<void> {
+/**
+ * R15: the code typed on the creation form, for the invitation of this link; a wrong one is counted
+ * and the fifth voids it. Returns the code to consume with the account's creation.
+ */
+export async function checkAcceptanceCode(deps: Deps, token: unknown, code: string, ip: string): Promise<{ codeId: number }> {
   const invitation = await usableInvitation(deps, deps.db, token);
-  const now = deps.clock.now();
-  if (!invitation.acceptance_code_hmac || !invitation.acceptance_code_expires_at || invitation.acceptance_code_expires_at <= now) throw assistantErrors.CODE_EXPIRED.at('code');
-  if (!/^\d{6}$/.test(code) || !safeEqual(codeHmac(deps, invitation.id, code), invitation.acceptance_code_hmac)) {
-    const attempts = await repo.recordWrongAcceptanceCode(deps.db, invitation.id, ACCEPTANCE_CODE_MAX_ATTEMPTS);
-    if (attempts >= ACCEPTANCE_CODE_MAX_ATTEMPTS) throw assistantErrors.CODE_EXPIRED.at('code');
-    throw assistantErrors.CODE_WRONG.at('code');
-  }
+  const check = await checkCode(deps.db, {
+    purpose: 'assistant_acceptance',
+    binding: { delegationId: invitation.id },
+    typed: code,
+    context: acceptanceCodeContext(invitation.id),
+    secret: deps.config.sessionSecret,
+    maxAttempts: ACCEPTANCE_CODE_MAX_ATTEMPTS,
+    now: deps.clock.now(),
+    limitKey: `acceptance-code-ip:${ip}`,
+  });
+  if (check.ok) return { codeId: check.codeId };
+  if (check.reason === 'rate_limited') throw assistantErrors.TOO_MANY_ATTEMPTS();
+  if (check.reason === 'wrong' || check.reason === 'format') throw assistantErrors.CODE_WRONG.at('code');
+  throw assistantErrors.CODE_EXPIRED.at('code');
+}
+
+/** R15: the acceptance code serves once, in the transaction that creates the account. */
+export async function consumeAcceptanceCode(trx: Trx, codeId: number, now: Date): Promise<boolean> {
+  return consumeCode(trx, codeId, now);
 }
 
 /** R15: the names of the card or e-CPS must be those the professional invited. */

@@ -433,7 +433,9 @@ describe('R15 an invited assistant without an account: e-CPS, then profession an
     // A new code at once is refused; a minute later it is sent.
     const tooSoon = await agent.post('/connexion/psc/assistant/code');
     expect(tooSoon.statusCode).toBe(429);
-    await t.deps.db.updateTable('assistant_delegations').set({ acceptance_code_sent_at: new Date(Date.now() - 61_000) }).where('professional_account_id', '=', pro.account.id).execute();
+    // The acceptance codes live with the other one-time codes (platform/one-time-codes.ts): the last one was sent a minute ago.
+    const delegations = t.deps.db.selectFrom('assistant_delegations').select('id').where('professional_account_id', '=', pro.account.id);
+    await t.deps.db.updateTable('one_time_codes').set({ created_at: new Date(Date.now() - 61_000) }).where('delegation_id', 'in', delegations).execute();
     expect((await agent.post('/connexion/psc/assistant/code')).headers.location).toBe('/connexion/psc/assistant?etat=code');
     const fresh = await latestCode(t.deps.db, values.email);
     expect((await agent.get('/connexion/psc/assistant?etat=code')).body).toContain('Un nouveau code vient d’être envoyé');

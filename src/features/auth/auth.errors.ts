@@ -19,13 +19,18 @@ export const authErrors = defineErrors({
   ROBOT_CHECK_INVALID: { status: 400, message: 'La vérification anti-robot a échoué. Recommencez-la.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Trop de tentatives en peu de temps. Patientez quelques minutes puis recommencez.' },
   CODE_FORMAT: { status: 400, message: 'Le code se compose de 6 chiffres.' },
-  CODE_WRONG: { status: 400, message: 'Code incorrect.' },
+  CODE_WRONG: { status: 400, message: ({ left }: { left: number }) => `Code incorrect. Il vous reste ${left} essai${left > 1 ? 's' : ''}.` },
   CODE_EXPIRED: {
     status: 400,
     message: 'Ce code n’est plus valable (expiré, déjà utilisé ou trop d’erreurs). Demandez un nouveau code.',
   },
-  CODE_RESEND_TOO_SOON: { status: 429, message: 'Un code vient d’être envoyé. Patientez avant d’en demander un autre.' },
-  PASSWORD_INVALID: { status: 400, message: 'Le mot de passe ne respecte pas les règles.' },
+  CODE_RESEND_TOO_SOON: {
+    status: 429,
+    message: ({ seconds }: { seconds: number }) =>
+      `Un code vient d’être envoyé. Patientez ${seconds < 60 ? `${seconds} secondes` : `${Math.ceil(seconds / 60)} minutes`} avant d’en demander un autre.`,
+  },
+  // R07: the message lists what is wrong with the chosen password.
+  PASSWORD_INVALID: { status: 400, message: ({ problems }: { problems: readonly string[] }) => problems.join(' ') },
   PASSWORD_MISMATCH: { status: 400, message: 'Les deux mots de passe saisis sont différents.' },
   PASSWORD_REUSED: { status: 400, message: 'Ce mot de passe a déjà été utilisé récemment : choisissez-en un nouveau.' },
   LINK_INVALID: {

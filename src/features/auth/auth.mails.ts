@@ -1,17 +1,19 @@
 /** The e-mails of authentication, in French. They name no secret but the code or link they carry. */
 import { buildMail, type MailContent } from '../../views/mail.js';
+import { formatDuration } from '../../views/durations.js';
+import { ACTIVATION_TTL_MS, OTP_TTL_MS, RESET_TTL_MS } from './auth.rules.js';
 
 export function loginCodeMail(code: string): MailContent {
   return buildMail({
     subject: 'Votre code de connexion Habilis',
-    paragraphs: ['Bonjour,', 'Voici votre code de connexion à Habilis. Il est valable 10 minutes et ne fonctionne qu’une fois :'],
+    paragraphs: ['Bonjour,', `Voici votre code de connexion à Habilis. Il est valable ${formatDuration(OTP_TTL_MS)} et ne fonctionne qu’une fois :`],
     code,
     closing: ['Si vous n’êtes pas à l’origine de cette connexion, changez votre mot de passe et prévenez le référent de votre structure.'],
   });
 }
 
 export function loginCodeSms(code: string): string {
-  return `Habilis : votre code de connexion est ${code}. Valable 10 minutes. Ne le communiquez à personne.`;
+  return `Habilis : votre code de connexion est ${code}. Valable ${formatDuration(OTP_TTL_MS)}. Ne le communiquez à personne.`;
 }
 
 export function activationMail(options: { firstName: string; username: string; link: string }): MailContent {
@@ -21,7 +23,7 @@ export function activationMail(options: { firstName: string; username: string; l
       `Bonjour ${options.firstName},`,
       'Un compte Habilis vient d’être créé pour vous.',
       `Votre nom d’utilisateur : ${options.username}`,
-      'Pour valider votre adresse e-mail et choisir votre mot de passe, ouvrez le lien ci-dessous. Il est valable 7 jours et ne sert qu’une fois.',
+      `Pour valider votre adresse e-mail et choisir votre mot de passe, ouvrez le lien ci-dessous. Il est valable ${formatDuration(ACTIVATION_TTL_MS)} et ne sert qu’une fois.`,
     ],
     link: { href: options.link, label: 'Activer mon compte' },
   });
@@ -32,7 +34,7 @@ export function resetMail(options: { firstName: string; link: string }): MailCon
     subject: 'Réinitialisation de votre mot de passe Habilis',
     paragraphs: [
       `Bonjour ${options.firstName},`,
-      'Une réinitialisation de votre mot de passe a été demandée. Ouvrez le lien ci-dessous pour en choisir un nouveau. Il est valable 24 heures et ne sert qu’une fois.',
+      `Une réinitialisation de votre mot de passe a été demandée. Ouvrez le lien ci-dessous pour en choisir un nouveau. Il est valable ${formatDuration(RESET_TTL_MS)} et ne sert qu’une fois.`,
     ],
     link: { href: options.link, label: 'Choisir un nouveau mot de passe' },
     closing: ['Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.'],

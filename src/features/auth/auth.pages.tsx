@@ -2,7 +2,8 @@
 import { Layout } from '../../views/layout.js';
 import { Alert, CodeField, CsrfField, ErrorSummary, Field, NewPasswordFields } from '../../views/components.js';
 import { assetUrl } from '../../views/assets.js';
-import { PASSWORD_RULE_TEXT } from './auth.rules.js';
+import { OTP_TTL_MS, PASSWORD_RULE_TEXT, RESET_TTL_MS } from './auth.rules.js';
+import { formatDuration } from '../../views/durations.js';
 import { TERMS_SECTIONS, TERMS_VERSION } from './terms.js';
 
 export type FieldErrors = Record<string, string>;
@@ -98,7 +99,7 @@ export function CodePage(props: CodePageProps) {
       {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
       <ErrorSummary errors={props.error ? [{ message: props.error, field: 'code' }] : []} />
       <p>
-        Un code à 6 chiffres vous a été envoyé {where}. Il est valable 10 minutes.
+        Un code à 6 chiffres vous a été envoyé {where}. Il est valable {formatDuration(OTP_TTL_MS)}.
       </p>
       <form method="post" action="/connexion/code" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
@@ -220,7 +221,7 @@ export function ForgotPasswordPage(props: { csrfToken: string; sent: boolean; er
       <h1>Mot de passe oublié</h1>
       {props.sent ? (
         <Alert kind="success" title="Demande enregistrée">
-          Si ce nom d’utilisateur correspond à un compte, un e-mail vient de lui être envoyé avec un lien valable 24 heures pour
+          Si ce nom d’utilisateur correspond à un compte, un e-mail vient de lui être envoyé avec un lien valable {formatDuration(RESET_TTL_MS)} pour
           choisir un nouveau mot de passe.
         </Alert>
       ) : null}

@@ -2,7 +2,6 @@
 import { sql, type InferResult, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { AttemptCount, WindowCount } from '../../platform/rate-limit.js';
-export { consumeCode, recordWrongCode } from '../../platform/one-time-codes.js';
 
 type Q = Kysely<Database>;
 
@@ -66,64 +65,6 @@ export type LoginAccount = NonNullable<Awaited<ReturnType<typeof getLoginAccount
 export async function getPasswordHash(db: Q, accountId: number): Promise<string | null> {
   const row = await db.selectFrom('accounts').select('password_hash').where('id', '=', accountId).executeTakeFirst();
   return row?.password_hash ?? null;
-}
-
-export interface NewCode {
-  accountId: number;
-  purpose: 'login' | 'mobile_verification';
-  sessionIdHash: Buffer | null;
-  codeHash: string;
-  channel: 'EMAIL' | 'SMS';
-  destination: string;
-  now: Date;
-  expiresAt: Date;
-}
-
-/** The INSERT of a code, unexecuted: the login writes it in one statement with its session, mail and audit event. */
-export function codeInsert(db: Q, code: NewCode) {
-  return db.insertInto('one_time_codes').values({
-    account_id: code.accountId,
-    purpose: code.purpose,
-    session_id_hash: code.sessionIdHash,
-    code_hash: code.codeHash,
-    channel: code.channel,
-    destination: code.destination,
-    created_at: code.now,
-    expires_at: code.expiresAt,
-  });
-}
-
-export async function listCodeSendTimes(db: Q, accountId: number, purpose: 'login' | 'mobile_verification', since: Date): Promise<Date[]> {
-  const rows = await db
-    .selectFrom('one_time_codes')
-    .select('created_at')
-    .where('account_id', '=', accountId)
-    .where('purpose', '=', purpose)
-    .where('created_at', '>', since)
-    .execute();
-  return rows.map((r) => r.created_at);
-}
-
-/** The latest code sent for a session, with its hash, still unused. */
-export async function getLatestSessionCodeWithHash(db: Q, sessionIdHash: Buffer) {
-  return db
-    .selectFrom('one_time_codes')
-    .select(['id', 'account_id', 'code_hash', 'channel', 'destination', 'expires_at', 'attempts', 'invalidated_at'])
-    .where('session_id_hash', '=', sessionIdHash)
-    .where('consumed_at', 'is', null)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** The UPDATE that invalidates the session's unused codes, unexecuted (a resend writes it with the new code). */
-export function sessionCodesInvalidation(db: Q, sessionIdHash: Buffer, now: Date) {
-  return db
-    .updateTable('one_time_codes')
-    .set({ invalidated_at: now })
-    .where('session_id_hash', '=', sessionIdHash)
-    .where('consumed_at', 'is', null)
-    .where('invalidated_at', 'is', null);
 }
 
 export async function isBrowserTrusted(db: Q, browserHash: Buffer, accountId: number, now: Date): Promise<boolean> {

@@ -85,13 +85,5 @@ export function normaliseUsername(value: string): string {
   return value.trim().toLowerCase();
 }
 
-/** Resend throttle (R04): at most one code a minute and five an hour per account. */
-export function resendWaitSeconds(recentSends: Date[], now: Date): number {
-  const minuteAgo = now.getTime() - 60_000;
-  const hourAgo = now.getTime() - 3_600_000;
-  const lastMinute = recentSends.filter((d) => d.getTime() > minuteAgo);
-  const lastHour = recentSends.filter((d) => d.getTime() > hourAgo).sort((a, b) => a.getTime() - b.getTime());
-  if (lastHour.length >= 5) return Math.ceil((lastHour[0]!.getTime() + 3_600_000 - now.getTime()) / 1000);
-  if (lastMinute.length >= 1) return Math.ceil((Math.max(...lastMinute.map((d) => d.getTime())) + 60_000 - now.getTime()) / 1000);
-  return 0;
-}
+/** Resend throttle (R04): at most one code a minute and five an hour — the one-time code mechanism's rule. */
+export { resendWaitSeconds } from '../../platform/one-time-codes.js';

@@ -2,11 +2,11 @@
  * Use cases of strong authentication (R01–R11). Each change to an account writes its audit event
  * in the same transaction; mails and SMS go through the outbox of that transaction.
  */
-import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Deps } from '../../deps.js';
-import { actorLabel, auditInsert, recordAudit, SYSTEM_ACTOR, type Actor } from '../../platform/audit/audit.js';
-import { hmac, randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
+import { accountActor, auditInsert, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
+import { checkCode, codeSendTimes, consumeCode, issueCode, resendWaitSeconds } from '../../platform/one-time-codes.js';
+import { randomToken, sha256 } from '../../platform/crypto.js';
 import { enqueueMail, mailInsert, smsInsert } from '../../platform/outbox/outbox.js';
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
 import { attemptCount, hitLimit, limitState, peekLimit, windowCount, type Limit } from '../../platform/rate-limit.js';
@@ -14,7 +14,6 @@ import { checkRobotAnswer } from '../../platform/altcha.js';
 import { endSessionsOfAccount, sessionInsert, type AuthSession, type NewSession } from './session.service.js';
 import { executeAsOneStatement } from '../../db/database.js';
 import { authErrors } from './auth.errors.js';
-import { DomainError } from '../../platform/errors.js';
 import * as repo from './auth.repository.js';
 import * as accounts from '../accounts/account.repository.js';
 import {
@@ -31,7 +30,6 @@ import {
   PASSWORD_MAX_LENGTH,
   passwordPolicyViolations,
   RESET_TTL_MS,
-  resendWaitSeconds,
   TRUSTED_BROWSER_MS,
 } from './auth.rules.js';
 import { activationMail, loginCodeMail, loginCodeSms, passwordChangedMail, resetMail } from './auth.mails.js';
@@ -43,7 +41,6 @@ export { pendingStepFor } from './auth.rules.js';
 export const IP_FAILURES_BEFORE_ROBOT_CHECK: Limit = { window: 15 * 60, max: 10 };
 /** Login attempts from one address: generous, a hospital's staff may share one public address. */
 const IP_LOGIN_ATTEMPTS: Limit = { window: 5 * 60, max: 300 };
-const IP_CODE_ATTEMPTS: Limit = { window: 5 * 60, max: 100 };
 const IP_RESEND_ATTEMPTS: Limit = { window: 5 * 60, max: 30 };
 /** Forgotten password, with a solved anti-robot check / without one (no JavaScript: stricter). */
 const RESET_WITH_ROBOT_CHECK: Limit = { window: 3600, max: 20 };
@@ -55,15 +52,6 @@ let dummyHash: Promise<string> | null = null;
 function getDummyHash(deps: Deps): Promise<string> {
   dummyHash ??= deps.passwords.hash(randomToken());
   return dummyHash;
-}
-
-function selfActor(account: { id: number; first_name: string; last_name: string; username: string }): Actor {
-  return { kind: 'account', accountId: account.id, label: actorLabel(account) };
-}
-
-function codeHash(deps: Deps, accountId: number, code: string): string {
-  // A 6-digit code has little entropy: a keyed hash keeps a leaked table from revealing codes.
-  return hmac(deps.config.sessionSecret, `otp:${accountId}:${code}`);
 }
 
 function link(deps: Deps, path: string, token: string): string {
@@ -169,7 +157,7 @@ async function checkPasswordOnce(
 
   if (input.browserHash && (await repo.isBrowserTrusted(deps.db, input.browserHash, account.id, now))) {
     await recordAudit(deps.db, {
-      actor: selfActor(account),
+      actor: accountActor(account),
       subjectAccountId: account.id,
       code: 'LOGIN_SUCCEEDED',
       description: 'Connexion réussie (mot de passe, navigateur de confiance)',
@@ -197,24 +185,24 @@ export async function describeCodeDestination(deps: Deps, accountId: number): Pr
 }
 
 /**
- * The writes that send a new 6-digit login code (R04) for a session: the code (as its keyed hash),
- * the e-mail or SMS that carries it (outbox) and the audit event. The caller writes them in one
- * statement, so that they commit together.
+ * The writes that send a new 6-digit login code (R04) for a session: the code (as its keyed hash,
+ * the earlier ones of the session invalidated), the e-mail or SMS that carries it (outbox) and the
+ * audit event. The caller writes them in one statement, so that they commit together.
  */
 function loginCodeWrites(deps: Deps, recipient: CodeRecipient, sessionIdHash: Buffer, ip: string, now: Date) {
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const destination = codeDestination(recipient);
+  const { code, writes } = issueCode(deps.db, {
+    purpose: 'login',
+    binding: { sessionIdHash, accountId: recipient.id },
+    channel: destination.channel,
+    destination: destination.masked,
+    context: loginCodeContext(recipient.id),
+    secret: deps.config.sessionSecret,
+    ttlMs: OTP_TTL_MS,
+    now,
+  });
   return [
-    repo.codeInsert(deps.db, {
-      accountId: recipient.id,
-      purpose: 'login',
-      sessionIdHash,
-      codeHash: codeHash(deps, recipient.id, code),
-      channel: destination.channel,
-      destination: destination.masked,
-      now,
-      expiresAt: new Date(now.getTime() + OTP_TTL_MS),
-    }),
+    ...writes,
     destination.channel === 'SMS'
       ? smsInsert(deps.db, { to: destination.to, text: loginCodeSms(code), sensitive: true })
       : mailInsert(deps.db, { to: destination.to, ...loginCodeMail(code), sensitive: true }),
@@ -227,6 +215,9 @@ function loginCodeWrites(deps: Deps, recipient: CodeRecipient, sessionIdHash: Bu
     }),
   ];
 }
+
+/** The HMAC context of a login code: it verifies only for its account. */
+const loginCodeContext = (accountId: number) => `otp:${accountId}`;
 
 /**
  * After the right password (R06): a new session that can do nothing but receive and type its code,
@@ -245,53 +236,52 @@ export async function resendLoginCode(deps: Deps, input: { accountId: number; se
   const account = await repo.getLoginAccount(deps.db, input.accountId);
   if (!account) throw authErrors.CODE_EXPIRED();
   if (!(await hitLimit(deps.db, `resend-ip:${input.ip}`, IP_RESEND_ATTEMPTS, now)).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
-  const wait = resendWaitSeconds(await repo.listCodeSendTimes(deps.db, account.id, 'login', new Date(now.getTime() - 3_600_000)), now);
-  if (wait > 0) {
-    const delay = wait < 60 ? `${wait} secondes` : `${Math.ceil(wait / 60)} minutes`;
-    throw new DomainError('CODE_RESEND_TOO_SOON', `Un code vient d’être envoyé. Patientez ${delay} avant d’en demander un autre.`, 429);
-  }
+  const wait = resendWaitSeconds(await codeSendTimes(deps.db, 'login', { accountId: account.id }, new Date(now.getTime() - 3_600_000)), now);
+  if (wait > 0) throw authErrors.CODE_RESEND_TOO_SOON({ seconds: wait });
   // In one statement the invalidation cannot see the new code: only the earlier ones are invalidated.
-  const writes = loginCodeWrites(deps, account, input.sessionIdHash, input.ip, now);
-  await executeAsOneStatement(deps.db, [repo.sessionCodesInvalidation(deps.db, input.sessionIdHash, now), ...writes]);
+  await executeAsOneStatement(deps.db, loginCodeWrites(deps, account, input.sessionIdHash, input.ip, now));
   wakeOutbox(deps);
 }
 
 /**
- * Checks the code typed for this session (R04): right, unexpired, unused, fewer than 5 errors.
- * Compared in constant time, consumed atomically. Returns the step the session still owes.
+ * Checks the code typed for this session (R04): right, unexpired, unused, fewer than 5 errors, each
+ * error in the history. Compared in constant time, consumed atomically with the LOGIN_SUCCEEDED
+ * event. Returns the step the session still owes.
  */
 export async function verifyLoginCode(deps: Deps, input: { session: AuthSession; code: string; ip: string }): Promise<{ pendingStep: PendingStep | null }> {
   const now = deps.clock.now();
-  const limit = await hitLimit(deps.db, `code-ip:${input.ip}`, IP_CODE_ATTEMPTS, now);
-  if (!limit.allowed) throw authErrors.TOO_MANY_ATTEMPTS();
-  const typed = input.code.replace(/\s/g, '');
-  if (!/^\d{6}$/.test(typed)) throw authErrors.CODE_FORMAT();
-  const stored = await repo.getLatestSessionCodeWithHash(deps.db, input.session.idHash);
-  if (!stored || stored.account_id !== input.session.accountId || stored.invalidated_at || stored.expires_at <= now) {
+  const { accountId } = input.session;
+  const check = await checkCode(deps.db, {
+    purpose: 'login',
+    binding: { sessionIdHash: input.session.idHash, accountId },
+    accountId,
+    typed: input.code,
+    context: loginCodeContext(accountId),
+    secret: deps.config.sessionSecret,
+    maxAttempts: OTP_MAX_ATTEMPTS,
+    now,
+    limitKey: `code-ip:${input.ip}`,
+    onWrong: (trx, attempts) =>
+      recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        subjectAccountId: accountId,
+        code: attempts >= OTP_MAX_ATTEMPTS ? 'OTP_INVALIDATED' : 'OTP_FAILED',
+        description: attempts >= OTP_MAX_ATTEMPTS ? `Code de connexion invalidé après ${OTP_MAX_ATTEMPTS} erreurs` : 'Code de connexion erroné',
+        ip: input.ip,
+      }),
+  });
+  if (!check.ok) {
+    if (check.reason === 'rate_limited') throw authErrors.TOO_MANY_ATTEMPTS();
+    if (check.reason === 'format') throw authErrors.CODE_FORMAT();
+    if (check.reason === 'wrong') throw authErrors.CODE_WRONG({ left: check.attemptsLeft });
     throw authErrors.CODE_EXPIRED();
   }
-  if (!safeEqual(codeHash(deps, stored.account_id, typed), stored.code_hash)) {
-    const used = await deps.db.transaction().execute(async (trx) => {
-      const attempts = await repo.recordWrongCode(trx, stored.id, now, OTP_MAX_ATTEMPTS);
-      await recordAudit(trx, {
-        actor: SYSTEM_ACTOR,
-        subjectAccountId: stored.account_id,
-        code: attempts >= OTP_MAX_ATTEMPTS ? 'OTP_INVALIDATED' : 'OTP_FAILED',
-        description: attempts >= OTP_MAX_ATTEMPTS ? 'Code de connexion invalidé après 5 erreurs' : 'Code de connexion erroné',
-        ip: input.ip,
-      });
-      return attempts;
-    });
-    const left = OTP_MAX_ATTEMPTS - used;
-    if (left <= 0) throw authErrors.CODE_EXPIRED();
-    throw new DomainError('CODE_WRONG', `Code incorrect. Il vous reste ${left} essai${left > 1 ? 's' : ''}.`, 400);
-  }
-  const account = await repo.getLoginAccount(deps.db, stored.account_id);
+  const account = await repo.getLoginAccount(deps.db, accountId);
   if (!account || account.blocked_at || account.deactivated_at) throw authErrors.CODE_EXPIRED();
   return deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.consumeCode(trx, stored.id, now))) throw authErrors.CODE_EXPIRED();
+    if (!(await consumeCode(trx, check.codeId, now))) throw authErrors.CODE_EXPIRED();
     await recordAudit(trx, {
-      actor: selfActor(account),
+      actor: accountActor(account),
       subjectAccountId: account.id,
       code: 'LOGIN_SUCCEEDED',
       description: 'Connexion réussie (mot de passe et code à usage unique)',
@@ -361,13 +351,13 @@ export async function acceptableNewPassword(
 ): Promise<string> {
   const password = newPassword.normalize('NFC');
   const problems = passwordPolicyViolations(password, { username: account.username, firstName: account.first_name, lastName: account.last_name }, { composition: deps.config.passwordComposition });
-  if (problems.length > 0) throw new DomainError('PASSWORD_INVALID', problems.join(' '), 400, { password: problems.join(' ') });
+  if (problems.length > 0) throw authErrors.PASSWORD_INVALID.at('password', { problems });
   if (password !== confirmation.normalize('NFC')) {
-    throw new DomainError('PASSWORD_MISMATCH', authErrors.definitions.PASSWORD_MISMATCH.message, 400, { confirmation: authErrors.definitions.PASSWORD_MISMATCH.message });
+    throw authErrors.PASSWORD_MISMATCH.at('confirmation');
   }
   for (const previous of await repo.listRecentPasswordHashes(deps.db, account.id, PASSWORD_HISTORY_DEPTH)) {
     if (await deps.passwords.verify(previous, password)) {
-      throw new DomainError('PASSWORD_REUSED', authErrors.definitions.PASSWORD_REUSED.message, 400, { password: authErrors.definitions.PASSWORD_REUSED.message });
+      throw authErrors.PASSWORD_REUSED.at('password');
     }
   }
   return deps.passwords.hash(password);
@@ -389,7 +379,7 @@ export async function changeExpiredPassword(
     await storePassword(trx, account.id, hash, now);
     await repo.revokeTrustedBrowsers(trx, account.id, now);
     if (input.endOtherSessions) await endSessionsOfAccount(trx, account.id, input.session.idHash);
-    await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'PASSWORD_CHANGED', description: 'Changement du mot de passe (mot de passe expiré)', ip: input.ip });
+    await recordAudit(trx, { actor: accountActor(account), subjectAccountId: account.id, code: 'PASSWORD_CHANGED', description: 'Changement du mot de passe (mot de passe expiré)', ip: input.ip });
   });
   return { pendingStep: pendingStepFor({ ...account, password_changed_at: now }, now, deps.config.passwordMaxAgeMonths) };
 }
@@ -402,7 +392,7 @@ export async function acceptTerms(deps: Deps, input: { session: AuthSession; acc
   if (!account) throw authErrors.CODE_EXPIRED();
   await deps.db.transaction().execute(async (trx) => {
     await accounts.acceptTerms(trx, account.id, TERMS_VERSION, now);
-    await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'TERMS_ACCEPTED', description: `Charte validée (conditions générales d’utilisation, version ${TERMS_VERSION})`, details: { version: TERMS_VERSION }, ip: input.ip });
+    await recordAudit(trx, { actor: accountActor(account), subjectAccountId: account.id, code: 'TERMS_ACCEPTED', description: `Charte validée (conditions générales d’utilisation, version ${TERMS_VERSION})`, details: { version: TERMS_VERSION }, ip: input.ip });
   });
 }
 
@@ -466,14 +456,14 @@ export async function setPasswordFromLink(
     await repo.revokeTrustedBrowsers(trx, account.id, now);
     await endSessionsOfAccount(trx, account.id);
     if (input.purpose === 'activation') {
-      await recordAudit(trx, { actor: selfActor(account), subjectAccountId: account.id, code: 'ACCOUNT_ACTIVATED', description: 'Activation du compte : adresse e-mail validée et mot de passe choisi', ip: input.ip });
+      await recordAudit(trx, { actor: accountActor(account), subjectAccountId: account.id, code: 'ACCOUNT_ACTIVATED', description: 'Activation du compte : adresse e-mail validée et mot de passe choisi', ip: input.ip });
     } else {
       // A reset is an account recovery: identities paired before it (possibly by whoever knew the
       // old password) no longer open the account; the holder pairs their card again.
       const unpaired = await repo.deleteExternalIdentities(trx, account.id);
       await enqueueMail(trx, { to: account.email, ...passwordChangedMail({ firstName: account.first_name }) });
       await recordAudit(trx, {
-        actor: selfActor(account),
+        actor: accountActor(account),
         subjectAccountId: account.id,
         code: 'PASSWORD_RESET_DONE',
         description: unpaired > 0 ? 'Réinitialisation du mot de passe par lien e-mail (cartes et e-CPS dissociées)' : 'Réinitialisation du mot de passe par lien e-mail',
@@ -511,7 +501,7 @@ export async function verifyCurrentPassword(
   const { blockedNow } = await deps.db.transaction().execute(async (trx) => {
     const result = await accounts.recordFailedLogin(trx, account.id, now, MAX_FAILED_LOGINS);
     await recordAudit(trx, {
-      actor: selfActor(account),
+      actor: accountActor(account),
       subjectAccountId: account.id,
       code: 'PASSWORD_CHECK_FAILED',
       description: 'Mot de passe erroné lors d’une modification de « Mon compte »',

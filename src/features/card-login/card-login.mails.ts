@@ -1,5 +1,7 @@
 /** The e-mails of card and e-CPS login, in French. They name no secret but the link they carry. */
 import { buildMail, type MailContent } from '../../views/mail.js';
+import { formatDuration } from '../../views/durations.js';
+import { EMAIL_VALIDATION_TTL_MS } from './card-login.rules.js';
 
 export function emailValidationMail(options: { firstName: string; username: string; link: string }): MailContent {
   return buildMail({
@@ -8,7 +10,7 @@ export function emailValidationMail(options: { firstName: string; username: stri
       `Bonjour ${options.firstName},`,
       'Votre compte Habilis de professionnel libéral vient d’être créé avec votre e-CPS.',
       `Votre nom d’utilisateur (votre numéro RPPS) : ${options.username}`,
-      'Pour valider votre adresse e-mail, ouvrez le lien ci-dessous. Il est valable 7 jours et ne sert qu’une fois.',
+      `Pour valider votre adresse e-mail, ouvrez le lien ci-dessous. Il est valable ${formatDuration(EMAIL_VALIDATION_TTL_MS)} et ne sert qu’une fois.`,
     ],
     link: { href: options.link, label: 'Valider mon adresse e-mail' },
   });

@@ -5,7 +5,8 @@
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CodeField, CsrfField, ErrorSummary, Field, HistoryTable, NewPasswordFields } from '../../views/components.js';
 import { formatDate, formatDateTime, parisDate } from '../../platform/clock.js';
-import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
+import { OTP_TTL_MS, PASSWORD_RULE_TEXT, TRUSTED_BROWSER_MS } from '../auth/auth.rules.js';
+import { formatDuration } from '../../views/durations.js';
 import { formatPhone, HABILITATION_STATUS_LABELS } from './self-service.rules.js';
 import type { AccountOverview, BrowserView, HabilitationView, HistoryLine, SessionView } from './self-service.service.js';
 import type { ReferentGroup, ReferentView } from './self-referents.service.js';
@@ -255,7 +256,7 @@ export function AccountPage(props: AccountPageProps) {
           </form>
         ) : null}
         <h3>Navigateurs de confiance</h3>
-        <p>Un navigateur de confiance ne vous demande pas le code pendant 8 heures après l’avoir reçu.</p>
+        <p>Un navigateur de confiance ne vous demande pas le code pendant {formatDuration(TRUSTED_BROWSER_MS)} après l’avoir reçu.</p>
         <BrowsersTable browsers={overview.browsers} csrfToken={props.csrfToken} />
       </section>
 
@@ -484,7 +485,7 @@ export function MobileCodePage(props: PageFrame & { masked: string; error?: stri
       <h1>Vérifier mon téléphone mobile</h1>
       {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
       <ErrorSummary errors={props.error ? [{ message: props.error, field: 'code' }] : []} />
-      <p>Un code à 6 chiffres vous a été envoyé par SMS au {props.masked}. Il est valable 10 minutes.</p>
+      <p>Un code à 6 chiffres vous a été envoyé par SMS au {props.masked}. Il est valable {formatDuration(OTP_TTL_MS)}.</p>
       <form method="post" action="/mon-compte/mobile/code" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <CodeField label="Code reçu par SMS" error={props.error} />

@@ -5,7 +5,6 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, LocationLevel } from '../../db/schema.js';
-export { consumeCode as consumeMobileCode, recordWrongCode as recordWrongMobileCode } from '../../platform/one-time-codes.js';
 
 type Q = Kysely<Database>;
 
@@ -41,60 +40,6 @@ export async function getAccount(db: Q, accountId: number) {
 }
 
 export type AccountRow = NonNullable<Awaited<ReturnType<typeof getAccount>>>;
-
-// ─── Mobile verification codes ──────────────────────────────────────────────────────────────
-
-export async function listMobileCodeSendTimes(db: Q, accountId: number, since: Date): Promise<Date[]> {
-  const rows = await db
-    .selectFrom('one_time_codes')
-    .select('created_at')
-    .where('account_id', '=', accountId)
-    .where('purpose', '=', 'mobile_verification')
-    .where('created_at', '>', since)
-    .execute();
-  return rows.map((r) => r.created_at);
-}
-
-export async function invalidateMobileCodes(db: Q, accountId: number, now: Date): Promise<void> {
-  await db
-    .updateTable('one_time_codes')
-    .set({ invalidated_at: now })
-    .where('account_id', '=', accountId)
-    .where('purpose', '=', 'mobile_verification')
-    .where('consumed_at', 'is', null)
-    .where('invalidated_at', 'is', null)
-    .execute();
-}
-
-export async function insertMobileCode(db: Q, code: { accountId: number; codeHash: string; destination: string; now: Date; expiresAt: Date }): Promise<void> {
-  await db
-    .insertInto('one_time_codes')
-    .values({
-      account_id: code.accountId,
-      purpose: 'mobile_verification',
-      // Not bound to a session: the login code queries read codes by session, these stay out of their way.
-      session_id_hash: null,
-      code_hash: code.codeHash,
-      channel: 'SMS',
-      destination: code.destination,
-      created_at: code.now,
-      expires_at: code.expiresAt,
-    })
-    .execute();
-}
-
-/** The latest mobile code of the account, with its hash, still unused. */
-export async function getLatestMobileCodeWithHash(db: Q, accountId: number) {
-  return db
-    .selectFrom('one_time_codes')
-    .select(['id', 'code_hash', 'destination', 'expires_at', 'attempts', 'invalidated_at'])
-    .where('account_id', '=', accountId)
-    .where('purpose', '=', 'mobile_verification')
-    .where('consumed_at', 'is', null)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
 
 // ─── Habilitations ──────────────────────────────────────────────────────────────────────────
 

@@ -4,6 +4,8 @@ import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
 import { sendPage as html } from '../../http/reply.js';
 import { readBrowserHash } from '../auth/auth.cookies.js';
+import { formatDuration } from '../../views/durations.js';
+import { EMAIL_CHANGE_TTL_MS } from '../accounts/account.rules.js';
 import * as service from './self-service.service.js';
 import * as identity from './self-identity.service.js';
 import * as mobileCodes from './self-mobile.service.js';
@@ -33,9 +35,9 @@ type Params = { Params: { id?: string; ref?: string } };
 const NOTICES: Record<string, string> = {
   informations: 'Vos informations personnelles sont enregistrées.',
   'email-demande':
-    'Un lien de validation vient d’être envoyé à votre nouvelle adresse e-mail (valable 24 heures). Votre adresse actuelle reste celle du compte tant que la nouvelle n’est pas validée.',
+    `Un lien de validation vient d’être envoyé à votre nouvelle adresse e-mail (valable ${formatDuration(EMAIL_CHANGE_TTL_MS)}). Votre adresse actuelle reste celle du compte tant que la nouvelle n’est pas validée.`,
   'informations-email':
-    'Vos informations personnelles sont enregistrées. Un lien de validation vient d’être envoyé à votre nouvelle adresse e-mail (valable 24 heures) : votre adresse actuelle reste celle du compte tant que la nouvelle n’est pas validée.',
+    `Vos informations personnelles sont enregistrées. Un lien de validation vient d’être envoyé à votre nouvelle adresse e-mail (valable ${formatDuration(EMAIL_CHANGE_TTL_MS)}) : votre adresse actuelle reste celle du compte tant que la nouvelle n’est pas validée.`,
   inchange: 'Aucune modification : vos informations étaient déjà à jour.',
   'email-valide': 'Votre nouvelle adresse e-mail est validée : elle est désormais celle de votre compte.',
   'mobile-verifie': 'Votre téléphone mobile est vérifié : vous pouvez choisir d’y recevoir le code de connexion par SMS.',
