@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { actorLabel, recordAudit } from '../../platform/audit/audit.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
-import { DomainError } from '../../platform/errors.js';
+import { DomainError, translateConstraint } from '../../platform/errors.js';
 import { PASSWORD_MAX_LENGTH, passwordPolicyViolations, type PendingStep } from '../auth/auth.rules.js';
 import { pairIdentityIn, pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
 import * as accounts from '../accounts/account.repository.js';
@@ -104,9 +104,11 @@ export async function createAssistantAccount(
     deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
     return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
   } catch (error) {
-    const constraint = (error as { constraint?: string }).constraint;
-    if (constraint === 'accounts_active_email_key') throw assistantErrors.INVITATION_EMAIL_USED();
-    if (constraint === 'accounts_username_key' || constraint === 'accounts_rpps_key' || constraint === 'professional_identities_kind_subject_key') throw assistantErrors.ASSISTANT_ALREADY_EXISTS();
-    throw error;
+    throw translateConstraint(error, {
+      accounts_active_email_key: () => assistantErrors.INVITATION_EMAIL_USED(),
+      accounts_username_key: () => assistantErrors.ASSISTANT_ALREADY_EXISTS(),
+      accounts_rpps_key: () => assistantErrors.ASSISTANT_ALREADY_EXISTS(),
+      professional_identities_kind_subject_key: () => assistantErrors.ASSISTANT_ALREADY_EXISTS(),
+    });
   }
 }

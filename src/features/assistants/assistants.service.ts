@@ -14,6 +14,7 @@ import { hitLimit, type Limit } from '../../platform/rate-limit.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { maskEmail } from '../auth/auth.rules.js';
+import { translateConstraint } from '../../platform/errors.js';
 import { assistantErrors } from './assistants.errors.js';
 import { acceptanceCodeMail, acceptedMail, changedMail, invitationMail } from './assistants.mails.js';
 import * as repo from './assistants.repository.js';
@@ -106,8 +107,7 @@ export async function inviteAssistant(deps: Deps, principal: Principal, input: I
   try {
     await sendInvitation(deps, { account, actor, data, token, now, ip });
   } catch (error) {
-    if ((error as { constraint?: string }).constraint === 'assistant_delegations_pending_key') throw pendingError();
-    throw error;
+    throw translateConstraint(error, { assistant_delegations_pending_key: pendingError });
   }
   deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
 }
@@ -307,8 +307,7 @@ export async function acceptAsSignedIn(deps: Deps, principal: Principal, input: 
     await deps.db.transaction().execute((trx) => acceptInvitationIn(deps, trx, { token, account, ip }));
   } catch (error) {
     // Two tabs accepting at once: the unique index on active delegations has the last word.
-    if ((error as { constraint?: string }).constraint === 'assistant_delegations_active_key') throw assistantErrors.INVITATION_ALREADY_ASSISTANT();
-    throw error;
+    throw translateConstraint(error, { assistant_delegations_active_key: () => assistantErrors.INVITATION_ALREADY_ASSISTANT() });
   }
   deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
 }

@@ -10,7 +10,7 @@ import { actorLabel, recordAudit } from '../../platform/audit/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
-import { DomainError } from '../../platform/errors.js';
+import { translateConstraint } from '../../platform/errors.js';
 import type { PendingStep } from '../auth/auth.rules.js';
 import { PASSWORD_MAX_LENGTH, passwordPolicyViolations } from '../auth/auth.rules.js';
 import { pairIdentityIn, pendingStepFor, recordPasswordHistory } from '../auth/auth.service.js';
@@ -67,13 +67,13 @@ export async function createLiberalAccount(
   if (problems.length > 0) errors.password = problems.join(' ');
   else if (password !== String(input.form.confirmation ?? '').normalize('NFC')) errors.confirmation = 'Les deux mots de passe saisis sont différents.';
   if (!parsed.success || Object.keys(errors).length > 0 || [...password].length > PASSWORD_MAX_LENGTH) {
-    throw new DomainError('LIBERAL_INVALID', liberalErrors.definitions.LIBERAL_INVALID.message, 400, errors);
+    throw liberalErrors.LIBERAL_INVALID(errors);
   }
   const data = parsed.data;
   if ((await accounts.isUsernameTaken(deps.db, identity.rpps)) || (await accounts.isRppsTaken(deps.db, identity.rpps))) throw liberalErrors.LIBERAL_ALREADY_EXISTS();
   // R20: one e-mail address, one active account.
   if ((await accounts.findActiveAccountByEmail(deps.db, data.email)) !== undefined) {
-    throw new DomainError('LIBERAL_EMAIL_USED', liberalErrors.definitions.LIBERAL_EMAIL_USED.message, 409, { email: liberalErrors.definitions.LIBERAL_EMAIL_USED.message });
+    throw liberalErrors.LIBERAL_EMAIL_USED.at('email');
   }
   const passwordHash = await deps.passwords.hash(password);
   const now = deps.clock.now();
@@ -116,10 +116,12 @@ export async function createLiberalAccount(
     deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
     return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
   } catch (error) {
-    const constraint = (error as { constraint?: string }).constraint;
-    if (constraint === 'accounts_active_email_key') throw new DomainError('LIBERAL_EMAIL_USED', liberalErrors.definitions.LIBERAL_EMAIL_USED.message, 409, { email: liberalErrors.definitions.LIBERAL_EMAIL_USED.message });
-    if (constraint === 'accounts_username_key' || constraint === 'accounts_rpps_key' || constraint === 'professional_identities_kind_subject_key') throw liberalErrors.LIBERAL_ALREADY_EXISTS();
-    throw error;
+    throw translateConstraint(error, {
+      accounts_active_email_key: () => liberalErrors.LIBERAL_EMAIL_USED.at('email'),
+      accounts_username_key: () => liberalErrors.LIBERAL_ALREADY_EXISTS(),
+      accounts_rpps_key: () => liberalErrors.LIBERAL_ALREADY_EXISTS(),
+      professional_identities_kind_subject_key: () => liberalErrors.LIBERAL_ALREADY_EXISTS(),
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import type { LocationLevel } from '../../db/schema.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { addToDate, formatDate, parisDate } from '../../platform/clock.js';
+import { translateConstraint } from '../../platform/errors.js';
 import { setDeactivated } from '../accounts/account.repository.js';
 import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, type Principal } from './habilitation.policy.js';
 import { habilitationErrors } from './habilitation.errors.js';
@@ -120,8 +121,7 @@ export async function grantHabilitations(deps: Deps, principal: Principal, input
     return await insertGrants(deps, principal, grant, ip);
   } catch (error) {
     // R20/R23: a deactivated account whose address another active account now uses cannot come back.
-    if ((error as { constraint?: string }).constraint === 'accounts_active_email_key') throw habilitationErrors.GRANT_EMAIL_TAKEN();
-    throw error;
+    throw translateConstraint(error, { accounts_active_email_key: () => habilitationErrors.GRANT_EMAIL_TAKEN() });
   }
 }
 
