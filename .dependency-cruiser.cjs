@@ -46,7 +46,7 @@ module.exports = {
       name: 'platform-and-db-stay-below',
       comment: 'platform/ and db/ are mechanisms: they never import features/ or http/ (the seed is the exception below).',
       severity: 'error',
-      from: { path: '^src/(platform|db)/', pathNot: '^src/db/seed/' },
+      from: { path: '^src/(platform|db)/', pathNot: '^src/db/seed/|\\.test\\.tsx?$' },
       to: { path: '^src/(features|http)/' },
     },
     {
@@ -75,7 +75,7 @@ module.exports = {
       name: 'views-stay-below',
       comment: 'Shared views are pure components: they import no feature and no HTTP code.',
       severity: 'error',
-      from: { path: '^src/views/' },
+      from: { path: '^src/views/', pathNot: '\\.test\\.tsx?$' },
       to: { path: '^src/(features|http)/' },
     },
     {

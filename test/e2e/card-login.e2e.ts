@@ -13,7 +13,7 @@ import { buildApp } from '../../src/http/app.js';
 import { freePort } from '../../src/db/embedded.js';
 import type { Deps } from '../../src/deps.js';
 import type { FastifyInstance } from 'fastify';
-import { startTestPsc, type TestPsc } from '../../src/features/card-login/psc.test-provider.js';
+import { startTestPsc, type TestPsc } from '../psc-provider.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 let url: string;

@@ -15,7 +15,7 @@ import { sha256 } from '../../platform/crypto.js';
 import { loadPrincipal, loadSession } from '../../http/session.js';
 import { can, canActFor, type Principal } from '../habilitations/habilitation.policy.js';
 import { RIGHT_CODES } from '../habilitations/habilitation.rights.js';
-import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from '../card-login/psc.test-provider.js';
+import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from '../../../test/psc-provider.js';
 import { DELEGATION_AREAS, DELEGATION_LEVELS, type Access, type DelegationArea, type DelegationLevel } from './assistants.rules.js';
 
 const PASSWORD = 'Tulipe-Verte-42';

@@ -5,7 +5,7 @@ import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount } from '../../../test/factories.js';
 import { latestLink, messagesTo } from '../../../test/mails.js';
-import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from './psc.test-provider.js';
+import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from '../../../test/psc-provider.js';
 
 let psc: TestPsc;
 let t: TestApp;

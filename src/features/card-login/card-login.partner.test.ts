@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount, trustBrowserOf } from '../../../test/factories.js';
-import { startTestPsc, type TestPsc } from './psc.test-provider.js';
+import { startTestPsc, type TestPsc } from '../../../test/psc-provider.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 const NOT_STRONG = 'que si vous vous y êtes connecté avec une méthode forte';

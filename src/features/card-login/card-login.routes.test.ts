@@ -9,7 +9,7 @@ import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount, trustBrowserOf } from '../../../test/factories.js';
 import { messagesTo } from '../../../test/mails.js';
 import { sha256 } from '../../platform/crypto.js';
-import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from './psc.test-provider.js';
+import { pscEnv, startTestPsc, TEST_APP_URIS, type TestPsc } from '../../../test/psc-provider.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 const REFUSED = 'La connexion par Pro Santé Connect n’a pas pu être vérifiée';

@@ -13,7 +13,7 @@ import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount } from '../../../test/factories.js';
 import { issueTlsCertificate, newCa, type Ca } from '../../../test/certificates.js';
-import { startTestPsc, TEST_APP_URIS, type TestPsc } from './psc.test-provider.js';
+import { startTestPsc, TEST_APP_URIS, type TestPsc } from '../../../test/psc-provider.js';
 
 const CLIENT_DN = 'CN=habilis-psc,O=Tests Habilis,C=FR';
 let folder: string;
