@@ -65,3 +65,8 @@ export function formatDate(date: string): string {
 export function formatDateTime(instant: Date): string {
   return frenchDateTime.format(instant).replace(',', '');
 }
+
+/** The Europe/Paris day of an instant, as French readers write it: "23/11/2026". */
+export function formatDay(instant: Date): string {
+  return formatDate(parisDate(instant));
+}

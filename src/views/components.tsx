@@ -14,6 +14,15 @@ export function Alert({ kind, title, children }: { kind: 'info' | 'success' | 'w
 }
 
 /** Errors of a form, listed at its top and linked to their fields (announced at once). */
+/** A form's errors, field by field (field name → French message). */
+export type FieldErrors = Record<string, string>;
+
+/** The form errors as the summary lists them: a general message first (unless a field says it already), then the fields. */
+export function summaryOf(errors: FieldErrors, general?: string): { field?: string; message: string }[] {
+  const list = Object.entries(errors).map(([field, message]) => ({ field, message }));
+  return general && !list.some((e) => e.message === general) ? [{ message: general }, ...list] : list;
+}
+
 export function ErrorSummary({ errors }: { errors: { field?: string; message: string }[] }) {
   if (errors.length === 0) return null;
   return (

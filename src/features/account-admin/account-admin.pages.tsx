@@ -1,33 +1,31 @@
-/** Pages of the referent administration of accounts (R03, R20–R24, R30–R38). Pure functions of props. */
+/**
+ * Pages of the referent administration of accounts (R03, R20–R24, R30–R38): search, creation, the
+ * account page (one component per section, account-admin.sections.tsx), confirmations, the grant
+ * page. Pure functions of props.
+ */
 import { Layout, type Viewer } from '../../views/layout.js';
-import { Alert, CsrfField, describedBy, ErrorSummary, Field, FieldFrame, HistoryTable, type HistoryLine } from '../../views/components.js';
-import { addToDate, formatDate, formatDateTime } from '../../platform/clock.js';
-import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
+import { Alert, CsrfField, describedBy, ErrorSummary, Field, FieldFrame, summaryOf, type FieldErrors, type HistoryLine } from '../../views/components.js';
 import type { GrantablePlace, GrantableProfile } from '../habilitations/habilitation-grant.service.js';
-import { endDateBounds } from '../habilitations/habilitation-change.rules.js';
+import { DEFAULT_DURATION_YEARS } from '../habilitations/habilitation-grant.service.js';
+import { MAX_DURATION_YEARS } from '../habilitations/habilitation-change.rules.js';
 import type { HabilitationRow, SearchRow } from './account-admin.repository.js';
-import { PROFESSIONS } from '../accounts/account.schemas.js';
+import {
+  AccountHabilitationsSection,
+  AccountHistorySection,
+  AccountIdentitySection,
+  AccountStateSection,
+  IdentityFields,
+  StateBadges,
+  type AdministeredAccount,
+  type IdentityValues,
+} from './account-admin.sections.js';
 
-type FieldErrors = Record<string, string>;
+export type { IdentityValues } from './account-admin.sections.js';
+
 
 interface Frame {
   viewer: Viewer;
   csrfToken: string;
-}
-
-function summary(errors: FieldErrors, general?: string) {
-  const list = Object.entries(errors).map(([field, message]) => ({ field, message }));
-  return general && !list.some((e) => e.message === general) ? [{ message: general }, ...list] : list;
-}
-
-function StateBadges({ blocked, deactivated }: { blocked: boolean; deactivated: boolean }) {
-  if (!blocked && !deactivated) return <span class="badge badge--ok">Actif</span>;
-  return (
-    <>
-      {blocked ? <span class="badge badge--danger">Bloqué</span> : null}
-      {deactivated ? <span class="badge badge--muted">Désactivé</span> : null}
-    </>
-  );
 }
 
 export function SearchPage(props: Frame & { query: string; result: { rows: SearchRow[]; total: number; capped: boolean; page: number; pages: number }; notice?: string }) {
@@ -112,42 +110,11 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
   );
 }
 
-export interface IdentityValues {
-  lastName?: string;
-  firstName?: string;
-  email?: string;
-  phone?: string | null;
-  mobilePhone?: string | null;
-  profession?: string | null;
-}
-
-function IdentityFields({ values, errors }: { values: IdentityValues; errors: FieldErrors }) {
-  return (
-    <>
-      <Field id="lastName" label="Nom" value={values.lastName ?? ''} error={errors.lastName} required autocomplete="off" maxLength={100} />
-      <Field id="firstName" label="Prénom" value={values.firstName ?? ''} error={errors.firstName} required autocomplete="off" maxLength={100} />
-      <Field id="email" label="Adresse e-mail professionnelle" type="email" value={values.email ?? ''} error={errors.email} required autocomplete="off" maxLength={254} hint="Une adresse personnelle : un compte = un professionnel = une adresse." />
-      <Field id="phone" label="Téléphone (facultatif)" type="tel" value={values.phone ?? ''} error={errors.phone} autocomplete="off" maxLength={30} />
-      <Field id="mobilePhone" label="Téléphone mobile (facultatif)" type="tel" value={values.mobilePhone ?? ''} error={errors.mobilePhone} autocomplete="off" maxLength={30} />
-      <FieldFrame id="profession" label="Profession" error={errors.profession}>
-        <select id="profession" name="profession" class="field__input" aria-invalid={errors.profession ? 'true' : undefined} aria-describedby={describedBy('profession', undefined, errors.profession)}>
-          <option value="">— Choisir —</option>
-          {PROFESSIONS.map((p) => (
-            <option value={p} selected={values.profession === p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </FieldFrame>
-    </>
-  );
-}
-
 export function CreateAccountPage(props: Frame & { values: IdentityValues; errors: FieldErrors; general?: string; askSharedConfirmation: boolean; emailTaken: boolean }) {
   return (
     <Layout title="Créer un compte" viewer={props.viewer} csrfToken={props.csrfToken}>
       <h1>Créer un compte</h1>
-      <ErrorSummary errors={summary(props.errors, props.general)} />
+      <ErrorSummary errors={summaryOf(props.errors, props.general)} />
       {props.emailTaken ? (
         <p>
           <a href={`/administration/comptes?q=${encodeURIComponent(props.values.email ?? '')}`}>Rechercher le compte qui utilise {props.values.email}</a>
@@ -174,61 +141,9 @@ export function CreateAccountPage(props: Frame & { values: IdentityValues; error
   );
 }
 
-export function placeLabel(h: HabilitationRow): string {
-  if (h.unit_name) return `${h.establishment_name} – ${h.unit_name}`;
-  if (h.establishment_name) return h.establishment_name;
-  if (h.department_code) return `Coordination ${h.department_code} – ${h.department_name}`;
-  return `Région ${h.region_name}`;
-}
-
-/** R37: end within 15 days red, within 1 month orange — with words, not colour alone. */
-export function endDateNotice(endDate: string, today: string): { className: string; text: string } | null {
-  if (endDate < today) return { className: 'end--past', text: 'expirée' };
-  const days = Math.round((Date.parse(`${endDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
-  if (endDate <= addToDate(today, { days: 15 })) return { className: 'end--soon', text: days === 0 ? 'expire ce soir' : `expire dans ${days} jour${days > 1 ? 's' : ''}` };
-  if (endDate <= addToDate(today, { months: 1 })) return { className: 'end--near', text: `expire dans ${days} jours` };
-  return null;
-}
-
-export function RightsList({ rights }: { rights: string[] }) {
-  return (
-    <details class="rights">
-      <summary>Droits</summary>
-      <ul>
-        {rights.filter(isRight).map((r) => (
-          <li>{RIGHTS[r]}</li>
-        ))}
-      </ul>
-    </details>
-  );
-}
-
-const PROLONGATIONS: { label: string; amount: { months?: number; years?: number } }[] = [
-  { label: '+6 mois', amount: { months: 6 } },
-  { label: '+1 an', amount: { years: 1 } },
-  { label: '+2 ans', amount: { years: 2 } },
-  { label: '+5 ans', amount: { years: 5 } },
-];
-
 export interface AccountPageProps extends Frame {
   today: string;
-  account: {
-    id: number;
-    username: string;
-    last_name: string;
-    first_name: string;
-    email: string;
-    email_verified_at: Date | null;
-    phone: string | null;
-    mobile_phone: string | null;
-    profession: string | null;
-    blocked_at: Date | null;
-    deactivated_at: Date | null;
-    created_at: Date;
-    creator_first_name: string | null;
-    creator_last_name: string | null;
-    creator_username: string | null;
-  };
+  account: AdministeredAccount;
   habilitations: HabilitationRow[];
   history: HistoryLine[];
   isSelf: boolean;
@@ -240,7 +155,6 @@ export interface AccountPageProps extends Frame {
 
 export function AccountPage(props: AccountPageProps) {
   const a = props.account;
-  const base = `/administration/comptes/${a.id}`;
   return (
     <Layout title={`${a.first_name} ${a.last_name.toUpperCase()}`} viewer={props.viewer} csrfToken={props.csrfToken}>
       <p>
@@ -251,153 +165,12 @@ export function AccountPage(props: AccountPageProps) {
       </h1>
       {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
       {props.error ? <Alert kind="error">{props.error}</Alert> : null}
-      <ErrorSummary errors={summary(props.identityErrors)} />
+      <ErrorSummary errors={summaryOf(props.identityErrors)} />
 
-      <h2>État du compte</h2>
-      <p>
-        <StateBadges blocked={a.blocked_at !== null} deactivated={a.deactivated_at !== null} />
-        {a.blocked_at ? ` Bloqué le ${formatDateTime(a.blocked_at)}.` : null}
-        {a.deactivated_at ? ` Désactivé le ${formatDateTime(a.deactivated_at)}.` : null}
-      </p>
-      {props.isSelf ? (
-        <p>C’est votre compte : modifiez-le dans « Mon compte ».</p>
-      ) : (
-        <div class="form-actions">
-          {a.blocked_at ? (
-            <a href={`${base}/debloquer`} class="button">
-              <span aria-hidden="true">🔓 </span>Débloquer le compte
-            </a>
-          ) : (
-            <form method="post" action={`${base}/bloquer`} class="inline-form">
-              <CsrfField token={props.csrfToken} />
-              <button type="submit" class="button button--secondary">
-                Bloquer le compte
-              </button>
-            </form>
-          )}
-          <form method="post" action={`${base}/${a.deactivated_at ? 'reactiver' : 'desactiver'}`} class="inline-form">
-            <CsrfField token={props.csrfToken} />
-            <button type="submit" class="button button--secondary">
-              {a.deactivated_at ? 'Réactiver le compte' : 'Désactiver le compte'}
-            </button>
-          </form>
-        </div>
-      )}
-
-      <h2>Habilitations</h2>
-      {props.isSelf ? null : (
-        <p>
-          <a href={`/administration/habilitations/attribuer?comptes=${a.id}`} class="button">
-            Ajouter une habilitation
-          </a>
-        </p>
-      )}
-      {props.habilitations.length === 0 ? (
-        <p>Aucune habilitation.</p>
-      ) : (
-        <table>
-          <caption class="visually-hidden">Habilitations de {a.first_name} {a.last_name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Profil</th>
-              <th scope="col">Lieu</th>
-              <th scope="col">Début</th>
-              <th scope="col">Fin</th>
-              <th scope="col">Mails</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.habilitations.map((h) => {
-              const notice = h.deleted_at ? null : endDateNotice(h.end_date, props.today);
-              const bounds = endDateBounds(h.start_date, props.today);
-              const editable = !h.deleted_at && !props.isSelf;
-              return (
-                <tr class={h.deleted_at ? 'row--deleted' : undefined}>
-                  <td>
-                    {h.profile_name}
-                    <RightsList rights={h.rights} />
-                  </td>
-                  <td>{placeLabel(h)}</td>
-                  <td>{formatDate(h.start_date)}</td>
-                  <td class={notice?.className}>
-                    {formatDate(h.end_date)}
-                    {notice ? <span class="end-notice"> ({notice.text})</span> : null}
-                    {h.deleted_at ? (
-                      <p class="muted">
-                        Supprimée le {formatDateTime(h.deleted_at)}
-                        {h.deleted_by ? ` par ${h.deleted_by}` : ''}
-                      </p>
-                    ) : null}
-                  </td>
-                  <td>{h.email_notifications ? 'Oui' : 'Non'}</td>
-                  <td>
-                    {editable ? (
-                      <div class="row-actions">
-                        {PROLONGATIONS.map((p) => {
-                          const end = addToDate(props.today, p.amount);
-                          return end <= bounds.max ? (
-                            <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form">
-                              <CsrfField token={props.csrfToken} />
-                              <input type="hidden" name="fin" value={end} />
-                              <button type="submit" class="button button--small" aria-label={`Prolonger ${h.profile_name} jusqu’au ${formatDate(end)} (${p.label})`}>
-                                {p.label}
-                              </button>
-                            </form>
-                          ) : null;
-                        })}
-                        <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form date-form">
-                          <CsrfField token={props.csrfToken} />
-                          <label for={`fin-${h.id}`} class="visually-hidden">
-                            Nouvelle date de fin de {h.profile_name}
-                          </label>
-                          <input type="date" id={`fin-${h.id}`} name="fin" value={h.end_date} min={bounds.min} max={bounds.max} class="field__input field__input--date" />
-                          <button type="submit" class="button button--small button--secondary">
-                            Changer la fin
-                          </button>
-                        </form>
-                        <a href={`${base}/habilitations/${h.id}/supprimer`} class="delete-link" aria-label={`Supprimer l’habilitation ${h.profile_name} – ${placeLabel(h)}`}>
-                          <span aria-hidden="true">✕</span> Supprimer
-                        </a>
-                      </div>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-
-      <h2>Identité</h2>
-      <dl class="identity">
-        <dt>Nom d’utilisateur</dt>
-        <dd>{a.username}</dd>
-        <dt>Créé le</dt>
-        <dd>
-          {formatDateTime(a.created_at)}
-          {a.creator_username ? ` par ${a.creator_first_name} ${a.creator_last_name?.toUpperCase()} (${a.creator_username})` : ' par le système'}
-        </dd>
-        <dt>Adresse e-mail validée</dt>
-        <dd>{a.email_verified_at ? 'Oui' : 'Non (le compte n’est pas encore activé)'}</dd>
-      </dl>
-      {props.isSelf ? null : (
-        <form method="post" action={`${base}/identite`} class="form" novalidate>
-          <CsrfField token={props.csrfToken} />
-          <IdentityFields
-            values={props.identityValues ?? { lastName: a.last_name, firstName: a.first_name, email: a.email, phone: a.phone, mobilePhone: a.mobile_phone, profession: a.profession }}
-            errors={props.identityErrors}
-          />
-          <div class="form-actions">
-            <button type="submit" class="button">
-              Enregistrer l’identité
-            </button>
-          </div>
-        </form>
-      )}
-
-      <h2>Historique du compte</h2>
-      <HistoryTable lines={props.history} caption="Historique, du plus récent au plus ancien" />
+      <AccountStateSection account={a} isSelf={props.isSelf} csrfToken={props.csrfToken} />
+      <AccountHabilitationsSection account={a} habilitations={props.habilitations} today={props.today} isSelf={props.isSelf} csrfToken={props.csrfToken} />
+      <AccountIdentitySection account={a} isSelf={props.isSelf} values={props.identityValues} errors={props.identityErrors} csrfToken={props.csrfToken} />
+      <AccountHistorySection history={props.history} />
     </Layout>
   );
 }
@@ -433,7 +206,7 @@ export function GrantPage(props: GrantPageProps) {
   return (
     <Layout title="Attribuer une habilitation" viewer={props.viewer} csrfToken={props.csrfToken}>
       <h1>Attribuer une habilitation</h1>
-      <ErrorSummary errors={summary(props.errors, props.general)} />
+      <ErrorSummary errors={summaryOf(props.errors, props.general)} />
       <form method="post" action="/administration/habilitations/attribuer" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <fieldset class="fieldset" id="comptes">
@@ -469,7 +242,7 @@ export function GrantPage(props: GrantPageProps) {
           </select>
         </FieldFrame>
         <Field id="debut" label="Date de début" type="date" value={props.values.start} error={props.errors.debut} required />
-        <Field id="fin" label="Date de fin" type="date" value={props.values.end} error={props.errors.fin} required hint="2 ans par défaut, 5 ans au plus." />
+        <Field id="fin" label="Date de fin" type="date" value={props.values.end} error={props.errors.fin} required hint={`${DEFAULT_DURATION_YEARS} ans par défaut, ${MAX_DURATION_YEARS} ans au plus.`} />
         <div class="checkbox">
           <input type="checkbox" id="mail" name="mail" value="1" checked={props.values.email} />
           <label for="mail">Recevoir les e-mails des dossiers créés ou modifiés sur ce lieu</label>

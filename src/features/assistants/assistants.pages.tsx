@@ -1,7 +1,7 @@
 /** Pages of R15 (assistants of a liberal professional). Pure functions of their props; forms work without JavaScript. */
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CodeField, CsrfField, describedBy, ErrorSummary, Field, FieldFrame, NewPasswordFields } from '../../views/components.js';
-import { formatDate, parisDate } from '../../platform/clock.js';
+import { formatDay } from '../../platform/clock.js';
 import { AREA_LABELS, DELEGATION_AREAS, DELEGATION_LEVELS, INVITATION_TTL_MS, LEVEL_LABELS, type DelegationArea, type DelegationLevels } from './assistants.rules.js';
 import { formatDuration } from '../../views/durations.js';
 
@@ -13,7 +13,6 @@ const errorList = (errors: Errors, general?: string) => {
 };
 
 /** An instant as the day it was in Paris: 'JJ/MM/AAAA'. */
-const day = (instant: Date) => formatDate(parisDate(instant));
 
 const personName = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName.toUpperCase()}`;
 
@@ -71,13 +70,13 @@ export interface AssistantRow extends DelegationLevels {
 function stateText(row: AssistantRow): string {
   switch (row.state) {
     case 'invited':
-      return `Invitation envoyée le ${day(row.created_at)} à ${row.invited_email}, valable jusqu’au ${day(row.invitation_expires_at)}`;
+      return `Invitation envoyée le ${formatDay(row.created_at)} à ${row.invited_email}, valable jusqu’au ${formatDay(row.invitation_expires_at)}`;
     case 'expired':
-      return `Invitation expirée le ${day(row.invitation_expires_at)} : retirez-la puis invitez de nouveau`;
+      return `Invitation expirée le ${formatDay(row.invitation_expires_at)} : retirez-la puis invitez de nouveau`;
     case 'active':
-      return `Actif depuis le ${day(row.accepted_at!)}`;
+      return `Actif depuis le ${formatDay(row.accepted_at!)}`;
     case 'revoked':
-      return `Accès retirés le ${day(row.revoked_at!)}`;
+      return `Accès retirés le ${formatDay(row.revoked_at!)}`;
   }
 }
 
@@ -361,7 +360,7 @@ export function MyDelegationsPage(props: { csrfToken: string; viewer: Viewer; ro
         <section class="card" aria-labelledby={`delegation-${row.id}`}>
           <h2 id={`delegation-${row.id}`}>{personName({ firstName: row.first_name, lastName: row.last_name })}</h2>
           <p>
-            Depuis le {day(row.accepted_at!)} — {row.email}
+            Depuis le {formatDay(row.accepted_at!)} — {row.email}
             {row.phone ? ` — ${row.phone}` : ''}
           </p>
           <LevelsList levels={row} />

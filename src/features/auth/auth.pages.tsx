@@ -1,18 +1,12 @@
 /** Pages of the login journey. Pure functions of their props; every form works without JavaScript. */
 import { Layout } from '../../views/layout.js';
-import { Alert, CodeField, CsrfField, ErrorSummary, Field, NewPasswordFields } from '../../views/components.js';
+import { Alert, CodeField, CsrfField, ErrorSummary, Field, NewPasswordFields, summaryOf, type FieldErrors } from '../../views/components.js';
 import { assetUrl } from '../../views/assets.js';
 import { OTP_TTL_MS, PASSWORD_RULE_TEXT, RESET_TTL_MS } from './auth.rules.js';
 import { formatDuration } from '../../views/durations.js';
 import { TERMS_SECTIONS, TERMS_VERSION } from './terms.js';
 
-export type FieldErrors = Record<string, string>;
-
-/** The form errors as the summary lists them: field errors first, then a general one. */
-function summary(errors: FieldErrors, general?: string) {
-  const list = Object.entries(errors).map(([field, message]) => ({ field, message }));
-  return general && !list.some((e) => e.message === general) ? [{ message: general }, ...list] : list;
-}
+export type { FieldErrors } from '../../views/components.js';
 
 /** The self-hosted anti-robot widget (ALTCHA); without JavaScript a notice explains the fallback. */
 function RobotCheck({ fallback }: { fallback: string }) {
@@ -155,7 +149,7 @@ export function NewPasswordPage(props: NewPasswordPageProps) {
   return (
     <Layout title={text.title} csrfToken={props.csrfToken}>
       <h1>{text.title}</h1>
-      <ErrorSummary errors={summary(props.errors, props.general)} />
+      <ErrorSummary errors={summaryOf(props.errors, props.general)} />
       <p>{text.intro}</p>
       {props.username ? (
         <p>

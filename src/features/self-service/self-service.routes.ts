@@ -24,9 +24,9 @@ import {
   HistoryPage,
   MobileCodePage,
   PasswordPage,
-  ReferentsPage,
   type AccountPageProps,
 } from './self-service.pages.js';
+import { ReferentsPage } from './self-referents.pages.js';
 
 type Params = { Params: { id?: string; ref?: string } };
 

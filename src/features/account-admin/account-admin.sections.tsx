@@ -1,0 +1,282 @@
+/**
+ * The sections of a referent's account page (R03, R22–R24, R30–R38), one component each: state and
+ * its actions, habilitations with their prolongations, identity, history; and the widgets they share
+ * with the search and creation pages. Pure functions of props.
+ */
+import { CsrfField, describedBy, Field, FieldFrame, HistoryTable, type FieldErrors, type HistoryLine } from '../../views/components.js';
+import { addToDate, formatDate, formatDateTime } from '../../platform/clock.js';
+import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
+import { endDateBounds } from '../habilitations/habilitation-change.rules.js';
+import { PROFESSIONS } from '../accounts/account.schemas.js';
+import type { HabilitationRow } from './account-admin.repository.js';
+
+/** The account as its page shows it. */
+export interface AdministeredAccount {
+  id: number;
+  username: string;
+  last_name: string;
+  first_name: string;
+  email: string;
+  email_verified_at: Date | null;
+  phone: string | null;
+  mobile_phone: string | null;
+  profession: string | null;
+  blocked_at: Date | null;
+  deactivated_at: Date | null;
+  created_at: Date;
+  creator_first_name: string | null;
+  creator_last_name: string | null;
+  creator_username: string | null;
+}
+
+export function StateBadges({ blocked, deactivated }: { blocked: boolean; deactivated: boolean }) {
+  if (!blocked && !deactivated) return <span class="badge badge--ok">Actif</span>;
+  return (
+    <>
+      {blocked ? <span class="badge badge--danger">Bloqué</span> : null}
+      {deactivated ? <span class="badge badge--muted">Désactivé</span> : null}
+    </>
+  );
+}
+
+export interface IdentityValues {
+  lastName?: string;
+  firstName?: string;
+  email?: string;
+  phone?: string | null;
+  mobilePhone?: string | null;
+  profession?: string | null;
+}
+
+export function IdentityFields({ values, errors }: { values: IdentityValues; errors: FieldErrors }) {
+  return (
+    <>
+      <Field id="lastName" label="Nom" value={values.lastName ?? ''} error={errors.lastName} required autocomplete="off" maxLength={100} />
+      <Field id="firstName" label="Prénom" value={values.firstName ?? ''} error={errors.firstName} required autocomplete="off" maxLength={100} />
+      <Field id="email" label="Adresse e-mail professionnelle" type="email" value={values.email ?? ''} error={errors.email} required autocomplete="off" maxLength={254} hint="Une adresse personnelle : un compte = un professionnel = une adresse." />
+      <Field id="phone" label="Téléphone (facultatif)" type="tel" value={values.phone ?? ''} error={errors.phone} autocomplete="off" maxLength={30} />
+      <Field id="mobilePhone" label="Téléphone mobile (facultatif)" type="tel" value={values.mobilePhone ?? ''} error={errors.mobilePhone} autocomplete="off" maxLength={30} />
+      <FieldFrame id="profession" label="Profession" error={errors.profession}>
+        <select id="profession" name="profession" class="field__input" aria-invalid={errors.profession ? 'true' : undefined} aria-describedby={describedBy('profession', undefined, errors.profession)}>
+          <option value="">— Choisir —</option>
+          {PROFESSIONS.map((p) => (
+            <option value={p} selected={values.profession === p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </FieldFrame>
+    </>
+  );
+}
+
+export function placeLabel(h: HabilitationRow): string {
+  if (h.unit_name) return `${h.establishment_name} – ${h.unit_name}`;
+  if (h.establishment_name) return h.establishment_name;
+  if (h.department_code) return `Coordination ${h.department_code} – ${h.department_name}`;
+  return `Région ${h.region_name}`;
+}
+
+/** R37: end within 15 days red, within 1 month orange — with words, not colour alone. */
+export function endDateNotice(endDate: string, today: string): { className: string; text: string } | null {
+  if (endDate < today) return { className: 'end--past', text: 'expirée' };
+  const days = Math.round((Date.parse(`${endDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  if (endDate <= addToDate(today, { days: 15 })) return { className: 'end--soon', text: days === 0 ? 'expire ce soir' : `expire dans ${days} jour${days > 1 ? 's' : ''}` };
+  if (endDate <= addToDate(today, { months: 1 })) return { className: 'end--near', text: `expire dans ${days} jours` };
+  return null;
+}
+
+export function RightsList({ rights }: { rights: string[] }) {
+  return (
+    <details class="rights">
+      <summary>Droits</summary>
+      <ul>
+        {rights.filter(isRight).map((r) => (
+          <li>{RIGHTS[r]}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+const PROLONGATIONS: { label: string; amount: { months?: number; years?: number } }[] = [
+  { label: '+6 mois', amount: { months: 6 } },
+  { label: '+1 an', amount: { years: 1 } },
+  { label: '+2 ans', amount: { years: 2 } },
+  { label: '+5 ans', amount: { years: 5 } },
+];
+
+export function AccountStateSection({ account: a, isSelf, csrfToken }: { account: AdministeredAccount; isSelf: boolean; csrfToken: string }) {
+  const base = `/administration/comptes/${a.id}`;
+  return (
+    <>
+      <h2>État du compte</h2>
+      <p>
+        <StateBadges blocked={a.blocked_at !== null} deactivated={a.deactivated_at !== null} />
+        {a.blocked_at ? ` Bloqué le ${formatDateTime(a.blocked_at)}.` : null}
+        {a.deactivated_at ? ` Désactivé le ${formatDateTime(a.deactivated_at)}.` : null}
+      </p>
+      {isSelf ? (
+        <p>C’est votre compte : modifiez-le dans « Mon compte ».</p>
+      ) : (
+        <div class="form-actions">
+          {a.blocked_at ? (
+            <a href={`${base}/debloquer`} class="button">
+              <span aria-hidden="true">🔓 </span>Débloquer le compte
+            </a>
+          ) : (
+            <form method="post" action={`${base}/bloquer`} class="inline-form">
+              <CsrfField token={csrfToken} />
+              <button type="submit" class="button button--secondary">
+                Bloquer le compte
+              </button>
+            </form>
+          )}
+          <form method="post" action={`${base}/${a.deactivated_at ? 'reactiver' : 'desactiver'}`} class="inline-form">
+            <CsrfField token={csrfToken} />
+            <button type="submit" class="button button--secondary">
+              {a.deactivated_at ? 'Réactiver le compte' : 'Désactiver le compte'}
+            </button>
+          </form>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function AccountHabilitationsSection(props: { account: AdministeredAccount; habilitations: HabilitationRow[]; today: string; isSelf: boolean; csrfToken: string }) {
+  const a = props.account;
+  const base = `/administration/comptes/${a.id}`;
+  return (
+    <>
+      <h2>Habilitations</h2>
+      {props.isSelf ? null : (
+        <p>
+          <a href={`/administration/habilitations/attribuer?comptes=${a.id}`} class="button">
+            Ajouter une habilitation
+          </a>
+        </p>
+      )}
+      {props.habilitations.length === 0 ? (
+        <p>Aucune habilitation.</p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Habilitations de {a.first_name} {a.last_name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Profil</th>
+              <th scope="col">Lieu</th>
+              <th scope="col">Début</th>
+              <th scope="col">Fin</th>
+              <th scope="col">Mails</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.habilitations.map((h) => {
+              const notice = h.deleted_at ? null : endDateNotice(h.end_date, props.today);
+              const bounds = endDateBounds(h.start_date, props.today);
+              const editable = !h.deleted_at && !props.isSelf;
+              return (
+                <tr class={h.deleted_at ? 'row--deleted' : undefined}>
+                  <td>
+                    {h.profile_name}
+                    <RightsList rights={h.rights} />
+                  </td>
+                  <td>{placeLabel(h)}</td>
+                  <td>{formatDate(h.start_date)}</td>
+                  <td class={notice?.className}>
+                    {formatDate(h.end_date)}
+                    {notice ? <span class="end-notice"> ({notice.text})</span> : null}
+                    {h.deleted_at ? (
+                      <p class="muted">
+                        Supprimée le {formatDateTime(h.deleted_at)}
+                        {h.deleted_by ? ` par ${h.deleted_by}` : ''}
+                      </p>
+                    ) : null}
+                  </td>
+                  <td>{h.email_notifications ? 'Oui' : 'Non'}</td>
+                  <td>
+                    {editable ? (
+                      <div class="row-actions">
+                        {PROLONGATIONS.map((p) => {
+                          const end = addToDate(props.today, p.amount);
+                          return end <= bounds.max ? (
+                            <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form">
+                              <CsrfField token={props.csrfToken} />
+                              <input type="hidden" name="fin" value={end} />
+                              <button type="submit" class="button button--small" aria-label={`Prolonger ${h.profile_name} jusqu’au ${formatDate(end)} (${p.label})`}>
+                                {p.label}
+                              </button>
+                            </form>
+                          ) : null;
+                        })}
+                        <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form date-form">
+                          <CsrfField token={props.csrfToken} />
+                          <label for={`fin-${h.id}`} class="visually-hidden">
+                            Nouvelle date de fin de {h.profile_name}
+                          </label>
+                          <input type="date" id={`fin-${h.id}`} name="fin" value={h.end_date} min={bounds.min} max={bounds.max} class="field__input field__input--date" />
+                          <button type="submit" class="button button--small button--secondary">
+                            Changer la fin
+                          </button>
+                        </form>
+                        <a href={`${base}/habilitations/${h.id}/supprimer`} class="delete-link" aria-label={`Supprimer l’habilitation ${h.profile_name} – ${placeLabel(h)}`}>
+                          <span aria-hidden="true">✕</span> Supprimer
+                        </a>
+                      </div>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export function AccountIdentitySection(props: { account: AdministeredAccount; isSelf: boolean; values?: IdentityValues | undefined; errors: FieldErrors; csrfToken: string }) {
+  const a = props.account;
+  const base = `/administration/comptes/${a.id}`;
+  return (
+    <>
+      <h2>Identité</h2>
+      <dl class="identity">
+        <dt>Nom d’utilisateur</dt>
+        <dd>{a.username}</dd>
+        <dt>Créé le</dt>
+        <dd>
+          {formatDateTime(a.created_at)}
+          {a.creator_username ? ` par ${a.creator_first_name} ${a.creator_last_name?.toUpperCase()} (${a.creator_username})` : ' par le système'}
+        </dd>
+        <dt>Adresse e-mail validée</dt>
+        <dd>{a.email_verified_at ? 'Oui' : 'Non (le compte n’est pas encore activé)'}</dd>
+      </dl>
+      {props.isSelf ? null : (
+        <form method="post" action={`${base}/identite`} class="form" novalidate>
+          <CsrfField token={props.csrfToken} />
+          <IdentityFields
+            values={props.values ?? { lastName: a.last_name, firstName: a.first_name, email: a.email, phone: a.phone, mobilePhone: a.mobile_phone, profession: a.profession }}
+            errors={props.errors}
+          />
+          <div class="form-actions">
+            <button type="submit" class="button">
+              Enregistrer l’identité
+            </button>
+          </div>
+        </form>
+      )}
+    </>
+  );
+}
+
+export function AccountHistorySection({ history }: { history: HistoryLine[] }) {
+  return (
+    <>
+      <h2>Historique du compte</h2>
+      <HistoryTable lines={history} caption="Historique, du plus récent au plus ancien" />
+    </>
+  );
+}
