@@ -8,7 +8,7 @@ import type { Deps } from '../../deps.js';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { accountScope, principalActor } from '../habilitations/habilitation.service.js';
 import { queueEmailChange } from '../accounts/email-change.service.js';
-import { queueActivation } from '../auth/auth.service.js';
+import { queueActivation } from '../auth/password.service.js';
 import { endSessionsOfAccount } from '../auth/session.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { translateConstraint } from '../../platform/errors.js';

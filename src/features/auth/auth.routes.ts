@@ -8,6 +8,7 @@ import { afterSignIn as afterLogin, safeReturnPath } from '../../http/guard.js';
 import { sendPage as html } from '../../http/reply.js';
 import { newChallenge } from '../../platform/altcha.js';
 import * as service from './auth.service.js';
+import * as passwords from './password.service.js';
 import { ensureBrowserHash, readBrowserHash } from './auth.cookies.js';
 import { NO_SIGN_IN_HOOKS, type SignInHooks } from './auth.hooks.js';
 import { CodePage, ForgotPasswordPage, LinkInvalidPage, LoginPage, NewPasswordPage, TermsPage } from './auth.pages.js';
@@ -153,7 +154,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
     submitForgot: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = z.object({ username: text(200), altcha: text(20_000) }).parse(request.body ?? {});
       try {
-        await service.requestPasswordReset(deps, { username: form.username, ip: request.ip, robotAnswer: form.altcha });
+        await passwords.requestPasswordReset(deps, { username: form.username, ip: request.ip, robotAnswer: form.altcha });
         // R09: the same answer whatever the username.
         return html(reply, ForgotPasswordPage({ csrfToken: request.csrfToken, sent: true }));
       } catch (error) {
@@ -181,7 +182,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
 function linkHandlers(deps: Deps, purpose: 'activation' | 'password_reset', action: string, mode: 'reset' | 'activation', done: string) {
   const show = async (request: FastifyRequest<{ Querystring: { jeton?: string } }>, reply: FastifyReply) => {
     try {
-      const account = await service.accountOfLink(deps, request.query.jeton, purpose);
+      const account = await passwords.accountOfLink(deps, request.query.jeton, purpose);
       return html(reply, NewPasswordPage({ csrfToken: request.csrfToken, mode, action, token: request.query.jeton!, username: account.username, errors: {} }));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -191,13 +192,13 @@ function linkHandlers(deps: Deps, purpose: 'activation' | 'password_reset', acti
   const submit = async (request: FastifyRequest, reply: FastifyReply) => {
     const form = newPasswordForm.parse(request.body ?? {});
     try {
-      await service.setPasswordFromLink(deps, { token: form.jeton, purpose, newPassword: form.password, confirmation: form.confirmation, ip: request.ip });
+      await passwords.setPasswordFromLink(deps, { token: form.jeton, purpose, newPassword: form.password, confirmation: form.confirmation, ip: request.ip });
       await endSession(deps, request, reply);
       return reply.redirect(done, 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (error.code === 'LINK_INVALID') return html(reply, LinkInvalidPage({ csrfToken: request.csrfToken, message: error.message }), error.status);
-      const account = await service.accountOfLink(deps, form.jeton, purpose);
+      const account = await passwords.accountOfLink(deps, form.jeton, purpose);
       return html(
         reply,
         NewPasswordPage({ csrfToken: request.csrfToken, mode, action, token: form.jeton, username: account.username, errors: { ...error.fields }, general: error.message }),

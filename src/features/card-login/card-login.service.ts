@@ -11,7 +11,8 @@ import { actorLabel, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audi
 import { randomToken, safeEqual, sha256 } from '../../platform/crypto.js';
 import type { PendingStep } from '../auth/auth.rules.js';
 import { authErrors } from '../auth/auth.errors.js';
-import { checkPassword, pairIdentityIn, pendingStepFor, touchIdentity } from '../auth/auth.service.js';
+import { checkPassword, pendingStepFor } from '../auth/auth.service.js';
+import { pairIdentityIn, touchIdentity } from '../auth/credentials.service.js';
 import { cardErrors, cardLoginErrors, partnerErrors } from './card-login.errors.js';
 import type { CertificateSource } from './card-login.certificate.js';
 import { verifyCardCertificate } from './card-login.certificate.js';

@@ -7,7 +7,7 @@ import { checkCode, codeSendTimes, consumeCode, invalidateCodes, issueCode, rese
 import { lockAccount, markMobileVerified, setOtpChannel } from '../accounts/account.repository.js';
 import { maskPhone } from '../accounts/account.rules.js';
 import { OTP_MAX_ATTEMPTS, OTP_TTL_MS } from '../auth/auth.rules.js';
-import { revokeTrustedBrowsers } from '../auth/auth.service.js';
+import { revokeTrustedBrowsers } from '../auth/credentials.service.js';
 import { selfServiceErrors as errors } from './self-service.errors.js';
 import { mobileCodeSms } from './self-service.mails.js';
 import { checkCurrentPassword, loadAccount, type SelfContext } from './self-service.service.js';

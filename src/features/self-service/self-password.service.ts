@@ -4,7 +4,8 @@ import { accountActor, recordAudit } from '../../platform/audit/audit.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
 import { lockAccount } from '../accounts/account.repository.js';
-import { acceptableNewPassword, revokeTrustedBrowsers, storePassword } from '../auth/auth.service.js';
+import { acceptableNewPassword, storePassword } from '../auth/password.service.js';
+import { revokeTrustedBrowsers } from '../auth/credentials.service.js';
 import { passwordChangedHereMail } from './self-service.mails.js';
 import { checkCurrentPassword, liveSessions, loadAccount, type SelfContext } from './self-service.service.js';
 

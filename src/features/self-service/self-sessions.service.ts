@@ -1,7 +1,7 @@
 /** R41, R05: the person's sessions and trusted browsers: end one, end all the others, withdraw a browser's trust. */
 import type { Deps } from '../../deps.js';
 import { accountActor, recordAudit } from '../../platform/audit/audit.js';
-import { revokeTrustedBrowser, revokeTrustedBrowsers } from '../auth/auth.service.js';
+import { revokeTrustedBrowser, revokeTrustedBrowsers } from '../auth/credentials.service.js';
 import { endOneSessionOfAccount, endSessionsOfAccount } from '../auth/session.service.js';
 import { selfServiceErrors as errors } from './self-service.errors.js';
 import { liveSessions, loadAccount, trustedBrowsers, type SelfContext } from './self-service.service.js';
