@@ -100,6 +100,13 @@ export function issueCode(db: Q, input: CodeToIssue) {
   return { code, writes: [invalidation, insert] as const };
 }
 
+/** The same, written at once in the caller's transaction; returns the digits for the message. */
+export async function storeNewCode(trx: Q, input: CodeToIssue): Promise<string> {
+  const { code, writes } = issueCode(trx, input);
+  for (const write of writes) await write.execute();
+  return code;
+}
+
 /** When codes of this binding were sent since `since` (the caller's resend throttle). */
 export async function codeSendTimes(db: Q, purpose: CodePurpose, binding: CodeBinding, since: Date): Promise<Date[]> {
   const rows = await db.selectFrom('one_time_codes').select('created_at').where(boundTo(purpose, binding)).where('created_at', '>', since).execute();

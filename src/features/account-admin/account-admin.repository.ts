@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { accountWithCreator } from '../accounts/account.repository.js';
 
 type Q = Kysely<Database>;
 
@@ -100,31 +101,9 @@ export async function listAccountsInScope(db: Q, ids: number[], inScope: RawBuil
     .execute();
 }
 
+/** One account with whether it lies in the referent's scope (`inScope`, alias `a`). */
 export async function getAccountInScope(db: Q, accountId: number, inScope: RawBuilder<boolean>) {
-  return db
-    .selectFrom('accounts as a')
-    .leftJoin('accounts as creator', 'creator.id', 'a.created_by_account_id')
-    .select([
-      'a.id',
-      'a.username',
-      'a.last_name',
-      'a.first_name',
-      'a.email',
-      'a.email_verified_at',
-      'a.phone',
-      'a.mobile_phone',
-      'a.profession',
-      'a.blocked_at',
-      'a.deactivated_at',
-      'a.failed_login_count',
-      'a.created_at',
-      'creator.first_name as creator_first_name',
-      'creator.last_name as creator_last_name',
-      'creator.username as creator_username',
-      inScope.as('in_scope'),
-    ])
-    .where('a.id', '=', accountId)
-    .executeTakeFirst();
+  return accountWithCreator(db).select(inScope.as('in_scope')).where('a.id', '=', accountId).executeTakeFirst();
 }
 
 export interface HabilitationRow {

@@ -112,6 +112,40 @@ export async function findActiveAccountByEmail(db: Q, email: string, exceptId?: 
   return query.executeTakeFirst();
 }
 
+// ─── Reading ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One account as its pages show it (R22–R24, R41): identity, states and who created it; never a
+ * hash. The caller adds its `where` (and its own columns).
+ */
+export function accountWithCreator(db: Q) {
+  return db
+    .selectFrom('accounts as a')
+    .leftJoin('accounts as creator', 'creator.id', 'a.created_by_account_id')
+    .select([
+      'a.id',
+      'a.username',
+      'a.last_name',
+      'a.first_name',
+      'a.email',
+      'a.email_verified_at',
+      'a.phone',
+      'a.fax',
+      'a.mobile_phone',
+      'a.mobile_verified_at',
+      'a.profession',
+      'a.otp_channel',
+      'a.password_changed_at',
+      'a.blocked_at',
+      'a.deactivated_at',
+      'a.failed_login_count',
+      'a.created_at',
+      'creator.first_name as creator_first_name',
+      'creator.last_name as creator_last_name',
+      'creator.username as creator_username',
+    ]);
+}
+
 // ─── Identity ───────────────────────────────────────────────────────────────────────────────
 
 /** The account row locked for the transaction that changes it (concurrent edits are serialised). */

@@ -9,7 +9,7 @@ import type { Deps } from '../../deps.js';
 import type { Principal } from '../habilitations/habilitation.policy.js';
 import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
-import { checkCode, consumeCode, issueCode, latestCode } from '../../platform/one-time-codes.js';
+import { checkCode, consumeCode, storeNewCode, latestCode } from '../../platform/one-time-codes.js';
 import { hitLimit, type Limit } from '../../platform/rate-limit.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
@@ -333,7 +333,7 @@ export async function sendAcceptanceCode(deps: Deps, token: unknown, options: { 
     return masked;
   }
   await deps.db.transaction().execute(async (trx) => {
-    const { code, writes } = issueCode(trx, {
+    const code = await storeNewCode(trx, {
       purpose: 'assistant_acceptance',
       binding,
       channel: 'EMAIL',
@@ -343,7 +343,6 @@ export async function sendAcceptanceCode(deps: Deps, token: unknown, options: { 
       ttlMs: ACCEPTANCE_CODE_TTL_MS,
       now,
     });
-    for (const write of writes) await write.execute();
     await enqueueMail(trx, { to: invitation.invited_email, ...acceptanceCodeMail({ firstName: invitation.invited_first_name, code }), sensitive: true });
   });
   deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { accountActor, recordAudit } from '../../platform/audit/audit.js';
 import { enqueueSms } from '../../platform/outbox/outbox.js';
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
-import { checkCode, codeSendTimes, consumeCode, invalidateCodes, issueCode, resendWaitSeconds } from '../../platform/one-time-codes.js';
+import { checkCode, codeSendTimes, consumeCode, invalidateCodes, storeNewCode, resendWaitSeconds } from '../../platform/one-time-codes.js';
 import { lockAccount, markMobileVerified, setOtpChannel } from '../accounts/account.repository.js';
 import { maskPhone } from '../accounts/account.rules.js';
 import { OTP_MAX_ATTEMPTS, OTP_TTL_MS } from '../auth/auth.rules.js';
@@ -35,7 +35,7 @@ export async function sendMobileCode(deps: Deps, ctx: SelfContext): Promise<{ ma
   if (wait > 0) throw errors.CODE_RESEND_TOO_SOON({ seconds: wait });
   const masked = maskPhone(mobile);
   await deps.db.transaction().execute(async (trx) => {
-    const { code, writes } = issueCode(trx, {
+    const code = await storeNewCode(trx, {
       purpose: 'mobile_verification',
       binding,
       channel: 'SMS',
@@ -45,7 +45,6 @@ export async function sendMobileCode(deps: Deps, ctx: SelfContext): Promise<{ ma
       ttlMs: OTP_TTL_MS,
       now,
     });
-    for (const write of writes) await write.execute();
     await enqueueSms(trx, { to: mobile, text: mobileCodeSms(code), sensitive: true });
     await recordAudit(trx, {
       actor: accountActor(account),

@@ -5,38 +5,15 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, LocationLevel } from '../../db/schema.js';
+import { accountWithCreator } from '../accounts/account.repository.js';
 
 type Q = Kysely<Database>;
 
 // ─── Account ────────────────────────────────────────────────────────────────────────────────
 
+/** The signed-in account, as Mon compte shows it. */
 export async function getAccount(db: Q, accountId: number) {
-  return db
-    .selectFrom('accounts as a')
-    .leftJoin('accounts as c', 'c.id', 'a.created_by_account_id')
-    .select([
-      'a.id',
-      'a.username',
-      'a.last_name',
-      'a.first_name',
-      'a.email',
-      'a.email_verified_at',
-      'a.phone',
-      'a.fax',
-      'a.mobile_phone',
-      'a.mobile_verified_at',
-      'a.profession',
-      'a.otp_channel',
-      'a.password_changed_at',
-      'a.blocked_at',
-      'a.deactivated_at',
-      'a.created_at',
-      'c.first_name as creator_first_name',
-      'c.last_name as creator_last_name',
-      'c.username as creator_username',
-    ])
-    .where('a.id', '=', accountId)
-    .executeTakeFirst();
+  return accountWithCreator(db).where('a.id', '=', accountId).executeTakeFirst();
 }
 
 export type AccountRow = NonNullable<Awaited<ReturnType<typeof getAccount>>>;
