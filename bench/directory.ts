@@ -18,7 +18,7 @@ import { withDatabaseName } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadCatalogue } from '../src/db/seed/catalogue.js';
 import { createRorClient } from '../src/features/directory/ror-sync.client.js';
-import { fakeRorEnv, healthcareService, location, organization, startFakeRor } from '../src/features/directory/ror-sync.fake-server.js';
+import { fakeRorEnv, healthcareService, location, organization, startFakeRor } from '../test/ror/fake-ror-server.js';
 import { runRorSync } from '../src/features/directory/ror-sync.service.js';
 import { searchEstablishments, searchServices } from '../src/features/directory/directory.service.js';
 import type { DirectoryFilters } from '../src/features/directory/directory.repository.js';
@@ -155,7 +155,7 @@ async function main() {
     // services search answer its filters from the order index alone.
     await sql`VACUUM (ANALYZE)`.execute(deps.db);
 
-    const empty: DirectoryFilters = { name: '', finess: '', category: '', domain: '', department: '', city: '', includeClosed: false };
+    const empty: DirectoryFilters = { name: '', address: '', finess: '', category: '', domain: '', department: '', city: '', includeClosed: false };
     const establishmentQueries: [string, DirectoryFilters, number][] = [
       ['no filter', empty, 1],
       ['no filter, page 50', empty, 50],

@@ -11,6 +11,7 @@ import * as searchEmail from './2026-11-23T1700-search-email.js';
 import * as directoryServices from './2026-11-23T1800-directory-services.js';
 import * as assistants from './2026-11-23T1900-assistants.js';
 import * as serviceWords from './2026-11-23T2000-service-words.js';
+import * as rorGuide from './2026-12-05T1100-ror-guide.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1800-directory-services': directoryServices,
   '2026-11-23T1900-assistants': assistants,
   '2026-11-23T2000-service-words': serviceWords,
+  '2026-12-05T1100-ror-guide': rorGuide,
 };

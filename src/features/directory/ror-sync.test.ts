@@ -5,7 +5,7 @@ import { buildTestDeps } from '../../../test/test-app.js';
 import { buildAccount, buildHabilitation, ensureTerritory } from '../../../test/factories.js';
 import type { Deps } from '../../deps.js';
 import { createRorClient, type RorClient } from './ror-sync.client.js';
-import { fakeRorEnv, healthcareService, location, organization, startFakeRor, type FakeRor } from './ror-sync.fake-server.js';
+import { fakeRorEnv, healthcareService, location, organization, startFakeRor, type FakeRor } from '../../../test/ror/fake-ror-server.js';
 import { runRorSync } from './ror-sync.service.js';
 import { testConfig } from '../../../test/test-app.js';
 import { createScratchDatabase } from '../../../test/databases.js';
@@ -356,10 +356,12 @@ describe('ROR synchronisation', () => {
   it('R50 records a malformed resource with its id and synchronises the others', async () => {
     fake.resources = [
       ...directory(),
-      { resourceType: 'Organization', id: `${prefix}-bad1`, type: [{ coding: [{ code: 'EG' }] }], name: 'Sans FINESS', address: [{ postalCode: '34000' }] },
+      // An establishment (its FINESS category says so) with no FINESS number under any system.
+      { resourceType: 'Organization', id: `${prefix}-bad1`, type: [{ coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement', code: '355' }] }], name: 'Sans FINESS', address: [{ postalCode: '34000' }] },
       { resourceType: 'Organization', id: `${prefix}-bad2`, name: 42 },
       organization({ id: `${prefix}-orphan`, kind: 'OI', name: 'Unité orpheline', partOf: `${prefix}-nowhere` }),
-      organization({ id: `${prefix}-dept`, kind: 'EG', name: 'Hors territoire', finess: finess(9), postcode: '75001' }),
+      // Saint-Pierre-et-Miquelon is a collectivity, not a department of the COG: nothing to create it from.
+      organization({ id: `${prefix}-dept`, kind: 'EG', name: 'Hors territoire', finess: finess(9), postcode: '97500' }),
       { resourceType: 'Location', id: `${prefix}-lbad`, address: { city: 'Nîmes' } },
       location({ id: `${prefix}-lpos`, organization: `${prefix}-eg1`, city: 'Montpellier', position: { latitude: 123, longitude: 3 } }),
       { resourceType: 'HealthcareService', id: `${prefix}-sbad`, name: 'Sans rattachement' },
@@ -373,7 +375,7 @@ describe('ROR synchronisation', () => {
       { resourceId: `${prefix}-bad1`, message: 'numéro FINESS absent ou invalide' },
       { resourceId: `${prefix}-bad2`, message: 'type d’organisation absent (EJ, EG ou OI attendu)' },
       { resourceId: `${prefix}-orphan`, message: `établissement de rattachement ${prefix}-nowhere inconnu` },
-      { resourceId: `${prefix}-dept`, message: 'département 75 inconnu de Habilis' },
+      { resourceId: `${prefix}-dept`, message: 'département 975 absent du code officiel géographique (INSEE)' },
       { resourceId: `Location/${prefix}-lbad`, message: 'lieu sans organisation gestionnaire (managingOrganization)' },
       { resourceId: `Location/${prefix}-lpos`, message: 'position invalide (latitude et longitude en degrés attendues)' },
       { resourceId: `HealthcareService/${prefix}-sbad`, message: 'service sans organisation de rattachement (providedBy)' },
