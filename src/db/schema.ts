@@ -71,6 +71,9 @@ export interface UnitTable {
   ror_id: string | null;
   closed_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** The unit it is part of (ROR partOf), and its type (TRE_R207: Pôle, Structure interne ou Service…), issue 16. */
+  parent_unit_id: ColumnType<number | null, number | null | undefined, number | null>;
+  unit_type: ColumnType<string | null, string | null | undefined, string | null>;
   closes_on: ColumnType<CalendarDate | null, CalendarDate | null | undefined, CalendarDate | null>;
   closure_type: ColumnType<'definitive' | 'temporary' | null, 'definitive' | 'temporary' | null | undefined, 'definitive' | 'temporary' | null>;
   reopens_on: ColumnType<CalendarDate | null, CalendarDate | null | undefined, CalendarDate | null>;

@@ -3,7 +3,7 @@
  * (INSEE, Code officiel géographique 2025) as data, from which the ROR synchronisation creates a
  * department Habilis does not know yet; the closures the guide expresses by date and type
  * (definitive or temporary, with a reopening date) on establishments, units and places; the
- * secure health messaging (MSSanté) address of an establishment and which of its contact fields
+ * hierarchy and type of internal organisations (units); the secure health messaging (MSSanté) address of an establishment and which of its contact fields
  * the ROR sends (the others belong to the referent); legal entities without a FINESS number (the
  * guide identifies some by their SIREN only); and accent- and case-insensitive search columns for
  * names, towns and addresses (R52).
@@ -172,6 +172,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       ADD COLUMN address_fold text COLLATE "C" GENERATED ALWAYS AS (habilis_fold(address)) STORED;
     UPDATE establishments SET phone_from_ror = phone IS NOT NULL, email_from_ror = email IS NOT NULL WHERE ror_synced;
     ALTER TABLE units
+      -- Internal organisations keep the guide's hierarchy (pôle ⊃ service ⊃ unité fonctionnelle…) and type.
+      ADD COLUMN parent_unit_id integer REFERENCES units(id),
+      ADD COLUMN unit_type text CHECK (length(unit_type) <= 120),
       ADD COLUMN closes_on date,
       ADD COLUMN closure_type text CHECK (closure_type IN ('definitive', 'temporary')),
       ADD COLUMN reopens_on date,
@@ -208,7 +211,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     CREATE INDEX IF NOT EXISTS establishments_city_idx ON establishments (lower(city) text_pattern_ops);
     CREATE INDEX IF NOT EXISTS units_name_trgm_idx ON units USING gin (lower(name) gin_trgm_ops);
     ALTER TABLE establishment_locations DROP COLUMN closes_on, DROP COLUMN closure_type, DROP COLUMN reopens_on;
-    ALTER TABLE units DROP COLUMN closes_on, DROP COLUMN closure_type, DROP COLUMN reopens_on, DROP COLUMN name_fold;
+    ALTER TABLE units DROP COLUMN parent_unit_id, DROP COLUMN unit_type, DROP COLUMN closes_on, DROP COLUMN closure_type, DROP COLUMN reopens_on, DROP COLUMN name_fold;
     ALTER TABLE establishments DROP COLUMN closes_on, DROP COLUMN closure_type, DROP COLUMN reopens_on, DROP COLUMN mssante,
       DROP COLUMN phone_from_ror, DROP COLUMN email_from_ror, DROP COLUMN name_fold, DROP COLUMN city_fold, DROP COLUMN address_fold;
     DROP TABLE IF EXISTS cog_departments;

@@ -68,7 +68,7 @@ export interface SheetData {
     legal_entity_name: string | null;
     legal_entity_finess: string | null;
   };
-  units: { id: number; name: string; internal_code: string | null; ror_id: string | null; closed_at: Date | null; closure_type: 'definitive' | 'temporary' | null; reopens_on: string | null }[];
+  units: { id: number; name: string; internal_code: string | null; ror_id: string | null; parent_unit_id: number | null; unit_type: string | null; closed_at: Date | null; closure_type: 'definitive' | 'temporary' | null; reopens_on: string | null }[];
   services: (ServiceFields & {
     location_name: string | null;
     location_address: string | null;
@@ -165,10 +165,12 @@ export function SheetPage(props: Frame & SheetData & { notice?: string | undefin
       {props.units.length === 0 ? (
         <p>Aucune unité.</p>
       ) : (
-        <DataTable caption="Unités de l’établissement" hiddenCaption headers={['Unité', 'Code interne', 'État']}>
+        <DataTable caption="Unités de l’établissement" hiddenCaption headers={['Unité', 'Type', 'Rattachée à', 'Code interne', 'État']}>
           {props.units.map((u) => (
             <tr>
               <td>{u.name}</td>
+              <td>{u.unit_type ?? '–'}</td>
+              <td>{props.units.find((parent) => parent.id === u.parent_unit_id)?.name ?? 'L’établissement'}</td>
               <td>{u.internal_code ?? '–'}</td>
               <td>{u.closed_at ? <ClosureBadge state={u} feminine /> : 'Ouverte'}</td>
             </tr>

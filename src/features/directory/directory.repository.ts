@@ -206,7 +206,7 @@ export async function getEstablishment(db: Db | Kysely<Database>, id: number) {
 export async function listUnits(db: Db | Kysely<Database>, establishmentId: number) {
   return db
     .selectFrom('units')
-    .select(['id', 'name', 'internal_code', 'ror_id', 'closed_at', 'closure_type', 'reopens_on'])
+    .select(['id', 'name', 'internal_code', 'ror_id', 'parent_unit_id', 'unit_type', 'closed_at', 'closure_type', 'reopens_on'])
     .where('establishment_id', '=', establishmentId)
     .orderBy('name')
     .execute();

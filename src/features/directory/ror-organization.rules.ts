@@ -63,10 +63,12 @@ export type MappedOrganization =
       mssante: string | null;
       legalEntityRorId: string | null;
     })
-  | (Common & { kind: 'unit'; parentRorId: string });
+  | (Common & { kind: 'unit'; parentRorId: string; /** Its type as the guide names it (TRE_R207), null when not given. */ unitType: string | null });
 
 export type MappingResult = Mapping<MappedOrganization>;
 
+/** TRE_R207-TypeOrganisationInterne, for a coding without its display. */
+const UNIT_TYPES: Record<string, string> = { '1': 'Pôle', '2': 'Structure interne ou Service', '3': 'Unité fonctionnelle', '4': 'Unité élémentaire' };
 const INTERNAL_TYPES = new Set(['STRUCT-INTERNE', 'SECTEUR', 'DEPARTEMENT', 'SERVICE', 'UM', 'UAC', 'POLE', 'CENTRE-RESP', 'CENTRE-ACTIVITE', 'UF']);
 
 /** Which of the guide's three kinds an Organization is, from its types and identifiers; null when none says. */
@@ -163,7 +165,9 @@ export function mapOrganization(resource: FhirResource): MappingResult {
   if (kind === 'unit') {
     const parentRorId = referenceTo('Organization', resource.partOf);
     if (!parentRorId) return fail('unité sans rattachement (partOf)');
-    return { ok: true, value: { kind, ...common, parentRorId } };
+    const type = codings(resource.type).find((c) => inSystem(c, CODE_SYSTEMS.internalOrganisationType));
+    const unitType = (type?.display ?? (type?.code ? (UNIT_TYPES[type.code] ?? null) : null))?.slice(0, 120) ?? null;
+    return { ok: true, value: { kind, ...common, parentRorId, unitType } };
   }
   const finess = finessOf(resource);
   if (finess !== null && !FINESS.test(finess)) return fail('numéro FINESS absent ou invalide');

@@ -88,7 +88,7 @@ function attached<T extends { rorId: string; organizationRorId: string; active: 
   });
 }
 
-/** 6. Places (Location), attached to the establishment of the establishment or unit that manages them. */
+/** 7. Places (Location), attached to the establishment of the establishment or unit that manages them. */
 export async function writePlaces(run: SyncRun): Promise<void> {
   const { db } = run.deps;
   const stored = new Map((await repo.listLocationSnapshots(db)).map((row) => [row.ror_id, row]));
@@ -113,7 +113,7 @@ export async function writePlaces(run: SyncRun): Promise<void> {
   for (const [rorId, row] of stored) if (!run.ids.locationByRor.has(rorId)) run.ids.locationByRor.set(rorId, row.id);
 }
 
-/** 7. Services (HealthcareService) of establishments and of units of every level, with their place. */
+/** 8. Services (HealthcareService) of establishments and of units of every level, with their place. */
 export async function writeServices(run: SyncRun): Promise<void> {
   const { db } = run.deps;
   const items = attached(run, 'HealthcareService', 'organisation de rattachement', run.read.services, (s, place): repo.ServiceRow => ({
@@ -135,7 +135,7 @@ export async function writeServices(run: SyncRun): Promise<void> {
   });
 }
 
-/** 8. A full run closes what the ROR no longer lists (never deletes: habilitations there stay visible). */
+/** 9. A full run closes what the ROR no longer lists (never deletes: habilitations there stay visible). */
 export async function closeWhatTheRorNoLongerLists(run: SyncRun): Promise<void> {
   if (run.kind !== 'full') return;
   const { db } = run.deps;
@@ -147,7 +147,7 @@ export async function closeWhatTheRorNoLongerLists(run: SyncRun): Promise<void> 
   run.counts.services.closed += await repo.closeAbsentFrom(db, 'establishment_services', [...listed.services], run.now);
 }
 
-/** 9. Closures by date: those whose day has come start, temporary ones whose reopening day has come end. */
+/** 10. Closures by date: those whose day has come start, temporary ones whose reopening day has come end. */
 export async function applyDatedClosures(run: SyncRun): Promise<void> {
   const { closed, reopened } = await repo.applyDatedClosures(run.deps.db, run.today, run.now);
   run.counts.organizations.closed += closed;

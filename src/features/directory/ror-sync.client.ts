@@ -104,7 +104,7 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
           // The reason of a TLS refusal (unknown CA, missing client certificate) is kept: it is what an operator needs.
           if (signal.aborted) throw new RorFetchError(`le ROR n’a pas répondu en ${config.timeoutMs} ms`);
           const reason = (error as Error).message;
-          throw new RorFetchError(/aborted|ECONNRESET|socket hang up/i.test(reason) ? `réponse du ROR interrompue avant la fin (${reason})` : `ROR injoignable : ${reason}`);
+          throw new RorFetchError(/^(aborted|terminated)$/i.test(reason) ? `réponse du ROR interrompue avant la fin (${reason})` : `ROR injoignable : ${reason}`);
         }
       }
       attempt += 1;

@@ -105,15 +105,21 @@ export async function updateEstablishmentFromRor(db: Db, id: number, values: Est
 export interface UnitRow {
   establishment_id: number;
   name: string;
+  unit_type: string | null;
   closes_on: string | null;
   closure_type: 'definitive' | 'temporary' | null;
   reopens_on: string | null;
   closed_at: Date | null;
 }
-export type UnitSnapshot = UnitRow & { id: number; ror_id: string | null };
+export type UnitSnapshot = UnitRow & { id: number; ror_id: string | null; parent_unit_id: number | null };
 
 export async function listUnitSnapshots(db: Db): Promise<UnitSnapshot[]> {
-  return db.selectFrom('units').select(['id', 'establishment_id', 'name', 'ror_id', 'closes_on', 'closure_type', 'reopens_on', 'closed_at']).execute();
+  return db.selectFrom('units').select(['id', 'establishment_id', 'name', 'unit_type', 'ror_id', 'parent_unit_id', 'closes_on', 'closure_type', 'reopens_on', 'closed_at']).execute();
+}
+
+/** The unit a unit is part of (the guide's partOf between internal organisations). */
+export async function setUnitParent(db: Db, id: number, parentUnitId: number | null): Promise<void> {
+  await db.updateTable('units').set({ parent_unit_id: parentUnitId }).where('id', '=', id).execute();
 }
 
 export async function insertUnit(db: Db, row: UnitRow & { rorId: string; now: Date }): Promise<number> {

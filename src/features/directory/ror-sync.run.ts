@@ -48,6 +48,8 @@ export interface SyncRun {
     /** Where each unit the ROR knows is, for the places and services it manages or provides. */
     unitPlaceByRor: Map<string, { unitId: number; establishmentId: number }>;
     locationByRor: Map<string, number>;
+    /** Units as stored before the run, by ROR id (their parent unit, for the hierarchy step). */
+    storedUnits: Map<string, { parent_unit_id: number | null }>;
   };
 }
 
@@ -71,7 +73,7 @@ export function newRun(deps: SyncDeps, client: RorClient, values: { runId: numbe
       services: [],
       listed: { organizations: new Set(), locations: new Set(), services: new Set() },
     },
-    ids: { departments: new Set(), legalEntityByRor: new Map(), establishmentByRor: new Map(), unitPlaceByRor: new Map(), locationByRor: new Map() },
+    ids: { departments: new Set(), legalEntityByRor: new Map(), establishmentByRor: new Map(), unitPlaceByRor: new Map(), locationByRor: new Map(), storedUnits: new Map() },
   };
 }
 

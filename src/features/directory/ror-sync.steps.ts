@@ -171,23 +171,40 @@ export async function writeUnits(run: SyncRun): Promise<void> {
       run.ids.unitPlaceByRor.set(row.ror_id, { unitId: row.id, establishmentId: row.establishment_id });
     } else byPlaceName.set(`${row.establishment_id}\u0000${row.name}`, row);
   }
+  run.ids.storedUnits = byRor;
   await eachConcurrently([...run.read.units.values()], run.width, async (u) => {
     try {
       const establishmentId = establishmentOfUnit(run, u, byRor);
       if (establishmentId === null) return refuse(run, u.rorId, `établissement de rattachement ${u.parentRorId} inconnu`);
       const existing = byRor.get(u.rorId) ?? byPlaceName.get(`${establishmentId}\u0000${u.name}`);
-      const row: repo.UnitRow = { establishment_id: establishmentId, name: u.name, ...closureColumns(u), closed_at: closedAtFor(u, existing?.closed_at ?? null, run.today, run.now) };
+      const row: repo.UnitRow = { establishment_id: establishmentId, name: u.name, unit_type: u.unitType, ...closureColumns(u), closed_at: closedAtFor(u, existing?.closed_at ?? null, run.today, run.now) };
       if (!existing) {
         run.ids.unitPlaceByRor.set(u.rorId, { unitId: await repo.insertUnit(db, { ...row, rorId: u.rorId, now: run.now }), establishmentId });
         counts.created += 1;
         return;
       }
       run.ids.unitPlaceByRor.set(u.rorId, { unitId: existing.id, establishmentId });
-      const { id, ror_id: storedRorId, ...stored } = existing;
-      if (storedRorId === u.rorId && sameFields<repo.UnitRow>(row, stored)) return void (counts.unchanged += 1);
+      const { id, ror_id: storedRorId } = existing;
+      if (storedRorId === u.rorId && sameFields<repo.UnitRow>(row, existing)) return void (counts.unchanged += 1);
       await repo.updateUnitFromRor(db, id, { ...row, rorId: u.rorId });
-      if (row.closed_at !== null && stored.closed_at === null) counts.closed += 1;
+      if (row.closed_at !== null && existing.closed_at === null) counts.closed += 1;
       else counts.updated += 1;
+    } catch (error) {
+      refuse(run, u.rorId, describeDbError(error));
+    }
+  });
+}
+
+/** 6. Each unit the ROR read points to the unit it is part of (pôle ⊃ service ⊃ unité fonctionnelle), once all are written. */
+export async function linkUnitHierarchy(run: SyncRun): Promise<void> {
+  await eachConcurrently([...run.read.units.values()], run.width, async (u) => {
+    const unit = run.ids.unitPlaceByRor.get(u.rorId);
+    if (!unit) return;
+    const parent = run.ids.unitPlaceByRor.get(u.parentRorId)?.unitId ?? null;
+    const stored = run.ids.storedUnits.get(u.rorId)?.parent_unit_id ?? null;
+    if (parent === stored) return;
+    try {
+      await repo.setUnitParent(run.deps.db, unit.unitId, parent);
     } catch (error) {
       refuse(run, u.rorId, describeDbError(error));
     }
