@@ -5,11 +5,8 @@
  */
 import * as repo from './ror-sync.repository.js';
 import { sameFields } from './ror-sync.rules.js';
-import { describeDbError, eachConcurrently, refuse, type SyncRun } from './ror-sync.run.js';
+import { describeDbError, eachConcurrently, insertInBatches, refuse, type SyncRun } from './ror-sync.run.js';
 import type { SyncRunCounts } from './ror-sync-runs.repository.js';
-
-/** New places and services are written this many to a statement (one commit instead of 500). */
-const INSERT_BATCH = 500;
 
 interface RowSync<Row> {
   /** What the ROR says, resolved to rows (a resource that could not be attached is already refused). */
@@ -38,8 +35,7 @@ function sortItems<Row extends object>(sync: RowSync<Row>, ids: Map<string, numb
 /**
  * Writes places or services and returns the row id of each ROR id written or unchanged. A stored
  * row is updated alone (closed when the ROR says it is no longer active, never deleted). New rows
- * are inserted INSERT_BATCH at a time; a batch the database refuses is retried row by row, so a
- * refused resource is refused alone and the others are written.
+ * are inserted in batches (insertInBatches).
  */
 async function syncRows<Row extends object>(run: SyncRun, sync: RowSync<Row>): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
@@ -54,18 +50,7 @@ async function syncRows<Row extends object>(run: SyncRun, sync: RowSync<Row>): P
       refuse(run, item.resourceId, describeDbError(error));
     }
   });
-  const batches = Array.from({ length: Math.ceil(newRows.length / INSERT_BATCH) }, (_, i) => newRows.slice(i * INSERT_BATCH, (i + 1) * INSERT_BATCH));
-  const insert = async (batch: typeof newRows) => {
-    for (const row of await sync.insert(batch)) ids.set(row.ror_id, row.id);
-    sync.counts.created += batch.length;
-  };
-  await eachConcurrently(batches, run.width, async (batch) => {
-    try {
-      await insert(batch);
-    } catch {
-      for (const item of batch) await insert([item]).catch((error: unknown) => refuse(run, item.resourceId, describeDbError(error)));
-    }
-  });
+  for (const [rorId, id] of await insertInBatches(run, newRows, sync.insert, sync.counts)) ids.set(rorId, id);
   return ids;
 }
 
@@ -88,7 +73,7 @@ function attached<T extends { rorId: string; organizationRorId: string; active: 
   });
 }
 
-/** 7. Places (Location), attached to the establishment of the establishment or unit that manages them. */
+/** 6. Places (Location), attached to the establishment of the establishment or unit that manages them. */
 export async function writePlaces(run: SyncRun): Promise<void> {
   const { db } = run.deps;
   const stored = new Map((await repo.listLocationSnapshots(db)).map((row) => [row.ror_id, row]));
@@ -113,7 +98,7 @@ export async function writePlaces(run: SyncRun): Promise<void> {
   for (const [rorId, row] of stored) if (!run.ids.locationByRor.has(rorId)) run.ids.locationByRor.set(rorId, row.id);
 }
 
-/** 8. Services (HealthcareService) of establishments and of units of every level, with their place. */
+/** 7. Services (HealthcareService) of establishments and of units of every level, with their place. */
 export async function writeServices(run: SyncRun): Promise<void> {
   const { db } = run.deps;
   const items = attached(run, 'HealthcareService', 'organisation de rattachement', run.read.services, (s, place): repo.ServiceRow => ({
@@ -135,7 +120,7 @@ export async function writeServices(run: SyncRun): Promise<void> {
   });
 }
 
-/** 9. A full run closes what the ROR no longer lists (never deletes: habilitations there stay visible). */
+/** 8. A full run closes what the ROR no longer lists (never deletes: habilitations there stay visible). */
 export async function closeWhatTheRorNoLongerLists(run: SyncRun): Promise<void> {
   if (run.kind !== 'full') return;
   const { db } = run.deps;
@@ -147,7 +132,7 @@ export async function closeWhatTheRorNoLongerLists(run: SyncRun): Promise<void> 
   run.counts.services.closed += await repo.closeAbsentFrom(db, 'establishment_services', [...listed.services], run.now);
 }
 
-/** 10. Closures by date: those whose day has come start, temporary ones whose reopening day has come end. */
+/** 9. Closures by date: those whose day has come start, temporary ones whose reopening day has come end. */
 export async function applyDatedClosures(run: SyncRun): Promise<void> {
   const { closed, reopened } = await repo.applyDatedClosures(run.deps.db, run.today, run.now);
   run.counts.organizations.closed += closed;

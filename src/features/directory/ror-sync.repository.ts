@@ -104,6 +104,7 @@ export async function updateEstablishmentFromRor(db: Db, id: number, values: Est
 /** The ROR-owned columns of a unit (the internal unit code belongs to the referent, R51). */
 export interface UnitRow {
   establishment_id: number;
+  parent_unit_id: number | null;
   name: string;
   unit_type: string | null;
   closes_on: string | null;
@@ -111,25 +112,18 @@ export interface UnitRow {
   reopens_on: string | null;
   closed_at: Date | null;
 }
-export type UnitSnapshot = UnitRow & { id: number; ror_id: string | null; parent_unit_id: number | null };
+export type UnitSnapshot = UnitRow & { id: number; ror_id: string | null };
 
 export async function listUnitSnapshots(db: Db): Promise<UnitSnapshot[]> {
   return db.selectFrom('units').select(['id', 'establishment_id', 'name', 'unit_type', 'ror_id', 'parent_unit_id', 'closes_on', 'closure_type', 'reopens_on', 'closed_at']).execute();
 }
 
-/** The unit a unit is part of (the guide's partOf between internal organisations). */
-export async function setUnitParent(db: Db, id: number, parentUnitId: number | null): Promise<void> {
-  await db.updateTable('units').set({ parent_unit_id: parentUnitId }).where('id', '=', id).execute();
-}
-
-export async function insertUnit(db: Db, row: UnitRow & { rorId: string; now: Date }): Promise<number> {
-  const { rorId, now, ...columns } = row;
-  const inserted = await db
+export async function insertUnits(db: Db, rows: { rorId: string; row: UnitRow }[], now: Date): Promise<{ id: number; ror_id: string | null }[]> {
+  return db
     .insertInto('units')
-    .values({ ...columns, ror_id: rorId, created_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return inserted.id;
+    .values(rows.map(({ rorId, row }) => ({ ...row, ror_id: rorId, created_at: now })))
+    .returning(['id', 'ror_id'])
+    .execute();
 }
 
 /** The internal unit code is never touched here: it belongs to the referent (R51). */

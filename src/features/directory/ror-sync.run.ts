@@ -48,8 +48,6 @@ export interface SyncRun {
     /** Where each unit the ROR knows is, for the places and services it manages or provides. */
     unitPlaceByRor: Map<string, { unitId: number; establishmentId: number }>;
     locationByRor: Map<string, number>;
-    /** Units as stored before the run, by ROR id (their parent unit, for the hierarchy step). */
-    storedUnits: Map<string, { parent_unit_id: number | null }>;
   };
 }
 
@@ -73,7 +71,7 @@ export function newRun(deps: SyncDeps, client: RorClient, values: { runId: numbe
       services: [],
       listed: { organizations: new Set(), locations: new Set(), services: new Set() },
     },
-    ids: { departments: new Set(), legalEntityByRor: new Map(), establishmentByRor: new Map(), unitPlaceByRor: new Map(), locationByRor: new Map(), storedUnits: new Map() },
+    ids: { departments: new Set(), legalEntityByRor: new Map(), establishmentByRor: new Map(), unitPlaceByRor: new Map(), locationByRor: new Map() },
   };
 }
 
@@ -105,4 +103,34 @@ export function describeDbError(error: unknown): string {
   if (code === '23505') return 'refusée par la base : valeur déjà utilisée par une autre fiche (FINESS ou nom d’unité)';
   if (typeof code === 'string') return `refusée par la base (code ${code})`;
   return error instanceof Error ? error.message.slice(0, 200) : 'erreur inconnue';
+}
+
+/** New rows are written this many to a statement (one commit instead of 500). */
+const INSERT_BATCH = 500;
+
+/**
+ * Inserts new rows INSERT_BATCH at a time and returns the row id of each ROR id; a batch the
+ * database refuses is retried row by row, so a refused resource is refused alone (with its id) and
+ * the others are written.
+ */
+export async function insertInBatches<Item extends { rorId: string; resourceId: string }>(
+  run: SyncRun,
+  items: Item[],
+  insert: (batch: Item[]) => Promise<{ id: number; ror_id: string | null }[]>,
+  counts: SyncRunCounts,
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  const batches = Array.from({ length: Math.ceil(items.length / INSERT_BATCH) }, (_, i) => items.slice(i * INSERT_BATCH, (i + 1) * INSERT_BATCH));
+  const write = async (batch: Item[]) => {
+    for (const row of await insert(batch)) if (row.ror_id !== null) ids.set(row.ror_id, row.id);
+    counts.created += batch.length;
+  };
+  await eachConcurrently(batches, run.width, async (batch) => {
+    try {
+      await write(batch);
+    } catch {
+      for (const item of batch) await write([item]).catch((error: unknown) => refuse(run, item.resourceId, describeDbError(error)));
+    }
+  });
+  return ids;
 }

@@ -9,7 +9,7 @@
  */
 import { createRorClient, RorFetchError, type RorClient } from './ror-sync.client.js';
 import * as runs from './ror-sync-runs.repository.js';
-import { addMissingDepartments, linkUnitHierarchy, readEverything, writeEstablishments, writeLegalEntities, writeUnits } from './ror-sync.steps.js';
+import { addMissingDepartments, readEverything, writeEstablishments, writeLegalEntities, writeUnits } from './ror-sync.steps.js';
 import { applyDatedClosures, closeWhatTheRorNoLongerLists, writePlaces, writeServices } from './ror-sync-places.steps.js';
 import { newRun, totals, type SyncDeps, type SyncRun } from './ror-sync.run.js';
 
@@ -23,7 +23,6 @@ const STEPS: { name: string; run: (run: SyncRun) => Promise<void> }[] = [
   { name: 'entités juridiques', run: writeLegalEntities },
   { name: 'établissements', run: writeEstablishments },
   { name: 'unités', run: writeUnits },
-  { name: 'hiérarchie des unités', run: linkUnitHierarchy },
   { name: 'lieux', run: writePlaces },
   { name: 'services', run: writeServices },
   { name: 'fermetures par absence', run: closeWhatTheRorNoLongerLists },

@@ -7,7 +7,7 @@
 import type { FhirResource, RorResourceType } from './ror-sync.client.js';
 import * as repo from './ror-sync.repository.js';
 import { closedAtFor, closureColumns, mapHealthcareService, mapLocation, mapOrganization, sameFields, type EstablishmentRorFields, type Mapping, type MappedOrganization } from './ror-sync.rules.js';
-import { describeDbError, eachConcurrently, refuse, type SyncRun } from './ror-sync.run.js';
+import { describeDbError, eachConcurrently, insertInBatches, refuse, type SyncRun } from './ror-sync.run.js';
 
 type Mapped<K extends MappedOrganization['kind']> = Extract<MappedOrganization, { kind: K }>;
 
@@ -150,19 +150,23 @@ export async function writeEstablishments(run: SyncRun): Promise<void> {
   });
 }
 
-/** The establishment of a unit: its parent's, up the partOf chain (pôle ⊃ service ⊃ unité fonctionnelle ⊃ unité élémentaire). */
-function establishmentOfUnit(run: SyncRun, unit: Mapped<'unit'>, stored: Map<string, repo.UnitSnapshot>, depth = 0): number | null {
+/** Where a unit is in its chain: its establishment (at the top) and its depth below it; null when the chain leads nowhere known. */
+function unitChain(run: SyncRun, unit: Mapped<'unit'>, stored: Map<string, repo.UnitSnapshot>, depth = 0): { establishmentId: number; depth: number } | null {
   const direct = run.ids.establishmentByRor.get(unit.parentRorId);
-  if (direct !== undefined) return direct;
+  if (direct !== undefined) return { establishmentId: direct, depth };
   const parent = run.read.units.get(unit.parentRorId);
-  if (parent && depth < 10) return establishmentOfUnit(run, parent, stored, depth + 1);
-  return stored.get(unit.parentRorId)?.establishment_id ?? null;
+  if (parent && depth < 10) return unitChain(run, parent, stored, depth + 1);
+  const storedParent = stored.get(unit.parentRorId);
+  return storedParent ? { establishmentId: storedParent.establishment_id, depth } : null;
 }
 
-/** 5. Units (internal organisations) of every level, each attached to the establishment of its chain. */
+/**
+ * 5. Units (internal organisations) of every level, each attached to the establishment at the top of
+ * its chain and to the unit it is part of (pôle ⊃ service ⊃ unité fonctionnelle ⊃ unité élémentaire):
+ * level by level, so a unit's parent is written before it; new units by batches.
+ */
 export async function writeUnits(run: SyncRun): Promise<void> {
   const { db } = run.deps;
-  const counts = run.counts.organizations;
   const byRor = new Map<string, repo.UnitSnapshot>();
   const byPlaceName = new Map<string, repo.UnitSnapshot>();
   for (const row of await repo.listUnitSnapshots(db)) {
@@ -171,42 +175,38 @@ export async function writeUnits(run: SyncRun): Promise<void> {
       run.ids.unitPlaceByRor.set(row.ror_id, { unitId: row.id, establishmentId: row.establishment_id });
     } else byPlaceName.set(`${row.establishment_id}\u0000${row.name}`, row);
   }
-  run.ids.storedUnits = byRor;
-  await eachConcurrently([...run.read.units.values()], run.width, async (u) => {
+  const levels: { unit: Mapped<'unit'>; establishmentId: number }[][] = [];
+  for (const unit of run.read.units.values()) {
+    const chain = unitChain(run, unit, byRor);
+    if (!chain) refuse(run, unit.rorId, `établissement de rattachement ${unit.parentRorId} inconnu`);
+    else (levels[chain.depth] ??= []).push({ unit, establishmentId: chain.establishmentId });
+  }
+  for (const level of levels) if (level) await writeUnitLevel(run, level, byRor, byPlaceName);
+}
+
+/** One level of units: new ones inserted by batches, changed ones updated one by one. */
+async function writeUnitLevel(run: SyncRun, level: { unit: Mapped<'unit'>; establishmentId: number }[], byRor: Map<string, repo.UnitSnapshot>, byPlaceName: Map<string, repo.UnitSnapshot>): Promise<void> {
+  const { db } = run.deps;
+  const counts = run.counts.organizations;
+  const fresh: { rorId: string; resourceId: string; row: repo.UnitRow }[] = [];
+  await eachConcurrently(level, run.width, async ({ unit: u, establishmentId }) => {
     try {
-      const establishmentId = establishmentOfUnit(run, u, byRor);
-      if (establishmentId === null) return refuse(run, u.rorId, `établissement de rattachement ${u.parentRorId} inconnu`);
       const existing = byRor.get(u.rorId) ?? byPlaceName.get(`${establishmentId}\u0000${u.name}`);
-      const row: repo.UnitRow = { establishment_id: establishmentId, name: u.name, unit_type: u.unitType, ...closureColumns(u), closed_at: closedAtFor(u, existing?.closed_at ?? null, run.today, run.now) };
-      if (!existing) {
-        run.ids.unitPlaceByRor.set(u.rorId, { unitId: await repo.insertUnit(db, { ...row, rorId: u.rorId, now: run.now }), establishmentId });
-        counts.created += 1;
-        return;
-      }
+      const parent = run.ids.unitPlaceByRor.get(u.parentRorId)?.unitId ?? null;
+      const row: repo.UnitRow = { establishment_id: establishmentId, parent_unit_id: parent, name: u.name, unit_type: u.unitType, ...closureColumns(u), closed_at: closedAtFor(u, existing?.closed_at ?? null, run.today, run.now) };
+      if (!existing) return void fresh.push({ rorId: u.rorId, resourceId: u.rorId, row });
       run.ids.unitPlaceByRor.set(u.rorId, { unitId: existing.id, establishmentId });
-      const { id, ror_id: storedRorId } = existing;
-      if (storedRorId === u.rorId && sameFields<repo.UnitRow>(row, existing)) return void (counts.unchanged += 1);
-      await repo.updateUnitFromRor(db, id, { ...row, rorId: u.rorId });
+      if (existing.ror_id === u.rorId && sameFields<repo.UnitRow>(row, existing)) return void (counts.unchanged += 1);
+      await repo.updateUnitFromRor(db, existing.id, { ...row, rorId: u.rorId });
       if (row.closed_at !== null && existing.closed_at === null) counts.closed += 1;
       else counts.updated += 1;
     } catch (error) {
       refuse(run, u.rorId, describeDbError(error));
     }
   });
-}
-
-/** 6. Each unit the ROR read points to the unit it is part of (pôle ⊃ service ⊃ unité fonctionnelle), once all are written. */
-export async function linkUnitHierarchy(run: SyncRun): Promise<void> {
-  await eachConcurrently([...run.read.units.values()], run.width, async (u) => {
-    const unit = run.ids.unitPlaceByRor.get(u.rorId);
-    if (!unit) return;
-    const parent = run.ids.unitPlaceByRor.get(u.parentRorId)?.unitId ?? null;
-    const stored = run.ids.storedUnits.get(u.rorId)?.parent_unit_id ?? null;
-    if (parent === stored) return;
-    try {
-      await repo.setUnitParent(run.deps.db, unit.unitId, parent);
-    } catch (error) {
-      refuse(run, u.rorId, describeDbError(error));
-    }
-  });
+  const created = await insertInBatches(run, fresh, (batch) => repo.insertUnits(db, batch, run.now), counts);
+  for (const { rorId, row } of fresh) {
+    const unitId = created.get(rorId);
+    if (unitId !== undefined) run.ids.unitPlaceByRor.set(rorId, { unitId, establishmentId: row.establishment_id });
+  }
 }
