@@ -22,12 +22,6 @@ export default tseslint.config(
     rules: { 'habilis/no-sql-outside-repositories': 'error' },
   },
   {
-    // Removed when the ror branch lands: it moves the SQL of these directory files into their
-    // repositories (issue 11, owned by that branch, not this one).
-    files: ['src/features/directory/ror-sync.service.ts'],
-    rules: { 'habilis/no-sql-outside-repositories': 'off' },
-  },
-  {
     // Benchmarks print their figures.
     files: ['bench/**'],
     rules: { 'no-console': 'off' },

@@ -5,6 +5,12 @@
  * the services search on that directory (target ≤ 20 ms each), through the same services the job
  * and the pages call. Prints each figure and its ratio to the target.
  *
+ * The resources are shaped as the ROR implementation guide writes them (test/ror/fake-ror-server.ts):
+ * legal entities by their legal status, establishments by their FINESS category, half of them with
+ * the older FINESS system, their phone in the standard contact and a third with an MSSanté mailbox;
+ * units on three levels (a pôle, two services under it, one unité fonctionnelle under each service);
+ * one establishment in 50 closed by date (definitive), one unit in 100 closed temporarily.
+ *
  * Usage (DATABASE_URL = a server; a database is created for the run and dropped at the end):
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node --import tsx bench/directory.ts [--establishments 30000] [--keep]
  */
@@ -18,7 +24,7 @@ import { withDatabaseName } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadCatalogue } from '../src/db/seed/catalogue.js';
 import { createRorClient } from '../src/features/directory/ror-sync.client.js';
-import { fakeRorEnv, healthcareService, location, organization, startFakeRor } from '../src/features/directory/ror-sync.fake-server.js';
+import { fakeRorEnv, healthcareService, location, organization, startFakeRor } from '../test/ror/fake-ror-server.js';
 import { runRorSync } from '../src/features/directory/ror-sync.service.js';
 import { searchEstablishments, searchServices } from '../src/features/directory/directory.service.js';
 import type { DirectoryFilters } from '../src/features/directory/directory.repository.js';
@@ -67,16 +73,25 @@ function fixtures(establishments: number) {
         kind: 'EG',
         name: `${category} ${town} ${i}`,
         finess: `1${String(i).padStart(8, '0')}`,
+        ...(i % 2 === 1 ? { finessSystem: 'http://finess.sante.gouv.fr' } : {}),
         partOf: `ej${i % legal}`,
         category,
         categoryCode,
-        line: `${i} rue de la République`,
+        line: `${i} rue de l’Église`,
         postcode: `${department}${String(i % 1000).padStart(3, '0')}`,
         city: town,
         phone: `04 67 ${String(i % 100).padStart(2, '0')} 00 00`,
+        ...(i % 3 === 0 ? { mssante: `accueil.${i}@etablissement.mssante.fr` } : {}),
+        ...(i % 50 === 0 ? { closure: { on: '2025-06-30', type: 'DEF' as const } } : {}),
       }),
     );
-    for (let u = 0; u < 5; u += 1) resources.push(organization({ id: `oi${i}-${u}`, kind: 'OI', name: `${UNITS[u]} ${i}`, partOf: `eg${i}` }));
+    // A pôle, two services under it, a unité fonctionnelle under each service.
+    const parents = [`eg${i}`, `oi${i}-0`, `oi${i}-0`, `oi${i}-1`, `oi${i}-2`];
+    const levels = ['1', '2', '2', '3', '3'] as const;
+    for (let u = 0; u < 5; u += 1) {
+      const closure = (i * 5 + u) % 100 === 0 ? { closure: { on: '2025-01-15', type: 'PRO' as const, reopensOn: '2099-01-01' } } : {};
+      resources.push(organization({ id: `oi${i}-${u}`, kind: 'OI', name: `${UNITS[u]} ${i}`, partOf: parents[u]!, unitLevel: levels[u]!, ...closure }));
+    }
   }
   // One place per establishment, one service per unit.
   for (let i = 0; i < establishments; i += 1) {
@@ -155,7 +170,7 @@ async function main() {
     // services search answer its filters from the order index alone.
     await sql`VACUUM (ANALYZE)`.execute(deps.db);
 
-    const empty: DirectoryFilters = { name: '', finess: '', category: '', domain: '', department: '', city: '', includeClosed: false };
+    const empty: DirectoryFilters = { name: '', address: '', finess: '', category: '', domain: '', department: '', city: '', includeClosed: false };
     const establishmentQueries: [string, DirectoryFilters, number][] = [
       ['no filter', empty, 1],
       ['no filter, page 50', empty, 50],
@@ -166,6 +181,8 @@ async function main() {
       ['category "ehpad"', { ...empty, category: 'ehpad' }, 1],
       ['department 34', { ...empty, department: '34' }, 1],
       ['town "sète"', { ...empty, city: 'sète' }, 1],
+      ['town "BEZIERS" (no accent, upper case)', { ...empty, city: 'BEZIERS' }, 1],
+      ['address "eglise 12"', { ...empty, address: 'eglise 12' }, 1],
       ['name + department + town', { ...empty, name: 'clinique', department: '34', city: 'mont' }, 1],
       ['domain GRAND_AGE', { ...empty, domain: 'GRAND_AGE' }, 1],
       ['domain HANDICAP + department 34', { ...empty, domain: 'HANDICAP', department: '34' }, 1],
@@ -182,6 +199,7 @@ async function main() {
       ['FINESS prefix', { ...empty, finess: '1000123' }, 1],
       ['department 34', { ...empty, department: '34' }, 1],
       ['town "sète"', { ...empty, city: 'sète' }, 1],
+      ['town "beziers" (no accent)', { ...empty, city: 'beziers' }, 1],
       ['name + department + town', { ...empty, name: 'chirurgie', department: '34', city: 'mont' }, 1],
     ];
     const measure = async (what: string, search: (d: typeof deps, filters: DirectoryFilters, page: number) => Promise<unknown>, queries: [string, DirectoryFilters, number][]) => {

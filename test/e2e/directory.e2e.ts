@@ -2,7 +2,8 @@
  * The directory in Chromium (R50–R52): a referent edits the description of a ROR-synchronised
  * establishment, whose ROR fields are read-only, adds a photograph and a PDF document (a renamed
  * executable is refused at the field); a professional searches establishments and services and
- * opens the sheet. Every page checked by axe.
+ * opens the sheet; a town typed without its accents finds a sheet that shows its MSSanté address,
+ * its temporary closure and its units' hierarchy as the ROR guide gives them. Every page checked by axe.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -134,6 +135,35 @@ describe('the directory in Chromium', () => {
     await expectAccessible(page);
     await expect(page.locator('main').textContent()).resolves.toContain(`Consultations ${tag}`);
     await page.goto(`${server.url}/annuaire/unites?nom=${encodeURIComponent(`cardiologie ${tag}`)}`);
+    await expectAccessible(page);
+    await page.close();
+  });
+
+  it('R50 R52 a town typed without accents finds a closed sheet, which shows its MSSanté address, its closure and its units’ hierarchy', async () => {
+    const db = server.deps.db;
+    const row = await buildEstablishment(db, { name: `Maison ${tag} Saint-Aphrodise` });
+    await db
+      .updateTable('establishments')
+      .set({ ror_synced: true, ror_id: `ror-b-${tag}`, city: `Béziers${tag}`, postcode: '34500', mssante: `accueil@maison-${tag}.mssante.fr`, email: `contact@maison-${tag}.fr`, email_from_ror: true })
+      .set({ closes_on: '2026-01-15', closure_type: 'temporary', reopens_on: '2099-02-01', closed_at: new Date('2026-01-14T23:00:00Z') })
+      .where('id', '=', row.id)
+      .execute();
+    const pole = await buildUnit(db, row.id, `Pôle gériatrie ${tag}`);
+    const service = await buildUnit(db, row.id, `Court séjour ${tag}`);
+    await db.updateTable('units').set({ unit_type: 'Pôle' }).where('id', '=', pole.id).execute();
+    await db.updateTable('units').set({ unit_type: 'Structure interne ou Service', parent_unit_id: pole.id }).where('id', '=', service.id).execute();
+    const page = await as(professional);
+    await page.goto(`${server.url}/annuaire/etablissements`);
+    await page.getByLabel('Commune').fill(`BEZIERS${tag}`);
+    await page.getByLabel('Inclure les établissements fermés').check();
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(2);
+    await page.getByRole('link', { name: row.name }).click();
+    const main = await page.locator('main').textContent();
+    expect(main).toContain(`accueil@maison-${tag}.mssante.fr`);
+    expect(main).toContain('Fermé temporairement depuis le 15/01/2026');
+    expect(main).toContain('Structure interne ou Service');
+    await expect(page.getByRole('row', { name: new RegExp(`Court séjour ${tag}`) }).textContent()).resolves.toContain(`Pôle gériatrie ${tag}`);
     await expectAccessible(page);
     await page.close();
   });

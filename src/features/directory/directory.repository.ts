@@ -3,8 +3,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
+/** A transaction of the directory's use cases (the service opens it, the repository writes in it). */
+export type Trx = Kysely<Database>;
+
 export interface DirectoryFilters {
   name: string;
+  /** Any part of the street address, accents and case ignored. */
+  address: string;
   finess: string;
   category: string;
   /** A domain code of the catalogue (SANITAIRE, GRAND_AGE, …), '' for all. */
@@ -16,14 +21,20 @@ export interface DirectoryFilters {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * Establishments (R52): name, town and address folded as the database folds them at write (no
+ * accents, lower case: "Béziers", "BEZIERS" and "beziers" find the same), name and address by any
+ * part, town by its start; FINESS by its start; category by any part.
+ */
 export async function searchEstablishments(db: Db, filters: DirectoryFilters, page: number, pageSize: number) {
   let query = db.selectFrom('establishments');
-  if (filters.name) query = query.where(sql<boolean>`lower(establishments.name) LIKE ${`%${escapeLike(filters.name.toLowerCase())}%`}`);
+  if (filters.name) query = query.where(containsFolded('establishments.name_fold', filters.name));
+  if (filters.address) query = query.where(containsFolded('establishments.address_fold', filters.address));
   if (filters.finess) query = query.where('establishments.finess', 'like', `${escapeLike(filters.finess)}%`);
   if (filters.category) query = query.where(sql<boolean>`lower(establishments.category) LIKE ${`%${escapeLike(filters.category.toLowerCase())}%`}`);
   if (filters.domain) query = query.where('establishments.domain_code', '=', filters.domain);
   if (filters.department) query = query.where('establishments.department_code', '=', filters.department);
-  if (filters.city) query = query.where(sql<boolean>`lower(establishments.city) LIKE ${`${escapeLike(filters.city.toLowerCase())}%`}`);
+  if (filters.city) query = query.where(startsFolded('establishments.city_fold', filters.city));
   if (!filters.includeClosed) query = query.where('establishments.closed_at', 'is', null);
   const [rows, count] = await Promise.all([
     query
@@ -40,6 +51,8 @@ export async function searchEstablishments(db: Db, filters: DirectoryFilters, pa
 
 /** `column LIKE '%…%'` with the text folded as the column was (habilis_fold: no accents, lower case). */
 const containsFolded = (column: string, text: string) => sql<boolean>`${sql.ref(column)} LIKE '%' || habilis_fold(${escapeLike(text)}) || '%'`;
+/** `column LIKE '…%'`, folded alike. */
+const startsFolded = (column: string, text: string) => sql<boolean>`${sql.ref(column)} LIKE habilis_fold(${escapeLike(text)}) || '%'`;
 
 /**
  * Services (R52): the service's own name and labels (category, types, specialties), accents and
@@ -62,7 +75,8 @@ export async function searchServices(db: Db, filters: DirectoryFilters, page: nu
   if (filters.finess) query = query.where('e.finess', 'like', `${escapeLike(filters.finess)}%`);
   if (filters.domain) query = query.where('s.domain_code', '=', filters.domain);
   if (filters.department) query = query.where('s.department_code', '=', filters.department);
-  if (filters.city) query = query.where(sql<boolean>`lower(e.city) LIKE ${`${escapeLike(filters.city.toLowerCase())}%`}`);
+  if (filters.city) query = query.where(startsFolded('e.city_fold', filters.city));
+  if (filters.address) query = query.where(containsFolded('e.address_fold', filters.address));
   if (!filters.includeClosed) query = query.where('s.closed_at', 'is', null).where('e.closed_at', 'is', null);
   const offset = (page - 1) * pageSize;
   const matches = await query
@@ -170,6 +184,12 @@ export async function getEstablishment(db: Db | Kysely<Database>, id: number) {
       'establishments.city',
       'establishments.phone',
       'establishments.email',
+      'establishments.mssante',
+      'establishments.phone_from_ror',
+      'establishments.email_from_ror',
+      'establishments.closes_on',
+      'establishments.closure_type',
+      'establishments.reopens_on',
       'establishments.ror_synced',
       'establishments.ror_id',
       'establishments.ror_synced_at',
@@ -186,7 +206,7 @@ export async function getEstablishment(db: Db | Kysely<Database>, id: number) {
 export async function listUnits(db: Db | Kysely<Database>, establishmentId: number) {
   return db
     .selectFrom('units')
-    .select(['id', 'name', 'internal_code', 'ror_id', 'closed_at'])
+    .select(['id', 'name', 'internal_code', 'ror_id', 'parent_unit_id', 'unit_type', 'closed_at', 'closure_type', 'reopens_on'])
     .where('establishment_id', '=', establishmentId)
     .orderBy('name')
     .execute();
@@ -211,7 +231,7 @@ export async function listServices(db: Db, establishmentId: number) {
 export async function listLocations(db: Db, establishmentId: number) {
   return db
     .selectFrom('establishment_locations')
-    .select(['id', 'name', 'address', 'postcode', 'city', 'latitude', 'longitude', 'closed_at'])
+    .select(['id', 'name', 'address', 'postcode', 'city', 'latitude', 'longitude', 'closed_at', 'closure_type'])
     .where('establishment_id', '=', establishmentId)
     .orderBy(sql`closed_at IS NOT NULL`)
     .orderBy('name')
@@ -224,7 +244,7 @@ export async function searchUnits(db: Db, name: string, page: number, pageSize: 
     .selectFrom('units')
     .innerJoin('establishments', 'establishments.id', 'units.establishment_id')
     .where('units.closed_at', 'is', null);
-  if (name) query = query.where(sql<boolean>`lower(units.name) LIKE ${`%${escapeLike(name.toLowerCase())}%`}`);
+  if (name) query = query.where(containsFolded('units.name_fold', name));
   const [rows, count] = await Promise.all([
     query
       .select(['units.id', 'units.name', 'units.internal_code', 'establishments.id as establishment_id', 'establishments.name as establishment_name', 'establishments.city'])
@@ -241,8 +261,8 @@ export async function searchUnits(db: Db, name: string, page: number, pageSize: 
 export interface EstablishmentEdit {
   description: string | null;
   access_itinerary: string | null;
-  /** Only for an establishment the ROR does not own (R50). */
-  identity?: {
+  /** Only the fields the ROR does not own (R50): all of them for an unsynchronised establishment. */
+  identity?: Partial<{
     finess: string;
     name: string;
     category: string;
@@ -251,10 +271,10 @@ export interface EstablishmentEdit {
     city: string | null;
     phone: string | null;
     email: string | null;
-  };
+  }>;
 }
 
-export async function updateEstablishment(trx: Kysely<Database>, id: number, edit: EstablishmentEdit, now: Date): Promise<void> {
+export async function updateEstablishment(trx: Trx, id: number, edit: EstablishmentEdit, now: Date): Promise<void> {
   await trx
     .updateTable('establishments')
     .set({ description: edit.description, access_itinerary: edit.access_itinerary, ...(edit.identity ?? {}), updated_at: now })
@@ -264,18 +284,6 @@ export async function updateEstablishment(trx: Kysely<Database>, id: number, edi
 
 export async function setUnitInternalCode(trx: Kysely<Database>, unitId: number, establishmentId: number, code: string | null): Promise<void> {
   await trx.updateTable('units').set({ internal_code: code }).where('id', '=', unitId).where('establishment_id', '=', establishmentId).execute();
-}
-
-/** The end of the last synchronisation run that read the whole ROR answer (R50's "last sync date"). */
-export async function getLastSyncDate(db: Db): Promise<Date | null> {
-  const row = await db
-    .selectFrom('directory_sync_runs')
-    .select('finished_at')
-    .where('status', 'in', ['succeeded', 'partial'])
-    .orderBy('finished_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.finished_at ?? null;
 }
 
 export async function listPhotos(db: Db, establishmentId: number) {

@@ -10,14 +10,18 @@ import { errorHandler, sendError } from '../../http/error-handler.js';
 import { renderPage } from '../../views/render.js';
 import { directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
 import type { DirectoryFilters } from './directory.repository.js';
-import { attachmentDisposition } from './directory.rules.js';
+import { attachmentDisposition, rorOwnedFields, type IdentityField } from './directory.rules.js';
 import * as service from './directory.service.js';
-import { EditPage, SearchPage, ServicesPage, SheetPage, SyncPage, UnitsPage, valuesOf, type EditValues } from './directory.pages.js';
+import { SearchPage, ServicesPage, UnitsPage } from './directory-search.pages.js';
+import { SheetPage } from './directory-sheet.pages.js';
+import { EditPage, valuesOf, type EditValues } from './directory-edit.pages.js';
+import { SyncPage } from './directory-sync.pages.js';
 
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 const text = (max: number) => z.string().max(max).catch('');
 const searchQuery = z.object({
   nom: text(100),
+  adresse: text(100),
   finess: text(9),
   categorie: text(100),
   departement: z.string().regex(/^[0-9AB]{2,3}$/).catch(''),
@@ -37,7 +41,7 @@ function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
 function parseFilters(query: unknown): { filters: DirectoryFilters; page: number } {
   const q = searchQuery.parse(query ?? {});
   return {
-    filters: { name: q.nom.trim(), finess: q.finess.trim(), category: q.categorie.trim(), domain: q.domaine, department: q.departement, city: q.commune.trim(), includeClosed: q.fermes === '1' },
+    filters: { name: q.nom.trim(), address: q.adresse.trim(), finess: q.finess.trim(), category: q.categorie.trim(), domain: q.domaine, department: q.departement, city: q.commune.trim(), includeClosed: q.fermes === '1' },
     page: q.page,
   };
 }
@@ -137,7 +141,9 @@ export function directoryHandlers(deps: Deps) {
         const sheet = await service.getEditableSheet(deps, request.principal!, id);
         const errors = error.code === 'FINESS_ALREADY_USED' ? { finess: error.message } : { ...error.fields };
         // A synchronised sheet shows the ROR's values, never what the form claimed (R50).
-        const shown = sheet.establishment.ror_synced ? { ...values, identity: valuesOf(sheet).identity } : values;
+        const owned = rorOwnedFields(sheet.establishment);
+        const identity = Object.fromEntries(Object.entries(values.identity).map(([key, value]) => [key, owned.includes(key as IdentityField) ? valuesOf(sheet).identity[key as IdentityField] : value]));
+        const shown = { ...values, identity: identity as EditValues['identity'] };
         return html(reply, EditPage({ ...editFrame(request), ...sheet, values: shown, errors }), error.status);
       }
     },

@@ -64,9 +64,18 @@ export function attachmentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
-/** ROR-owned fields (R50): read-only when the establishment is synchronised. */
+/** ROR-owned fields (R50): read-only when the establishment is synchronised and the ROR sends them. */
 export const ROR_OWNED_FIELDS = ['finess', 'name', 'category', 'address', 'postcode', 'city', 'phone', 'email'] as const;
 export type IdentityField = (typeof ROR_OWNED_FIELDS)[number];
+
+/**
+ * The identity fields the ROR owns on this establishment: none when it is not synchronised; all when
+ * it is, except a phone or an e-mail the ROR does not send, which stay the referent's (R50, R51).
+ */
+export function rorOwnedFields(e: { ror_synced: boolean; phone_from_ror: boolean; email_from_ror: boolean }): IdentityField[] {
+  if (!e.ror_synced) return [];
+  return ROR_OWNED_FIELDS.filter((field) => (field !== 'phone' || e.phone_from_ror) && (field !== 'email' || e.email_from_ror));
+}
 
 export interface SheetForm {
   description: string;
@@ -75,44 +84,45 @@ export interface SheetForm {
   unitCodes: Record<number, string>;
 }
 
+type Identity = { finess: string; name: string; category: string; address: string | null; postcode: string | null; city: string | null; phone: string | null; email: string | null };
+
 export interface ValidSheet {
   description: string | null;
   accessItinerary: string | null;
-  identity: { finess: string; name: string; category: string; address: string | null; postcode: string | null; city: string | null; phone: string | null; email: string | null } | null;
+  /** The identity fields the referent may change (those the ROR does not own), checked; null when none. */
+  identity: Partial<Identity> | null;
   unitCodes: Record<number, string | null>;
 }
 
 const blankToNull = (value: string) => (value.trim() === '' ? null : value.trim());
 
-/** Checks a sheet form; `synchronised` establishments keep their identity (R50), always-editable fields go through (R51). */
-export function validateSheet(form: SheetForm, synchronised: boolean): { ok: true; value: ValidSheet } | { ok: false; errors: Record<string, string> } {
+/** French messages of the identity fields, each checked only when the referent may change it. */
+const IDENTITY_CHECKS: Record<IdentityField, (value: string) => string | null> = {
+  finess: (v) => (/^[0-9][0-9AB][0-9]{7}$/.test(v.trim()) ? null : 'Le numéro FINESS compte 9 caractères (chiffres, A ou B en 2e position).'),
+  name: (v) => (v.trim().length >= 1 && v.trim().length <= 200 ? null : 'Saisissez le nom de l’établissement (200 caractères au plus).'),
+  category: (v) => (v.trim().length >= 1 && v.trim().length <= 120 ? null : 'Saisissez la catégorie (120 caractères au plus).'),
+  postcode: (v) => (v.trim() === '' || /^[0-9]{5}$/.test(v.trim()) ? null : 'Le code postal compte 5 chiffres.'),
+  email: (v) => (v.trim() === '' || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v.trim()) ? null : 'Saisissez une adresse e-mail valide, par exemple accueil@exemple.fr.'),
+  address: (v) => (v.length <= 300 ? null : 'L’adresse fait au plus 300 caractères.'),
+  city: (v) => (v.length <= 120 ? null : 'La commune fait au plus 120 caractères.'),
+  phone: (v) => (v.length <= 50 ? null : 'Le téléphone fait au plus 50 caractères.'),
+};
+const REQUIRED: readonly IdentityField[] = ['finess', 'name', 'category'];
+
+/** Checks a sheet form; the fields the ROR owns (R50) are ignored, always-editable fields go through (R51). */
+export function validateSheet(form: SheetForm, rorOwned: readonly IdentityField[]): { ok: true; value: ValidSheet } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (form.description.length > DESCRIPTION_MAX) errors.description = `La description fait au plus ${DESCRIPTION_MAX} caractères.`;
   if (form.accessItinerary.length > DESCRIPTION_MAX) errors.accessItinerary = `L’itinéraire d’accès fait au plus ${DESCRIPTION_MAX} caractères.`;
   for (const [unitId, code] of Object.entries(form.unitCodes)) {
     if (code.trim().length > 50) errors[`unit-${unitId}`] = 'Le code interne fait au plus 50 caractères.';
   }
-  let identity: ValidSheet['identity'] = null;
-  if (!synchronised) {
-    const i = form.identity;
-    if (!/^[0-9][0-9AB][0-9]{7}$/.test(i.finess.trim())) errors.finess = 'Le numéro FINESS compte 9 caractères (chiffres, A ou B en 2e position).';
-    if (i.name.trim().length < 1 || i.name.trim().length > 200) errors.name = 'Saisissez le nom de l’établissement (200 caractères au plus).';
-    if (i.category.trim().length < 1 || i.category.trim().length > 120) errors.category = 'Saisissez la catégorie (120 caractères au plus).';
-    if (i.postcode.trim() !== '' && !/^[0-9]{5}$/.test(i.postcode.trim())) errors.postcode = 'Le code postal compte 5 chiffres.';
-    if (i.email.trim() !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(i.email.trim())) errors.email = 'Saisissez une adresse e-mail valide, par exemple accueil@exemple.fr.';
-    if (i.address.length > 300) errors.address = 'L’adresse fait au plus 300 caractères.';
-    if (i.city.length > 120) errors.city = 'La commune fait au plus 120 caractères.';
-    if (i.phone.length > 50) errors.phone = 'Le téléphone fait au plus 50 caractères.';
-    identity = {
-      finess: i.finess.trim(),
-      name: i.name.trim(),
-      category: i.category.trim(),
-      address: blankToNull(i.address),
-      postcode: blankToNull(i.postcode),
-      city: blankToNull(i.city),
-      phone: blankToNull(i.phone),
-      email: blankToNull(i.email),
-    };
+  const editable = ROR_OWNED_FIELDS.filter((field) => !rorOwned.includes(field));
+  const identity: Partial<Identity> = {};
+  for (const field of editable) {
+    const message = IDENTITY_CHECKS[field](form.identity[field]);
+    if (message) errors[field] = message;
+    (identity as Record<string, string | null>)[field] = REQUIRED.includes(field) ? form.identity[field].trim() : blankToNull(form.identity[field]);
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -120,7 +130,7 @@ export function validateSheet(form: SheetForm, synchronised: boolean): { ok: tru
     value: {
       description: blankToNull(form.description),
       accessItinerary: blankToNull(form.accessItinerary),
-      identity,
+      identity: editable.length > 0 ? identity : null,
       unitCodes: Object.fromEntries(Object.entries(form.unitCodes).map(([id, code]) => [Number(id), blankToNull(code)])),
     },
   };

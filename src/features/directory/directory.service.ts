@@ -5,8 +5,6 @@
  */
 import { structureReferentCount } from '../habilitations/referent-coverage.service.js';
 import sharp from 'sharp';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { can, type Principal } from '../habilitations/habilitation.policy.js';
@@ -15,7 +13,7 @@ import { principalActor } from '../habilitations/habilitation.service.js';
 import { DomainError } from '../../platform/errors.js';
 import { directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
 import * as repo from './directory.repository.js';
-import { listRuns } from './ror-sync.repository.js';
+import { getLastSyncDate, listRuns } from './ror-sync-runs.repository.js';
 import { DIRECTORY_SYNC_JOB } from './directory-sync.job.js';
 import {
   checkPdf,
@@ -26,7 +24,7 @@ import {
   PHOTO_MAX_SIDE,
   PHOTOS_PER_ESTABLISHMENT,
   THUMBNAIL_WIDTH,
-  ROR_OWNED_FIELDS,
+  rorOwnedFields,
   sniffImageType,
   validateSheet,
   type SheetForm,
@@ -69,7 +67,7 @@ export async function getSheet(deps: Deps, principal: Principal, id: number) {
     repo.listLocations(deps.db, id),
     repo.listPhotos(deps.db, id),
     repo.listDocuments(deps.db, id),
-    repo.getLastSyncDate(deps.db),
+    getLastSyncDate(deps.db),
     structureReferentCount(deps, id),
   ]);
   return { establishment, units, services, locations, photos, documents, lastSync, referents, canEdit: can(principal, 'directory.edit', placeOf(establishment)) };
@@ -85,13 +83,14 @@ export async function getEditableSheet(deps: Deps, principal: Principal, id: num
 export async function updateSheet(deps: Deps, principal: Principal, id: number, form: SheetForm, ip: string | null): Promise<void> {
   const sheet = await getEditableSheet(deps, principal, id);
   const { establishment, units } = sheet;
-  const valid = validateSheet(form, establishment.ror_synced);
+  const valid = validateSheet(form, rorOwnedFields(establishment));
   if (!valid.ok) throw new DomainError('DIRECTORY_FORM_INVALID', directoryErrors.definitions.DIRECTORY_FORM_INVALID.message, 400, valid.errors);
   const value = valid.value;
   const changed: string[] = [];
   if (value.description !== establishment.description) changed.push('description');
   if (value.accessItinerary !== establishment.access_itinerary) changed.push('access_itinerary');
-  if (value.identity) for (const field of ROR_OWNED_FIELDS) if (value.identity[field] !== establishment[field]) changed.push(field);
+  const identity = value.identity ?? {};
+  for (const field of Object.keys(identity) as (keyof typeof identity)[]) if (identity[field] !== establishment[field]) changed.push(field);
   const unitChanges = units.filter((u) => Object.hasOwn(value.unitCodes, u.id) && value.unitCodes[u.id] !== u.internal_code);
   for (const unit of unitChanges) changed.push(`unit:${unit.id}:internal_code`);
   if (changed.length === 0) return;
@@ -207,7 +206,7 @@ async function removeAttachment(
   deps: Deps,
   principal: Principal,
   establishmentId: number,
-  attachment: { table: repo.AttachmentTable; id: number; notFound: () => DomainError; code: string; describe: (trx: Kysely<Database>, name: string) => Promise<string> },
+  attachment: { table: repo.AttachmentTable; id: number; notFound: () => DomainError; code: string; describe: (trx: repo.Trx, name: string) => Promise<string> },
   ip: string | null,
 ): Promise<void> {
   const sheet = await getEditableSheet(deps, principal, establishmentId);

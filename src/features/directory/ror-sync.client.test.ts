@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../config.js';
 import { createRorClient, RorFetchError } from './ror-sync.client.js';
-import { fakeRorEnv, startFakeRor, type FakeRor } from './ror-sync.fake-server.js';
+import { fakeRorEnv, startFakeRor, type FakeRor } from '../../../test/ror/fake-ror-server.js';
 
 let fake: FakeRor;
 let rogue: Server;

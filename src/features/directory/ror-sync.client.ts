@@ -9,21 +9,18 @@
  */
 import type { RorConfig } from '../../config.js';
 import { ResponseTooLargeError, tlsFetch } from '../../platform/tls-fetch.js';
+import type { FhirResource } from './ror-fhir.rules.js';
 
+export type { FhirResource } from './ror-fhir.rules.js';
+
+/** Anything that stops the reading of the ROR; its message is the French reason the run shows. */
 export class RorFetchError extends Error {
   override name = 'RorFetchError';
 }
 
-export interface FhirResource {
-  resourceType?: unknown;
-  id?: unknown;
-  [key: string]: unknown;
-}
-
-interface Bundle {
-  resourceType?: unknown;
-  link?: { relation?: unknown; url?: unknown }[];
-  entry?: { resource?: FhirResource }[];
+interface Page {
+  resources: FhirResource[];
+  next: string | null;
 }
 
 export interface RorClientOptions {
@@ -48,6 +45,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 interface Answer {
   status: number;
+  contentType: string;
   body: Buffer;
 }
 
@@ -55,9 +53,34 @@ const parseJson = (body: Buffer): unknown => {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
-    return null;
+    return undefined;
   }
 };
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A searchset page as the client understands it, or the French reason it does not: an HTML page, a
+ * body cut short, something else than a Bundle, an `entry` or `link` that is not a list, an entry
+ * whose resource has no resourceType. Any of them stops the run: nothing is guessed.
+ */
+export function readSearchPage(answer: Answer): Page {
+  const text = answer.body.toString('utf8').trimStart();
+  if (/html/i.test(answer.contentType) || text.startsWith('<')) throw new RorFetchError(`le ROR a répondu une page HTML au lieu d’un Bundle FHIR (HTTP ${answer.status})`);
+  const bundle = parseJson(answer.body);
+  if (bundle === undefined) throw new RorFetchError('réponse du ROR tronquée ou illisible (JSON invalide)');
+  if (!isRecord(bundle) || bundle.resourceType === undefined) throw new RorFetchError('réponse du ROR sans resourceType (Bundle attendu)');
+  if (bundle.resourceType !== 'Bundle') throw new RorFetchError(`réponse du ROR de type ${String(bundle.resourceType).slice(0, 40)} (Bundle attendu)`);
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw new RorFetchError('Bundle du ROR dont « entry » n’est pas une liste');
+  if (bundle.link !== undefined && !Array.isArray(bundle.link)) throw new RorFetchError('Bundle du ROR dont « link » n’est pas une liste');
+  const resources = ((bundle.entry ?? []) as unknown[]).map((entry, index) => {
+    const resource = isRecord(entry) ? entry.resource : undefined;
+    if (!isRecord(resource) || typeof resource.resourceType !== 'string') throw new RorFetchError(`entrée ${index + 1} du Bundle du ROR sans ressource ni resourceType`);
+    return resource as FhirResource;
+  });
+  const next = ((bundle.link ?? []) as unknown[]).filter(isRecord).find((link) => link.relation === 'next')?.url;
+  return { resources, next: typeof next === 'string' ? next : null };
+}
 
 export function createRorClient(config: RorConfig, options: RorClientOptions = {}): RorClient {
   const retries = options.retries ?? 2;
@@ -73,13 +96,15 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
       const signal = AbortSignal.timeout(config.timeoutMs);
       try {
         const response = await send(url, { ...init, signal });
-        const answer = { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+        const answer = { status: response.status, contentType: response.headers.get('content-type') ?? '', body: Buffer.from(await response.arrayBuffer()) };
         if ((answer.status < 500 && answer.status !== 429) || attempt >= retries) return answer;
       } catch (error) {
         if (error instanceof ResponseTooLargeError) throw new RorFetchError('réponse du ROR trop volumineuse');
         if (attempt >= retries) {
           // The reason of a TLS refusal (unknown CA, missing client certificate) is kept: it is what an operator needs.
-          throw new RorFetchError(signal.aborted ? `le ROR n’a pas répondu en ${config.timeoutMs} ms` : `ROR injoignable : ${(error as Error).message}`);
+          if (signal.aborted) throw new RorFetchError(`le ROR n’a pas répondu en ${config.timeoutMs} ms`);
+          const reason = (error as Error).message;
+          throw new RorFetchError(/^(aborted|terminated)$/i.test(reason) ? `réponse du ROR interrompue avant la fin (${reason})` : `ROR injoignable : ${reason}`);
         }
       }
       attempt += 1;
@@ -100,7 +125,7 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
       }).toString(),
     });
     if (answer.status < 200 || answer.status >= 300) throw new RorFetchError(`jeton OAuth2 refusé par le ROR (HTTP ${answer.status})`);
-    const body = parseJson(answer.body) as { access_token?: unknown; expires_in?: unknown } | null;
+    const body = (parseJson(answer.body) ?? null) as { access_token?: unknown; expires_in?: unknown } | null;
     if (!body || typeof body.access_token !== 'string') throw new RorFetchError('réponse du serveur de jetons illisible');
     const lifetime = typeof body.expires_in === 'number' ? body.expires_in : 300;
     // Renewed 30 s early so a long page sequence never sends an expired token.
@@ -108,7 +133,7 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
     return token.value;
   }
 
-  async function getBundle(url: string): Promise<Bundle> {
+  async function getPage(url: string): Promise<Page> {
     const accessToken = await bearer();
     const answer = await request(url, {
       method: 'GET',
@@ -120,9 +145,7 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
     });
     if (answer.status === 401 && token) token = null;
     if (answer.status < 200 || answer.status >= 300) throw new RorFetchError(`le ROR a répondu HTTP ${answer.status}`);
-    const bundle = parseJson(answer.body) as Bundle | null;
-    if (!bundle || bundle.resourceType !== 'Bundle') throw new RorFetchError('réponse du ROR illisible (Bundle attendu)');
-    return bundle;
+    return readSearchPage(answer);
   }
 
   async function* search(resourceType: RorResourceType, since: Date | null): AsyncGenerator<FhirResource[]> {
@@ -133,10 +156,10 @@ export function createRorClient(config: RorConfig, options: RorClientOptions = {
     while (url) {
       if (seen.has(url)) throw new RorFetchError('pagination du ROR en boucle');
       seen.add(url);
-      const bundle = await getBundle(url);
-      yield (bundle.entry ?? []).map((entry) => entry.resource ?? {});
-      const next = bundle.link?.find((link) => link.relation === 'next')?.url;
-      if (typeof next !== 'string') {
+      const page = await getPage(url);
+      yield page.resources;
+      const next = page.next;
+      if (next === null) {
         url = null;
       } else {
         const nextUrl = new URL(next, `${config.baseUrl}/`);

@@ -1,112 +1,91 @@
-/** All SQL of the ROR synchronisation: the run record and the upserts of the directory. */
+/** All SQL of the ROR synchronisation's writes to the directory (the run record is in ror-sync-runs.repository.ts). */
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { EstablishmentLocationTable, EstablishmentServiceTable } from '../../db/schema.js';
 import type { EstablishmentRorFields } from './ror-sync.rules.js';
 
-export type ResourceKind = 'organizations' | 'locations' | 'services';
-
-export interface SyncRunCounts {
-  created: number;
-  updated: number;
-  closed: number;
-  unchanged: number;
-}
-
-export async function startRun(db: Db, kind: 'full' | 'delta', since: Date | null, now: Date): Promise<number> {
-  const row = await db.insertInto('directory_sync_runs').values({ kind, since, started_at: now }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
-}
-
-export async function finishRun(
-  db: Db,
-  id: number,
-  values: SyncRunCounts & {
-    status: 'succeeded' | 'partial' | 'failed';
-    countsByKind: Record<ResourceKind, SyncRunCounts>;
-    errors: { resourceId: string; message: string }[];
-    errorCount: number;
-    message: string | null;
-    now: Date;
-  },
-): Promise<void> {
-  await db
-    .updateTable('directory_sync_runs')
-    .set({
-      status: values.status,
-      finished_at: values.now,
-      created: values.created,
-      updated: values.updated,
-      closed: values.closed,
-      unchanged: values.unchanged,
-      counts_by_kind: JSON.stringify(values.countsByKind),
-      error_count: values.errorCount,
-      errors: JSON.stringify(values.errors),
-      message: values.message,
-    })
-    .where('id', '=', id)
-    .execute();
-}
-
-/** The last run that fetched everything it asked for (its start bounds the next delta). */
-export async function getLastGoodRun(db: Db, kind?: 'full') {
-  let query = db
-    .selectFrom('directory_sync_runs')
-    .select(['id', 'kind', 'started_at', 'finished_at'])
-    .where('status', 'in', ['succeeded', 'partial']);
-  if (kind) query = query.where('kind', '=', kind);
-  return query.orderBy('started_at', 'desc').limit(1).executeTakeFirst();
-}
-
-export async function listRuns(db: Db, limit = 20) {
-  return db
-    .selectFrom('directory_sync_runs')
-    .select(['id', 'kind', 'started_at', 'finished_at', 'status', 'created', 'updated', 'closed', 'unchanged', 'counts_by_kind', 'error_count', 'errors', 'message'])
-    .orderBy('started_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}
+export type { ResourceKind, SyncRunCounts } from './ror-sync-runs.repository.js';
 
 export async function listDepartmentCodes(db: Db): Promise<Set<string>> {
   const rows = await db.selectFrom('departments').select('code').execute();
   return new Set(rows.map((r) => r.code));
 }
 
+/**
+ * Creates the departments Habilis does not know yet from the official code tables (INSEE COG),
+ * with their region when it is missing too; returns the codes created. A code the COG does not
+ * have is not created.
+ */
+export async function addDepartmentsFromCog(db: Db, codes: string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    await sql`
+      INSERT INTO regions (code, name)
+      SELECT r.code, r.name FROM cog_regions r
+      WHERE r.code IN (SELECT region_code FROM cog_departments WHERE code = ANY(${codes}::text[]))
+      ON CONFLICT (code) DO NOTHING`.execute(trx);
+    const { rows } = await sql<{ code: string }>`
+      INSERT INTO departments (code, name, region_code)
+      SELECT d.code, d.name, d.region_code FROM cog_departments d WHERE d.code = ANY(${codes}::text[])
+      ON CONFLICT (code) DO NOTHING
+      RETURNING code`.execute(trx);
+    return rows.map((row) => row.code);
+  });
+}
+
 export async function listLegalEntities(db: Db) {
   return db.selectFrom('legal_entities').select(['id', 'finess', 'name', 'ror_id']).execute();
 }
 
-export async function insertLegalEntity(db: Db, values: { finess: string; name: string; rorId: string }): Promise<number> {
+export async function insertLegalEntity(db: Db, values: { finess: string | null; name: string; rorId: string }): Promise<number> {
   const row = await db.insertInto('legal_entities').values({ finess: values.finess, name: values.name, ror_id: values.rorId }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function updateLegalEntity(db: Db, id: number, values: { finess: string; name: string; rorId: string }): Promise<void> {
+export async function updateLegalEntity(db: Db, id: number, values: { finess: string | null; name: string; rorId: string }): Promise<void> {
   await db.updateTable('legal_entities').set({ finess: values.finess, name: values.name, ror_id: values.rorId }).where('id', '=', id).execute();
 }
 
 export interface EstablishmentSnapshot extends EstablishmentRorFields {
   id: number;
   ror_id: string | null;
-  closed_at: Date | null;
 }
+
+const ESTABLISHMENT_ROR_COLUMNS = [
+  'finess',
+  'name',
+  'category',
+  'domain_code',
+  'department_code',
+  'address',
+  'postcode',
+  'city',
+  'phone',
+  'email',
+  'mssante',
+  'phone_from_ror',
+  'email_from_ror',
+  'legal_entity_id',
+  'closes_on',
+  'closure_type',
+  'reopens_on',
+  'closed_at',
+] as const;
 
 export async function listEstablishmentSnapshots(db: Db): Promise<EstablishmentSnapshot[]> {
-  const rows = await db
+  return db
     .selectFrom('establishments')
-    .select(['id', 'ror_id', 'finess', 'name', 'category', 'domain_code', 'department_code', 'address', 'postcode', 'city', 'phone', 'email', 'legal_entity_id', 'closed_at'])
+    .select(['id', 'ror_id', ...ESTABLISHMENT_ROR_COLUMNS])
     .execute();
-  return rows.map((row) => ({ ...row, closed: row.closed_at !== null }));
 }
 
-type EstablishmentWrite = Omit<EstablishmentRorFields, 'closed'> & { rorId: string; closedAt: Date | null; now: Date };
+type EstablishmentWrite = EstablishmentRorFields & { rorId: string; now: Date };
 
 export async function insertEstablishment(db: Db, values: EstablishmentWrite): Promise<number> {
-  const { rorId, closedAt, now, ...fields } = values;
+  const { rorId, now, ...fields } = values;
   const row = await db
     .insertInto('establishments')
-    .values({ ...fields, ror_id: rorId, ror_synced: true, ror_synced_at: now, closed_at: closedAt, created_at: now, updated_at: now })
+    .values({ ...fields, ror_id: rorId, ror_synced: true, ror_synced_at: now, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -114,40 +93,45 @@ export async function insertEstablishment(db: Db, values: EstablishmentWrite): P
 
 /** Writes the ROR-owned fields only: description and access itinerary belong to the referent (R51). */
 export async function updateEstablishmentFromRor(db: Db, id: number, values: EstablishmentWrite): Promise<void> {
-  const { rorId, closedAt, now, ...fields } = values;
+  const { rorId, now, ...fields } = values;
   await db
     .updateTable('establishments')
-    .set({ ...fields, ror_id: rorId, ror_synced: true, ror_synced_at: now, closed_at: closedAt, updated_at: now })
+    .set({ ...fields, ror_id: rorId, ror_synced: true, ror_synced_at: now, updated_at: now })
     .where('id', '=', id)
     .execute();
 }
 
-export interface UnitSnapshot {
-  id: number;
+/** The ROR-owned columns of a unit (the internal unit code belongs to the referent, R51). */
+export interface UnitRow {
   establishment_id: number;
+  parent_unit_id: number | null;
   name: string;
-  ror_id: string | null;
+  unit_type: string | null;
+  closes_on: string | null;
+  closure_type: 'definitive' | 'temporary' | null;
+  reopens_on: string | null;
   closed_at: Date | null;
 }
+export type UnitSnapshot = UnitRow & { id: number; ror_id: string | null };
 
 export async function listUnitSnapshots(db: Db): Promise<UnitSnapshot[]> {
-  return db.selectFrom('units').select(['id', 'establishment_id', 'name', 'ror_id', 'closed_at']).execute();
+  return db.selectFrom('units').select(['id', 'establishment_id', 'name', 'unit_type', 'ror_id', 'parent_unit_id', 'closes_on', 'closure_type', 'reopens_on', 'closed_at']).execute();
 }
 
-export async function insertUnit(db: Db, values: { establishmentId: number; name: string; rorId: string; closedAt: Date | null; now: Date }): Promise<number> {
-  const row = await db
+export async function insertUnits(db: Db, rows: { rorId: string; row: UnitRow }[], now: Date): Promise<{ id: number; ror_id: string | null }[]> {
+  return db
     .insertInto('units')
-    .values({ establishment_id: values.establishmentId, name: values.name, ror_id: values.rorId, closed_at: values.closedAt, created_at: values.now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .values(rows.map(({ rorId, row }) => ({ ...row, ror_id: rorId, created_at: now })))
+    .returning(['id', 'ror_id'])
+    .execute();
 }
 
 /** The internal unit code is never touched here: it belongs to the referent (R51). */
-export async function updateUnitFromRor(db: Db, id: number, values: { establishmentId: number; name: string; rorId: string; closedAt: Date | null }): Promise<void> {
+export async function updateUnitFromRor(db: Db, id: number, row: UnitRow & { rorId: string }): Promise<void> {
+  const { rorId, ...columns } = row;
   await db
     .updateTable('units')
-    .set({ establishment_id: values.establishmentId, name: values.name, ror_id: values.rorId, closed_at: values.closedAt })
+    .set({ ...columns, ror_id: rorId })
     .where('id', '=', id)
     .execute();
 }
@@ -177,7 +161,7 @@ export async function closeUnitsAbsentFrom(db: Db, seenRorIds: string[], now: Da
 }
 
 /** Places (FHIR Location) as stored, compared field by field with what the ROR says. */
-export type LocationRow = Pick<Selectable<EstablishmentLocationTable>, 'establishment_id' | 'name' | 'address' | 'postcode' | 'city' | 'latitude' | 'longitude'>;
+export type LocationRow = Pick<Selectable<EstablishmentLocationTable>, 'establishment_id' | 'name' | 'address' | 'postcode' | 'city' | 'latitude' | 'longitude' | 'closure_type'>;
 export type LocationSnapshot = LocationRow & {
   id: number;
   ror_id: string;
@@ -187,7 +171,7 @@ export type LocationSnapshot = LocationRow & {
 export async function listLocationSnapshots(db: Db): Promise<LocationSnapshot[]> {
   return db
     .selectFrom('establishment_locations')
-    .select(['id', 'ror_id', 'establishment_id', 'name', 'address', 'postcode', 'city', 'latitude', 'longitude', 'closed_at'])
+    .select(['id', 'ror_id', 'establishment_id', 'name', 'address', 'postcode', 'city', 'latitude', 'longitude', 'closure_type', 'closed_at'])
     .execute();
 }
 
@@ -242,4 +226,30 @@ export async function closeAbsentFrom(db: Db, table: 'establishment_locations' |
     .where(sql<boolean>`NOT (ror_id = ANY(${seenRorIds}::text[]))`)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Each table that holds ROR closures by date and type. */
+const DATED_CLOSURE_TABLES = ['establishments', 'units', 'establishment_locations'] as const;
+
+/**
+ * The daily pass of dated closures (R50): what reaches its closing date closes at that date
+ * (Europe/Paris), a temporary closure whose reopening date has come ends, whether the ROR lists the
+ * resource again or not. Returns how many rows closed and reopened.
+ */
+export async function applyDatedClosures(db: Db, today: string, now: Date): Promise<{ closed: number; reopened: number }> {
+  let closed = 0;
+  let reopened = 0;
+  for (const table of DATED_CLOSURE_TABLES) {
+    const stamp = table === 'units' ? sql`` : sql`, updated_at = ${now}`;
+    const closing = await sql`
+      UPDATE ${sql.table(table)} SET closed_at = (closes_on::timestamp AT TIME ZONE 'Europe/Paris')${stamp}
+      WHERE closes_on IS NOT NULL AND closed_at IS NULL AND closes_on <= ${today}::date
+        AND NOT (closure_type = 'temporary' AND reopens_on IS NOT NULL AND reopens_on <= ${today}::date)`.execute(db);
+    const reopening = await sql`
+      UPDATE ${sql.table(table)} SET closed_at = NULL${stamp}
+      WHERE closes_on IS NOT NULL AND closed_at IS NOT NULL AND closure_type = 'temporary' AND reopens_on <= ${today}::date`.execute(db);
+    closed += Number(closing.numAffectedRows ?? 0);
+    reopened += Number(reopening.numAffectedRows ?? 0);
+  }
+  return { closed, reopened };
 }

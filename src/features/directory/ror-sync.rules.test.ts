@@ -1,7 +1,7 @@
 /** Pure mapping of the ROR's FHIR resources (R50): what maps, and the French reason of what does not. */
 import { describe, expect, it } from 'vitest';
 import { DOMAIN_OF_CATEGORY, domainOfCategory, mapHealthcareService, mapLocation, mapOrganization, referenceTo } from './ror-sync.rules.js';
-import { healthcareService, location, organization } from './ror-sync.fake-server.js';
+import { healthcareService, location, organization } from '../../../test/ror/fake-ror-server.js';
 import { DOMAINS } from '../../db/seed/catalogue.js';
 
 describe('R50 domain of an establishment from its FINESS category', () => {
@@ -28,7 +28,7 @@ describe('R50 mapping of Location', () => {
   it('R50 maps address, position, status and managing organization', () => {
     expect(mapLocation(location({ id: 'l1', organization: 'eg1', name: 'Site Nord', line: '1 rue Haute', postcode: '34000', city: 'Montpellier', position: { latitude: 43.61, longitude: 3.87 } }))).toEqual({
       ok: true,
-      value: { rorId: 'l1', organizationRorId: 'eg1', name: 'Site Nord', address: '1 rue Haute', postcode: '34000', city: 'Montpellier', latitude: 43.61, longitude: 3.87, active: true },
+      value: { rorId: 'l1', organizationRorId: 'eg1', name: 'Site Nord', address: '1 rue Haute', postcode: '34000', city: 'Montpellier', latitude: 43.61, longitude: 3.87, active: true, closureType: null },
     });
     for (const status of ['inactive', 'suspended'] as const) {
       const mapped = mapLocation(location({ id: 'l1', organization: 'eg1', city: 'Sète', status }));

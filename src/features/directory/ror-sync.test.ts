@@ -5,7 +5,8 @@ import { buildTestDeps } from '../../../test/test-app.js';
 import { buildAccount, buildHabilitation, ensureTerritory } from '../../../test/factories.js';
 import type { Deps } from '../../deps.js';
 import { createRorClient, type RorClient } from './ror-sync.client.js';
-import { fakeRorEnv, healthcareService, location, organization, startFakeRor, type FakeRor } from './ror-sync.fake-server.js';
+import { fakeRorEnv, healthcareService, location, organization, startFakeRor, type FakeRor } from '../../../test/ror/fake-ror-server.js';
+import { sampleDirectory, snapshotOf } from '../../../test/ror/sample-directory.js';
 import { runRorSync } from './ror-sync.service.js';
 import { testConfig } from '../../../test/test-app.js';
 import { createScratchDatabase } from '../../../test/databases.js';
@@ -59,102 +60,11 @@ function clientFor(server: FakeRor, timeoutMs: number, retries: number): RorClie
 
 const finess = (n: number) => `${finessBase}${String(n).padStart(2, '0')}`;
 
-/**
- * A legal entity, two establishments, three units (one under each establishment, one nested), two
- * places (one managed by an establishment, one by a unit) and three services (provided by a unit,
- * an establishment, a nested unit).
- */
-function directory(overrides: { establishmentName?: string; serviceName?: string; lastUpdated?: string } = {}) {
-  return [
-    organization({ id: `${prefix}-ej`, kind: 'EJ', name: 'CHU de Montpellier (EJ)', finess: finess(1) }),
-    organization({
-      id: `${prefix}-eg1`,
-      kind: 'EG',
-      name: overrides.establishmentName ?? 'Hôpital Lapeyronie',
-      finess: finess(2),
-      partOf: `${prefix}-ej`,
-      category: 'Centre hospitalier régional',
-      categoryCode: '101',
-      line: '371 avenue du Doyen Gaston Giraud',
-      postcode: '34090',
-      city: 'Montpellier',
-      phone: '04 67 33 67 33',
-      ...(overrides.lastUpdated ? { lastUpdated: overrides.lastUpdated } : {}),
-    }),
-    organization({ id: `${prefix}-eg2`, kind: 'EG', name: 'EHPAD Les Oliviers', finess: finess(3), category: 'EHPAD', categoryCode: '500', postcode: '30000', city: 'Nîmes' }),
-    organization({ id: `${prefix}-u1`, kind: 'OI', name: 'Cardiologie', partOf: `${prefix}-eg1` }),
-    organization({ id: `${prefix}-u2`, kind: 'OI', name: 'Soins de suite', partOf: `${prefix}-eg2` }),
-    organization({ id: `${prefix}-u3`, kind: 'OI', name: 'Cardiologie – soins intensifs', partOf: `${prefix}-u1` }),
-    location({ id: `${prefix}-l1`, organization: `${prefix}-eg1`, name: 'Bâtiment A', line: '371 avenue du Doyen Gaston Giraud', postcode: '34090', city: 'Montpellier', position: { latitude: 43.6308, longitude: 3.8516 } }),
-    location({ id: `${prefix}-l2`, organization: `${prefix}-u2`, postcode: '30000', city: 'Nîmes' }),
-    healthcareService({ id: `${prefix}-s1`, providedBy: `${prefix}-u1`, name: 'Consultations de cardiologie', category: 'Médecine', types: ['Consultation externe', 'Téléconsultation'], specialties: ['Cardiologie'], location: `${prefix}-l1` }),
-    healthcareService({
-      id: `${prefix}-s2`,
-      providedBy: `${prefix}-eg2`,
-      name: overrides.serviceName ?? 'Hébergement permanent',
-      category: 'Hébergement',
-      location: `${prefix}-l2`,
-      ...(overrides.lastUpdated ? { lastUpdated: overrides.lastUpdated } : {}),
-    }),
-    healthcareService({ id: `${prefix}-s3`, providedBy: `${prefix}-u3`, name: 'Soins intensifs de cardiologie' }),
-  ];
-}
+const directory = (overrides: Parameters<typeof sampleDirectory>[2] = {}) => sampleDirectory(prefix, finess, overrides);
 
 const counts = (created: number, updated: number, closed: number, unchanged: number) => ({ created, updated, closed, unchanged });
 
-async function snapshot() {
-  const like = `${prefix}-%`;
-  const legal = await deps.db.selectFrom('legal_entities').select(['ror_id', 'finess', 'name']).where('ror_id', 'like', like).orderBy('ror_id').execute();
-  const establishments = await deps.db
-    .selectFrom('establishments')
-    .leftJoin('legal_entities', 'legal_entities.id', 'establishments.legal_entity_id')
-    .select([
-      'establishments.ror_id',
-      'establishments.finess',
-      'establishments.name',
-      'establishments.category',
-      'establishments.domain_code',
-      'establishments.department_code',
-      'establishments.address',
-      'establishments.postcode',
-      'establishments.city',
-      'establishments.phone',
-      'establishments.ror_synced',
-      'establishments.description',
-      'legal_entities.ror_id as legal_entity',
-    ])
-    .select((eb) => eb('establishments.closed_at', 'is not', null).as('closed'))
-    .where('establishments.ror_id', 'like', like)
-    .orderBy('establishments.ror_id')
-    .execute();
-  const units = await deps.db
-    .selectFrom('units')
-    .innerJoin('establishments', 'establishments.id', 'units.establishment_id')
-    .select(['units.ror_id', 'units.name', 'units.internal_code', 'establishments.ror_id as establishment'])
-    .select((eb) => eb('units.closed_at', 'is not', null).as('closed'))
-    .where('units.ror_id', 'like', like)
-    .orderBy('units.ror_id')
-    .execute();
-  const locations = await deps.db
-    .selectFrom('establishment_locations as l')
-    .innerJoin('establishments as e', 'e.id', 'l.establishment_id')
-    .select(['l.ror_id', 'e.ror_id as establishment', 'l.name', 'l.address', 'l.postcode', 'l.city', 'l.latitude', 'l.longitude'])
-    .select((eb) => eb('l.closed_at', 'is not', null).as('closed'))
-    .where('l.ror_id', 'like', like)
-    .orderBy('l.ror_id')
-    .execute();
-  const services = await deps.db
-    .selectFrom('establishment_services as s')
-    .innerJoin('establishments as e', 'e.id', 's.establishment_id')
-    .leftJoin('units as u', 'u.id', 's.unit_id')
-    .leftJoin('establishment_locations as l', 'l.id', 's.location_id')
-    .select(['s.ror_id', 'e.ror_id as establishment', 'u.ror_id as unit', 'l.ror_id as location', 's.name', 's.category', 's.types', 's.specialties'])
-    .select((eb) => eb('s.closed_at', 'is not', null).as('closed'))
-    .where('s.ror_id', 'like', like)
-    .orderBy('s.ror_id')
-    .execute();
-  return { legal, establishments, units, locations, services };
-}
+const snapshot = () => snapshotOf(deps.db, prefix);
 
 describe('ROR synchronisation', () => {
   it('R50 a full run copies legal entity, establishments, units, places and services exactly, page after page, and a second run changes nothing', async () => {
@@ -356,10 +266,12 @@ describe('ROR synchronisation', () => {
   it('R50 records a malformed resource with its id and synchronises the others', async () => {
     fake.resources = [
       ...directory(),
-      { resourceType: 'Organization', id: `${prefix}-bad1`, type: [{ coding: [{ code: 'EG' }] }], name: 'Sans FINESS', address: [{ postalCode: '34000' }] },
+      // An establishment (its FINESS category says so) with no FINESS number under any system.
+      { resourceType: 'Organization', id: `${prefix}-bad1`, type: [{ coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement', code: '355' }] }], name: 'Sans FINESS', address: [{ postalCode: '34000' }] },
       { resourceType: 'Organization', id: `${prefix}-bad2`, name: 42 },
       organization({ id: `${prefix}-orphan`, kind: 'OI', name: 'Unité orpheline', partOf: `${prefix}-nowhere` }),
-      organization({ id: `${prefix}-dept`, kind: 'EG', name: 'Hors territoire', finess: finess(9), postcode: '75001' }),
+      // Saint-Pierre-et-Miquelon is a collectivity, not a department of the COG: nothing to create it from.
+      organization({ id: `${prefix}-dept`, kind: 'EG', name: 'Hors territoire', finess: finess(9), postcode: '97500' }),
       { resourceType: 'Location', id: `${prefix}-lbad`, address: { city: 'Nîmes' } },
       location({ id: `${prefix}-lpos`, organization: `${prefix}-eg1`, city: 'Montpellier', position: { latitude: 123, longitude: 3 } }),
       { resourceType: 'HealthcareService', id: `${prefix}-sbad`, name: 'Sans rattachement' },
@@ -373,7 +285,7 @@ describe('ROR synchronisation', () => {
       { resourceId: `${prefix}-bad1`, message: 'numéro FINESS absent ou invalide' },
       { resourceId: `${prefix}-bad2`, message: 'type d’organisation absent (EJ, EG ou OI attendu)' },
       { resourceId: `${prefix}-orphan`, message: `établissement de rattachement ${prefix}-nowhere inconnu` },
-      { resourceId: `${prefix}-dept`, message: 'département 75 inconnu de Habilis' },
+      { resourceId: `${prefix}-dept`, message: 'département 975 absent du code officiel géographique (INSEE)' },
       { resourceId: `Location/${prefix}-lbad`, message: 'lieu sans organisation gestionnaire (managingOrganization)' },
       { resourceId: `Location/${prefix}-lpos`, message: 'position invalide (latitude et longitude en degrés attendues)' },
       { resourceId: `HealthcareService/${prefix}-sbad`, message: 'service sans organisation de rattachement (providedBy)' },

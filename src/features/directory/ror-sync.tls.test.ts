@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config.js';
 import { issueTlsCertificate, newCa } from '../../../test/certificates.js';
 import { createRorClient, RorFetchError } from './ror-sync.client.js';
-import { fakeRorEnv, organization, startFakeRor, type FakeRor } from './ror-sync.fake-server.js';
+import { fakeRorEnv, organization, startFakeRor, type FakeRor } from '../../../test/ror/fake-ror-server.js';
 
 let dir: string;
 let fake: FakeRor;

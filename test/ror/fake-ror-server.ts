@@ -1,9 +1,13 @@
 /**
  * A FHIR R4 "ROR" on loopback for tests and the benchmark: an OAuth2 token endpoint and
  * `GET /fhir/{Organization|Location|HealthcareService}` serving the resources it is given, in pages
- * linked by `next`, filtered by `_lastUpdated=ge…`. It can be told to fail (HTTP 500) or to hang
- * (timeouts), and to speak HTTPS requiring a client certificate (mutual TLS).
- * Never used by the application itself.
+ * linked by `next`, filtered by `_lastUpdated=ge…`. It can be told to fail (HTTP 500), to hang
+ * (timeouts), to cut its answers short, or to answer anything a test gives it (an HTML page, a
+ * malformed Bundle…), and to speak HTTPS requiring a client certificate (mutual TLS).
+ * The resources it is given are shaped as the ROR implementation guide writes them: the builders
+ * below follow its profiles (ROROrganization, RORLocation, RORHealthcareService), and the fixtures
+ * of test/fixtures/ror/ are its published examples (see their README). A test fake, never used by
+ * the application itself.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,7 +18,9 @@ export interface FakeRor {
   baseUrl: string;
   tokenUrl: string;
   resources: Record<string, unknown>[];
-  mode: 'ok' | 'fail' | 'hang' | 'fail-once';
+  mode: 'ok' | 'fail' | 'hang' | 'fail-once' | 'cut';
+  /** When set, every search gets this answer instead of a page (status, content type, raw body). */
+  answer: { status: number; contentType: string; body: string } | null;
   /** Every search received, in order: its resource type and query string. */
   requests: { type: string; query: URLSearchParams }[];
   tokensIssued: number;
@@ -27,11 +33,24 @@ export const FAKE_CLIENT = { id: 'habilis', secret: 'secret-de-test', token: 'je
 const SEARCHABLE = new Set(['Organization', 'Location', 'HealthcareService']);
 const DEFAULT_UPDATED = '2026-01-01T00:00:00Z';
 
+const NOS = 'https://mos.esante.gouv.fr/NOS';
+const ROR_SD = 'https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition';
+const concept = (system: string, code: string, display: string) => ({ coding: [{ system: `${NOS}/${system}/FHIR/${system.replace('_', '-')}`, code, display }] });
+
+/**
+ * An Organization as the guide's ROROrganization profile writes it: an EJ by its legal status
+ * (TRE_R72, TRE_R69, as in the guide's EJ example), an EG by its FINESS category (TRE_R66) and its
+ * FINESS identifier (FR Core's system, type FINEG), an OI by its type (TRE_R207) and identifiantOI,
+ * `partOf` its parent; the phone in the standard contact's telecom; a closure as organization-period
+ * + ror-organization-closing-type (+ ror-organization-reopening-date).
+ */
 export function organization(values: {
   id: string;
   kind: 'EJ' | 'EG' | 'OI';
   name: string;
   finess?: string;
+  /** The identifier system of the FINESS number; FR Core's current one by default. */
+  finessSystem?: string;
   partOf?: string;
   active?: boolean;
   postcode?: string;
@@ -40,25 +59,55 @@ export function organization(values: {
   category?: string;
   /** FINESS category code (TRE_R66) of `category`; 355 (centre hospitalier) by default. */
   categoryCode?: string;
+  /** typeOI (TRE_R207): 1 pôle, 2 service, 3 unité fonctionnelle, 4 unité élémentaire; 2 by default. */
+  unitLevel?: '1' | '2' | '3' | '4';
   phone?: string;
+  email?: string;
+  mssante?: string;
+  closure?: { on: string; type: 'DEF' | 'PRO' | 'PRE'; reopensOn?: string };
   lastUpdated?: string;
 }): Record<string, unknown> {
+  const OI_LEVELS = { '1': 'Pôle', '2': 'Structure interne ou Service', '3': 'Unité fonctionnelle', '4': 'Unité élémentaire' } as const;
+  const type =
+    values.kind === 'EJ'
+      ? [concept('TRE_R72-FinessStatutJuridique', '72', 'Société à responsabilité limitée (SARL)'), concept('TRE_R69-FinessAgregatStatutJuridiqueNiv2', '2200', 'Organisme privé à caractère commercial')]
+      : values.kind === 'OI'
+        ? [concept('TRE_R207-TypeOrganisationInterne', values.unitLevel ?? '2', OI_LEVELS[values.unitLevel ?? '2'])]
+        : values.category
+          ? [concept('TRE_R66-CategorieEtablissement', values.categoryCode ?? '355', values.category)]
+          : [];
+  const channel = (code: string, display: string) => ({ url: `${ROR_SD}/ror-telecom-communication-channel`, valueCodeableConcept: concept('TRE_R200-CanalCommunication', code, display) });
+  const telecom = [
+    ...(values.phone ? [{ system: 'phone', value: values.phone, extension: [channel('2', 'Téléphone fixe')] }] : []),
+    ...(values.email ? [{ system: 'email', value: values.email, extension: [channel('3', 'Courrier électronique')] }] : []),
+  ];
+  const closure = values.closure;
   return {
     resourceType: 'Organization',
     id: values.id,
-    meta: { lastUpdated: values.lastUpdated ?? DEFAULT_UPDATED },
-    active: values.active ?? true,
-    identifier: values.finess ? [{ system: 'http://finess.sante.gouv.fr', value: values.finess }] : [],
-    type: [
-      { coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R292-TypeOrganisation', code: values.kind }] },
-      ...(values.category
-        ? [{ coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement', code: values.categoryCode ?? '355', display: values.category }] }]
+    meta: { lastUpdated: values.lastUpdated ?? DEFAULT_UPDATED, profile: [`${ROR_SD}/ror-organization`] },
+    ...(values.active === undefined ? {} : { active: values.active }),
+    identifier: [
+      ...(values.finess
+        ? [{ system: values.finessSystem ?? 'https://finess.esante.gouv.fr', type: { coding: [{ system: 'https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203', code: values.kind === 'EJ' ? 'FINEJ' : 'FINEG' }] }, value: values.finess }]
         : []),
+      ...(values.kind === 'OI' ? [{ system: 'https://oi.esante.gouv.fr', value: values.id }] : []),
     ],
+    type,
     name: values.name,
-    ...(values.phone ? { telecom: [{ system: 'phone', value: values.phone }] } : {}),
+    ...(values.mssante ? { telecom: [{ system: 'email', value: values.mssante, extension: [channel('3', 'Courrier électronique')] }] } : {}),
+    ...(telecom.length > 0 ? { contact: [{ purpose: concept('TRE_R287-NatureContact', '06', 'standard'), telecom }] } : {}),
     ...(values.postcode ? { address: [{ line: values.line ? [values.line] : [], postalCode: values.postcode, city: values.city }] } : {}),
     ...(values.partOf ? { partOf: { reference: `Organization/${values.partOf}` } } : {}),
+    ...(closure
+      ? {
+          extension: [
+            { url: 'http://hl7.org/fhir/StructureDefinition/organization-period', valuePeriod: { end: closure.on } },
+            { url: `${ROR_SD}/ror-organization-closing-type`, valueCodeableConcept: concept('TRE_R286-TypeFermeture', closure.type, closure.type === 'PRO' ? 'Provisoire' : closure.type === 'PRE' ? 'Prévisionnelle' : 'Définitive') },
+            ...(closure.reopensOn ? [{ url: `${ROR_SD}/ror-organization-reopening-date`, valueDate: closure.reopensOn }] : []),
+          ],
+        }
+      : {}),
   };
 }
 
@@ -123,6 +172,7 @@ export async function startFakeRor(initial: Record<string, unknown>[] = [], opti
   const state = {
     resources: initial,
     mode: 'ok' as FakeRor['mode'],
+    answer: null as FakeRor['answer'],
     requests: [] as FakeRor['requests'],
     tokensIssued: 0,
     clientCertificates: [] as string[],
@@ -165,6 +215,17 @@ export async function startFakeRor(initial: Record<string, unknown>[] = [], opti
     state.requests.push({ type, query: url.searchParams });
     if (state.mode === 'hang') {
       hanging.add(res);
+      return;
+    }
+    if (state.answer) {
+      res.writeHead(state.answer.status, { 'content-type': state.answer.contentType });
+      return res.end(state.answer.body);
+    }
+    if (state.mode === 'cut') {
+      // Headers announce a whole page, then the connection drops half-way through the body.
+      res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-length': '100000' });
+      res.write('{"resourceType":"Bundle","type":"searchset","entry":[');
+      setTimeout(() => res.socket?.destroy(), 10);
       return;
     }
     if (state.mode === 'fail' || state.mode === 'fail-once') {
@@ -212,6 +273,12 @@ export async function startFakeRor(initial: Record<string, unknown>[] = [], opti
     },
     set mode(value) {
       state.mode = value;
+    },
+    get answer() {
+      return state.answer;
+    },
+    set answer(value) {
+      state.answer = value;
     },
     get requests() {
       return state.requests;
