@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Deps } from '../deps.js';
@@ -14,6 +13,7 @@ import type { Principal } from '../features/habilitations/habilitation.policy.js
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { registerRoutes } from './route-table.js';
 import { checkCsrf, issueCsrfToken } from './csrf.js';
+import { BODY_LIMIT, registerBodyParsers } from './body-limits.js';
 import { describeAccess, guard, type Access } from './guard.js';
 import type { RouteEntry } from './route-table.js';
 import { loadPrincipal, loadSession, type AuthSession } from './session.js';
@@ -33,8 +33,6 @@ declare module 'fastify' {
   }
 }
 
-/** Largest accepted request body (forms); uploads get their own limit on their routes. */
-export const BODY_LIMIT = 64 * 1024;
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -57,7 +55,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  registerBodyParsers(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
