@@ -21,6 +21,7 @@ import { referentCoverageHandlers } from '../features/habilitations/referent-cov
 import { assistantHandlers } from '../features/assistants/assistants.routes.js';
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
+import { BODY_LIMIT } from './body-limits.js';
 
 type Method = 'GET' | 'POST';
 
@@ -101,7 +102,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
     });
     scope.setErrorHandler(uploadErrorHandler);
     scope.addHook('onRequest', uploadAccessHook);
-    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/photos', handler: directory.addPhoto as RouteHandlerMethod, config: { access: directoryEdit } });
+    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/photos', bodyLimit: PHOTO_MAX_BYTES + BODY_LIMIT, handler: directory.addPhoto as RouteHandlerMethod, config: { access: directoryEdit } });
   });
   // Document upload (R51): its own scope and size limit (DIRECTORY_DOCUMENT_MAX_MB); a larger file is
   // cut at the limit (nothing beyond it is kept in memory) and refused at the field by the service.
@@ -115,7 +116,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
     });
     scope.setErrorHandler(documentUploadErrorHandler(config.directoryDocumentMaxBytes));
     scope.addHook('onRequest', uploadAccessHook);
-    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/documents', handler: directory.addDocument as RouteHandlerMethod, config: { access: directoryEdit } });
+    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/documents', bodyLimit: config.directoryDocumentMaxBytes + BODY_LIMIT, handler: directory.addDocument as RouteHandlerMethod, config: { access: directoryEdit } });
   });
   // Card and e-CPS login (issue 6)
   route('GET', '/connexion/psc', 'public', cardLogin.startPsc as RouteHandlerMethod);
