@@ -74,6 +74,10 @@ const envSchema = z.object({
   LOGIN_FAILURE_MIN_MS: z.coerce.number().int().min(0).max(5000).default(400),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** GET /metrics (Prometheus) answers a scraper presenting this bearer token (32 characters at least). Unset with METRICS_ALLOW: no /metrics. */
+  METRICS_TOKEN: z.string().min(32, '32 caractères au moins').optional(),
+  /** GET /metrics also answers these client addresses (comma-separated IPs or CIDRs, e.g. 10.0.3.0/24), as seen through TRUST_PROXY. */
+  METRICS_ALLOW: z.string().optional(),
   /** Run the background jobs (mail delivery, schedules) in this process. */
   JOBS: booleanFlag.default(true),
   /** FHIR R4 base URL of the ROR API (e.g. https://…/fhir). Unset: no ROR synchronisation (issue 7). */
@@ -189,6 +193,8 @@ export type Config = Readonly<{
   trustProxy: string[];
   logLevel: string;
   jobs: boolean;
+  /** GET /metrics: bearer token and allowed addresses; null when neither is set (no /metrics route). */
+  metrics: Readonly<{ token: string | null; allow: readonly string[] }> | null;
   passwordMaxAgeMonths: number;
   passwordComposition: boolean;
   loginFailureMinMs: number;
@@ -339,6 +345,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY ? e.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean) : [],
     logLevel: e.LOG_LEVEL,
     jobs: e.JOBS,
+    metrics:
+      e.METRICS_TOKEN || e.METRICS_ALLOW
+        ? Object.freeze({ token: e.METRICS_TOKEN ?? null, allow: Object.freeze((e.METRICS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean)) })
+        : null,
     passwordMaxAgeMonths: e.PASSWORD_MAX_AGE_MONTHS,
     passwordComposition: e.PASSWORD_COMPOSITION,
     loginFailureMinMs: e.LOGIN_FAILURE_MIN_MS,

@@ -10,6 +10,12 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Db = Kysely<Database>;
 
+/** The pool behind each Kysely instance, for its figures (metrics: total, idle, waiting). */
+const pools = new WeakMap<object, pg.Pool>();
+export function poolOf(db: Kysely<any>): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export function createDatabase(connectionString: string, poolSize = 10): Db {
   const pool = new pg.Pool({
     connectionString,
@@ -19,7 +25,9 @@ export function createDatabase(connectionString: string, poolSize = 10): Db {
   });
   // An idle client losing its server (restart, failover) must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
 
 /** Replaces the database name of a connection string. */

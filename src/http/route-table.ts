@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js';
 import type { Access } from './guard.js';
 import { notFoundHandler } from './error-handler.js';
 import { healthHandlers } from './health.js';
+import { metricsHandler } from './metrics.js';
 import { getAsset } from '../views/assets.js';
 import { homeHandlers } from '../features/home/home.routes.js';
 import { devHandlers } from '../features/dev/dev.routes.js';
@@ -199,6 +200,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/administration/habilitations/attribuer', grant, accounts.grant);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
+  if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));
   route('GET', '/static/:hash/:name', 'public', staticAsset as RouteHandlerMethod);
   if (!config.isProduction) {
     route('GET', '/dev/mails', 'public', dev.mails);

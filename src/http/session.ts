@@ -4,6 +4,7 @@
  * period and at an absolute deadline; it is replaced (rotated) at login and at every privilege change.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { loginMethodLabel, recordLogin } from '../platform/metrics.js';
 import { sql, type Insertable } from 'kysely';
 import type { Deps } from '../deps.js';
 import { isLocalBaseUrl, type Config } from '../config.js';
@@ -146,6 +147,8 @@ export function setSessionCookie(deps: Deps, reply: FastifyReply, session: NewSe
  * any, is deleted (rotation against fixation). Returns nothing secret: the id only lives in the cookie.
  */
 export async function openSession(deps: Deps, request: FastifyRequest, reply: FastifyReply, spec: SessionSpec): Promise<Buffer> {
+  // A session becoming strong is a login (the rotations of a session already strong are not).
+  if (spec.strength === 'strong' && request.authSession?.strength !== 'strong') recordLogin(loginMethodLabel(spec.authMethod), 'success');
   await endSession(deps, request, reply);
   const session = newSession(deps, request, spec);
   await sessionInsert(deps.db, session).execute();

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { isLocalBaseUrl } from '../../config.js';
 import { DomainError } from '../../platform/errors.js';
+import { recordLogin, refusedLoginOutcome } from '../../platform/metrics.js';
 import { cookieOptions, endSession, newSession, openSession, setSessionCookie, type PendingStep } from '../../http/session.js';
 import { clearInvitation } from '../assistants/assistants.routes.js';
 import { PENDING_STEP_URLS, safeReturnPath } from '../../http/guard.js';
@@ -93,6 +94,7 @@ export function authHandlers(deps: Deps) {
         return reply.redirect(`/connexion/code?retour=${encodeURIComponent(retour)}`, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
+        recordLogin('password', refusedLoginOutcome(error));
         return html(reply, await loginPage(request, { username: form.username.trim().slice(0, 60), error: error.message, retour }), error.status);
       }
     },
@@ -115,6 +117,7 @@ export function authHandlers(deps: Deps) {
         return reply.redirect(afterLogin(pendingStep, retour), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
+        recordLogin('code', refusedLoginOutcome(error));
         return html(reply, await codePage(request, { error: error.message, retour }), error.status);
       }
     },
@@ -127,6 +130,7 @@ export function authHandlers(deps: Deps) {
         return reply.redirect(`/connexion/code?renvoye=1&retour=${encodeURIComponent(retour)}`, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
+        recordLogin('code', refusedLoginOutcome(error));
         return html(reply, await codePage(request, { error: error.message, retour }), error.status);
       }
     },

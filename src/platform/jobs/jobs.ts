@@ -4,6 +4,7 @@
  */
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
+import { recordJobFailure } from '../metrics.js';
 
 export interface JobDefinition {
   name: string;
@@ -40,7 +41,12 @@ export async function startJobs(
     if (job.schedule) await boss.schedule(job.name, job.schedule, null, { tz: 'Europe/Paris' });
     if (options.work) {
       await boss.work(job.name, { pollingIntervalSeconds: 1 }, async () => {
-        await job.run();
+        try {
+          await job.run();
+        } catch (error) {
+          recordJobFailure(job.name);
+          throw error;
+        }
       });
     }
   }
