@@ -10,8 +10,22 @@ import { httpErrors } from './errors.js';
 import { ErrorPage } from './error-pages.js';
 import { renderPage } from '../views/render.js';
 
+/**
+ * The database out of reach — refused or cut connection, server shutting down or starting
+ * (57P0x), connection failure (08xxx) — is an outage, not a bug: 503, and the next request
+ * reconnects (the pool opens new connections, pg-boss retries).
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03']);
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message);
+}
+
 function toDomainError(error: FastifyError & { code?: string }): DomainError {
   if (error instanceof DomainError) return error;
+  if (isDatabaseUnreachable(error)) return httpErrors.UNAVAILABLE();
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return httpErrors.BODY_TOO_LARGE();
@@ -47,6 +61,7 @@ export function wantsHtml(request: FastifyRequest): boolean {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
   reply.status(error.status);
   if (error.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+  if (error.status === 503 && !reply.getHeader('retry-after')) reply.header('retry-after', '5');
   if (wantsHtml(request)) {
     return reply.type('text/html; charset=utf-8').send(
       renderPage(
@@ -70,7 +85,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: D
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const domainError = toDomainError(error);
-  if (domainError.status >= 500) {
+  if (domainError.status === 503) {
+    request.log.warn({ err: error }, 'base de données injoignable');
+  } else if (domainError.status >= 500) {
     request.log.error({ err: error }, 'erreur non gérée');
   } else {
     request.log.info({ code: domainError.code, status: domainError.status }, 'requête refusée');

@@ -19,5 +19,5 @@ export const httpErrors = defineErrors({
   RATE_LIMITED: { status: 429, message: 'Trop de demandes en peu de temps. Patientez un instant puis recommencez.' },
   ALREADY_EXISTS: { status: 409, message: 'Cet élément existe déjà.' },
   INTERNAL: { status: 500, message: 'Une erreur inattendue s’est produite. Réessayez dans quelques instants.' },
-  UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible.' },
+  UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.' },
 });
