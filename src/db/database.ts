@@ -12,7 +12,7 @@ export type Db = Kysely<Database>;
 
 /** The pool behind each Kysely instance, for its figures (metrics: total, idle, waiting). */
 const pools = new WeakMap<object, pg.Pool>();
-export function poolOf(db: Kysely<any>): pg.Pool | undefined {
+export function poolOf(db: Db): pg.Pool | undefined {
   return pools.get(db);
 }
 

@@ -12,8 +12,8 @@
  * member of it, so later migrations may still change it). It holds job queues, never the history.
  */
 import pg from 'pg';
-import { sql, type Kysely } from 'kysely';
-import { createDatabase, withDatabaseName } from './database.js';
+import { sql } from 'kysely';
+import { createDatabase, withDatabaseName, type Db } from './database.js';
 import { migrateToLatest } from './migrate.js';
 
 /**
@@ -30,7 +30,7 @@ const APPEND_ONLY_TABLES = sql<{ table: string }>`
   where n.nspname = 'public' and not t.tgisinternal and p.proname like '%append\\_only'`;
 
 /** Grants the application role what it needs, and nothing more. Runs as the owner role; idempotent. */
-export async function grantApplicationRole(ownerDb: Kysely<any>, appRole: string): Promise<void> {
+export async function grantApplicationRole(ownerDb: Db, appRole: string): Promise<void> {
   const app = sql.id(appRole);
   await ownerDb.transaction().execute(async (trx) => {
     for (const statement of [
@@ -54,7 +54,7 @@ export async function grantApplicationRole(ownerDb: Kysely<any>, appRole: string
 }
 
 /** The pgboss schema and every object in it go to the application role (see the header). */
-async function handOverJobSchema(trx: Kysely<any>, appRole: string): Promise<void> {
+async function handOverJobSchema(trx: Db, appRole: string): Promise<void> {
   const app = sql.id(appRole);
   const exists = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = 'pgboss'`.execute(trx);
   if (exists.rows[0]!.n === 0) return;
@@ -96,7 +96,7 @@ export interface RoleCheck {
 }
 
 /** What the connection's role may do that the application must not. */
-export async function checkRole(db: Kysely<any>): Promise<RoleCheck> {
+export async function checkRole(db: Db): Promise<RoleCheck> {
   const { rows } = await sql<RoleCheck>`
     select current_user as role,
            (select rolsuper from pg_roles where rolname = current_user) as superuser,
