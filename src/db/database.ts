@@ -25,6 +25,10 @@ export function createDatabase(connectionString: string, poolSize = 10): Db {
   });
   // An idle client losing its server (restart, failover) must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor a client checked out of the pool (a transaction between two statements): pg emits its
+  // 'error' with no listener then, an uncaught exception. Its next statement fails instead (a 503,
+  // error-handler.ts), and the pool drops the dead client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -7,21 +7,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/errors.js';
 import { httpErrors } from './errors.js';
+import { isDatabaseUnreachable } from '../db/unreachable.js';
+
+export { isDatabaseUnreachable };
 import { ErrorPage } from './error-pages.js';
 import { renderPage } from '../views/render.js';
-
-/**
- * The database out of reach — refused or cut connection, server shutting down or starting
- * (57P0x), connection failure (08xxx) — is an outage, not a bug: 503, and the next request
- * reconnects (the pool opens new connections, pg-boss retries).
- */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03']);
-export function isDatabaseUnreachable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message);
-}
 
 function toDomainError(error: FastifyError & { code?: string }): DomainError {
   if (error instanceof DomainError) return error;
