@@ -59,17 +59,19 @@ async function startNode(name: string, env: Record<string, string>): Promise<Nod
   return { name, port, child, output: () => output };
 }
 
+const randomAddress = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+
 /** What the proxy could not forward (a node that closed a connection without answering). */
 export const proxyErrors: string[] = [];
 
 /** A loopback round-robin proxy: each request to the next node; the client's address in X-Forwarded-For. */
-function startProxy(nodes: Node[], served: Map<string, number>, port: number): Promise<Server> {
+function startProxy(nodes: Node[], served: Map<string, number>, port: number, randomClients: boolean): Promise<Server> {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
   let next = 0;
   const server = createServer((request, response) => {
     const node = nodes[next++ % nodes.length]!;
     served.set(node.name, (served.get(node.name) ?? 0) + 1);
-    const client = String(request.headers['x-test-client'] ?? '127.0.0.1');
+    const client = String(request.headers['x-test-client'] ?? (randomClients ? randomAddress() : '127.0.0.1'));
     const upstream = httpRequest(
       { host: '127.0.0.1', port: node.port, method: request.method, path: request.url, agent, headers: { ...request.headers, 'x-forwarded-for': client } },
       (answer) => {
@@ -87,7 +89,11 @@ function startProxy(nodes: Node[], served: Map<string, number>, port: number): P
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
-export async function startCluster(options: { nodes?: number; env?: Record<string, string> } = {}): Promise<Cluster> {
+/**
+ * `randomClients`: a request that does not name its client (x-test-client) comes from a new random
+ * address, so that a scanner's thousands of requests do not hit the per-address limits.
+ */
+export async function startCluster(options: { nodes?: number; env?: Record<string, string>; randomClients?: boolean } = {}): Promise<Cluster> {
   const folder = await mkdtemp(path.join(tmpdir(), 'habilis-cluster-'));
   await chmod(folder, 0o755);
   // A fixed port: after a restart the nodes find the server where it was.
@@ -128,7 +134,7 @@ export async function startCluster(options: { nodes?: number; env?: Record<strin
   try {
     // One after the other: the first migrates and loads the demo data, the second finds them.
     for (let i = 0; i < (options.nodes ?? 2); i += 1) nodes.push(await startNode(`node-${i + 1}`, { ...env, PORT: String(await freePort()) }));
-    proxy = await startProxy(nodes, served, proxyPort);
+    proxy = await startProxy(nodes, served, proxyPort, options.randomClients ?? false);
     return { url: env.BASE_URL, nodes, postgres, db, ownerDb, served, stop };
   } catch (error) {
     await stop();
@@ -156,7 +162,7 @@ export class Browser {
   private token = '';
   constructor(
     readonly base: string,
-    readonly ip = `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`,
+    readonly ip = randomAddress(),
   ) {}
 
   private async send(method: 'GET' | 'POST', url: string, body?: string): Promise<Answer> {
