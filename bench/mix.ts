@@ -45,9 +45,15 @@ async function createReferents(cluster: Cluster, count: number): Promise<{ usern
 
 async function timed(results: Result[], started: number, action: Action, run: () => Promise<Answer>): Promise<Answer> {
   const t0 = performance.now();
-  const answer = await run();
-  results.push({ action, ms: performance.now() - t0, status: answer.status, at: Date.now() - started });
-  return answer;
+  try {
+    const answer = await run();
+    results.push({ action, ms: performance.now() - t0, status: answer.status, at: Date.now() - started });
+    return answer;
+  } catch (error) {
+    // No answer at all (the client gives up after 60 s): counted, never hidden.
+    results.push({ action, ms: performance.now() - t0, status: 0, at: Date.now() - started });
+    throw error;
+  }
 }
 
 async function user(cluster: Cluster, referent: { username: string; email: string }, filters: string, until: number, results: Result[], started: number): Promise<void> {
@@ -92,14 +98,15 @@ async function level(cluster: Cluster, referents: { username: string; email: str
     : null;
   await Promise.all(referents.slice(0, users).map((r) => user(cluster, r, filters, until, results, started)));
   const window = await down;
-  const ok = results.filter((r) => r.status < 400);
+  const ok = results.filter((r) => r.status > 0 && r.status < 400);
   const line = (action: Action) => {
     // Throughput and p95 of the answers that did the action (2xx, 3xx); refusals and 503s counted apart.
     const all = results.filter((r) => r.action === action);
-    const done = all.filter((r) => r.status < 400);
+    const done = all.filter((r) => r.status > 0 && r.status < 400);
     const refused = all.filter((r) => r.status >= 400 && r.status < 500).length;
     const unavailable = all.filter((r) => r.status >= 500).length;
-    return `${action.padEnd(10)} ${String(done.length).padStart(6)} ${(done.length / SECONDS).toFixed(1).padStart(8)}/s   p95 ${p95(done.map((r) => r.ms)).toFixed(0).padStart(6)} ms   (4xx ${refused}, 5xx ${unavailable})`;
+    const unanswered = all.filter((r) => r.status === 0).length;
+    return `${action.padEnd(10)} ${String(done.length).padStart(6)} ${(done.length / SECONDS).toFixed(1).padStart(8)}/s   p95 ${p95(done.map((r) => r.ms)).toFixed(0).padStart(6)} ms   (4xx ${refused}, 5xx ${unavailable}, sans réponse ${unanswered})`;
   };
   process.stdout.write(`\n${users} utilisateurs simultanés, ${SECONDS} s${outage ? ' (avec panne PostgreSQL)' : ''} : ${(ok.length / SECONDS).toFixed(1)} actions/s, ${results.filter((r) => r.status >= 500).length} réponses ≥ 500\n`);
   for (const action of ACTIONS) process.stdout.write(`  ${line(action)}\n`);

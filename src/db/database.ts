@@ -20,6 +20,9 @@ export function createDatabase(connectionString: string, poolSize = 10): Db {
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
+    // A connection attempt that gets no answer (a server stopping or starting, a network cut) fails
+    // after this long instead of holding the request forever: the request gets its 503.
+    connectionTimeoutMillis: 5_000,
     // Business dates are computed in the application; the session time zone keeps SQL's now()::date in step.
     options: '-c timezone=Europe/Paris',
   });

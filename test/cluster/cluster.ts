@@ -115,8 +115,8 @@ export async function startCluster(options: { nodes?: number; env?: Record<strin
   };
   const nodes: Node[] = [];
   const served = new Map<string, number>();
-  const db = new pg.Pool({ connectionString: appUrl, max: 4 });
-  const ownerDb = new pg.Pool({ connectionString: ownerUrl, max: 2 });
+  const db = new pg.Pool({ connectionString: appUrl, max: 4, connectionTimeoutMillis: 5_000 });
+  const ownerDb = new pg.Pool({ connectionString: ownerUrl, max: 2, connectionTimeoutMillis: 5_000 });
   db.on('error', () => undefined);
   ownerDb.on('error', () => undefined);
   let proxy: Server | null = null;
@@ -185,6 +185,8 @@ export class Browser {
         answer.on('error', reject);
       });
       request.on('error', reject);
+      // A request without an answer is a finding, not a hang of the test.
+      request.setTimeout(60_000, () => request.destroy(new Error(`pas de réponse en 60 s : ${method} ${url}`)));
       request.end(body);
     });
     const setCookies = response.headers['set-cookie'] ?? [];
