@@ -35,8 +35,16 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().optional(),
   /** PostgreSQL server. Unset outside production: an embedded PostgreSQL is started with its data in EMBEDDED_PG_DIR. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'doit commencer par postgres://').optional(),
+  /**
+   * Owner role of the tables, for the migrations (least privilege: DATABASE_URL is then the
+   * application's role, granted by the migrations). Unset: outside production the migrations run
+   * with DATABASE_URL; in production none run at start and the schema must already be up to date.
+   */
+  DATABASE_MIGRATION_URL: z.string().regex(/^postgres(ql)?:\/\//, 'doit commencer par postgres://').optional(),
   /** Data directory of the embedded PostgreSQL (only when DATABASE_URL is unset). */
   EMBEDDED_PG_DIR: z.string().min(1).default('./data/postgres'),
+  /** Loopback port of the embedded PostgreSQL (only when DATABASE_URL is unset). Unset: a free port at each start. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Maximum connections of this process's pool. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   /** SMTP transport, e.g. smtp://user:password@smtp.example.fr:587. Unset outside production: mails stay in the outbox, listed at /dev/mails. */
@@ -66,6 +74,10 @@ const envSchema = z.object({
   LOGIN_FAILURE_MIN_MS: z.coerce.number().int().min(0).max(5000).default(400),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** GET /metrics (Prometheus) answers a scraper presenting this bearer token (32 characters at least). Unset with METRICS_ALLOW: no /metrics. */
+  METRICS_TOKEN: z.string().min(32, '32 caractères au moins').optional(),
+  /** GET /metrics also answers these client addresses (comma-separated IPs or CIDRs, e.g. 10.0.3.0/24), as seen through TRUST_PROXY. */
+  METRICS_ALLOW: z.string().optional(),
   /** Run the background jobs (mail delivery, schedules) in this process. */
   JOBS: booleanFlag.default(true),
   /** FHIR R4 base URL of the ROR API (e.g. https://…/fhir). Unset: no ROR synchronisation (issue 7). */
@@ -166,7 +178,10 @@ export type Config = Readonly<{
   baseUrl: URL;
   sessionSecret: Buffer;
   databaseUrl: string | undefined;
+  /** Owner role's connection for the migrations; undefined: see DATABASE_MIGRATION_URL. */
+  databaseMigrationUrl: string | undefined;
   embeddedPgDir: string;
+  embeddedPgPort: number | undefined;
   databasePoolSize: number;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -178,6 +193,8 @@ export type Config = Readonly<{
   trustProxy: string[];
   logLevel: string;
   jobs: boolean;
+  /** GET /metrics: bearer token and allowed addresses; null when neither is set (no /metrics route). */
+  metrics: Readonly<{ token: string | null; allow: readonly string[] }> | null;
   passwordMaxAgeMonths: number;
   passwordComposition: boolean;
   loginFailureMinMs: number;
@@ -298,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.SESSION_SECRET && Buffer.byteLength(e.SESSION_SECRET) < 32) {
     problems.push('SESSION_SECRET : 32 octets au moins');
   }
+  if (e.DATABASE_MIGRATION_URL && !e.DATABASE_URL) problems.push('DATABASE_URL : obligatoire avec DATABASE_MIGRATION_URL');
   if (problems.length > 0) {
     throw new ConfigError(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -313,7 +331,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Outside production a fresh random secret per start is safe: sessions simply do not survive a restart.
     sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET) : randomBytes(32),
     databaseUrl: e.DATABASE_URL,
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     embeddedPgDir: e.EMBEDDED_PG_DIR,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
@@ -325,6 +345,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY ? e.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean) : [],
     logLevel: e.LOG_LEVEL,
     jobs: e.JOBS,
+    metrics:
+      e.METRICS_TOKEN || e.METRICS_ALLOW
+        ? Object.freeze({ token: e.METRICS_TOKEN ?? null, allow: Object.freeze((e.METRICS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean)) })
+        : null,
     passwordMaxAgeMonths: e.PASSWORD_MAX_AGE_MONTHS,
     passwordComposition: e.PASSWORD_COMPOSITION,
     loginFailureMinMs: e.LOGIN_FAILURE_MIN_MS,

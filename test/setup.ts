@@ -1,8 +1,11 @@
 /**
  * Global setup of every test run: a fresh database, migrated, with the catalogue — on the server
- * of DATABASE_URL when it is set, else on an embedded PostgreSQL started for the run. The database
- * (and the embedded server) are dropped at the end: no run depends on what an earlier run left.
+ * of DATABASE_URL when it is set, else on an embedded PostgreSQL started for the run. Like
+ * production, the run has two roles of its own (roles.ts): the owner migrates, and every test
+ * connects as the application role. The database, the roles (cluster-wide, named after the run so
+ * that parallel runs never meet) and the embedded server are dropped at the end.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,15 +13,25 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, withDatabaseName } from '../src/db/database.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js';
-import { migrateToLatest } from '../src/db/migrate.js';
+import { dropDatabasesAndRoles, migrateAsOwner, provisionDatabase } from '../src/db/roles.js';
 import { loadCatalogue } from '../src/db/seed/catalogue.js';
+
+export interface TestRoles {
+  ownerRole: string;
+  appRole: string;
+  password: string;
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The run's database, migrated, catalogue loaded. */
+    /** The run's database as the application role, migrated, catalogue loaded. */
     databaseUrl: string;
-    /** The server's maintenance database: tests that need a database of their own create it there. */
+    /** The same database as its owner role: only for set-ups that need owner powers (test/databases.ts). */
+    ownerUrl: string;
+    /** The server's maintenance database as a superuser: tests that need a database of their own create it there. */
     adminUrl: string;
+    /** The run's two roles. */
+    testRoles: TestRoles;
   }
 }
 
@@ -45,18 +58,25 @@ export default async function setup(project: TestProject) {
     adminUrl = withDatabaseName(adminUrl, 'postgres');
   }
   const name = `habilis_test_${Date.now()}_${process.pid}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const databaseUrl = withDatabaseName(adminUrl, name);
-  const db = createDatabase(databaseUrl, 2);
-  await migrateToLatest(db);
-  await loadCatalogue(db);
-  await db.destroy();
-  project.provide('databaseUrl', databaseUrl);
-  project.provide('adminUrl', adminUrl);
-
-  return async () => {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const roles: TestRoles = { ownerRole: `${name}_owner`, appRole: `${name}_app`, password: randomBytes(18).toString('hex') };
+  const teardown = async () => {
+    await dropDatabasesAndRoles(adminUrl, roles);
     await embedded?.stop();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   };
+  try {
+    const { appUrl, ownerUrl } = await provisionDatabase(adminUrl, { database: name, ...roles });
+    await migrateAsOwner(ownerUrl, roles.appRole);
+    const db = createDatabase(appUrl, 2);
+    await loadCatalogue(db);
+    await db.destroy();
+    project.provide('databaseUrl', appUrl);
+    project.provide('ownerUrl', ownerUrl);
+    project.provide('adminUrl', adminUrl);
+    project.provide('testRoles', roles);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
 }

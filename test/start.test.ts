@@ -4,8 +4,9 @@
  * stops the app and its PostgreSQL with no process left; a second start keeps the data.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, rm, chmod, mkdir, writeFile, chown } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/db/embedded.js';
@@ -104,4 +105,97 @@ describe('npm start on a bare machine', () => {
     expect(started.output()).toContain('PORT');
     expect(started.output()).toContain('Configuration invalide');
   });
+});
+
+/** A listener holding a loopback port, as another program would. */
+async function occupy(port: number): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+/** A French message, no stack trace, exit code 1. */
+async function expectExplainedFailure(started: Started): Promise<string> {
+  expect((await started.exited).code).toBe(1);
+  const output = started.output();
+  expect(output).toContain('Échec du démarrage');
+  expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(output).not.toContain('EACCES');
+  return output;
+}
+
+describe('npm start explains a start that cannot succeed (issue 12, mechanism 7)', () => {
+  const isRoot = userInfo().uid === 0;
+  const folders: string[] = [];
+  afterAll(async () => {
+    for (const folder of folders) await rm(folder, { recursive: true, force: true });
+  });
+  async function folder(): Promise<string> {
+    const made = await mkdtemp(path.join(tmpdir(), 'habilis-start-failure-'));
+    folders.push(made);
+    return made;
+  }
+
+  it.runIf(isRoot)('as root, with EMBEDDED_PG_DIR inside a folder the postgres user cannot enter: names the folder and the fixes', async () => {
+    const locked = await folder();
+    await chmod(locked, 0o700);
+    const started = start({ PORT: String(await freePort()), EMBEDDED_PG_DIR: path.join(locked, 'habilis', 'postgres'), LOG_LEVEL: 'warn' });
+    const output = await expectExplainedFailure(started);
+    expect(output).toContain('PostgreSQL embarqué ne peut pas démarrer');
+    expect(output).toContain(`ne peut pas entrer dans le dossier ${locked} (droits drwx------)`);
+    expect(output).toContain('lancez Habilis avec un utilisateur ordinaire');
+    expect(postgresProcessesOf(locked)).toEqual([]);
+  }, 60_000);
+
+  it('with EMBEDDED_PG_PORT taken by another program: names the port and the variable', async () => {
+    const port = await freePort();
+    const holder = await occupy(port);
+    try {
+      const dataDir = path.join(await folder(), 'postgres');
+      await chmod(path.dirname(dataDir), 0o755);
+      const started = start({ PORT: String(await freePort()), EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(port), LOG_LEVEL: 'warn' });
+      const output = await expectExplainedFailure(started);
+      expect(output).toContain(`PostgreSQL embarqué ne peut pas démarrer : le port ${port} est déjà utilisé par un autre programme.`);
+      expect(output).toContain('EMBEDDED_PG_PORT');
+      expect(await remainingPostgres(dataDir)).toEqual([]);
+    } finally {
+      holder.close();
+    }
+  }, 120_000);
+
+  it('with a data folder of another PostgreSQL version: names both versions and the fixes', async () => {
+    const dataDir = path.join(await folder(), 'postgres');
+    await chmod(path.dirname(dataDir), 0o755);
+    await mkdir(dataDir, { mode: 0o700 });
+    // What the server reads before it looks at the version of the files (a PostgreSQL 15 folder's first files).
+    const files = { PG_VERSION: '15\n', 'postgresql.conf': '' };
+    for (const [name, text] of Object.entries(files)) await writeFile(path.join(dataDir, name), text);
+    if (isRoot) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+      await chown(dataDir, uid, gid);
+      for (const name of Object.keys(files)) await chown(path.join(dataDir, name), uid, gid);
+    }
+    const started = start({ PORT: String(await freePort()), EMBEDDED_PG_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const output = await expectExplainedFailure(started);
+    expect(output).toMatch(/le dossier de données .+ a été créé par PostgreSQL 15, alors que le PostgreSQL embarqué est en version 1[6-9]/);
+    expect(output).toContain('supprimez ce dossier');
+  }, 60_000);
+
+  it('with PORT taken by another program: names the address and the variable', async () => {
+    const port = await freePort();
+    const holder = await occupy(port);
+    try {
+      const dataDir = path.join(await folder(), 'postgres');
+      await chmod(path.dirname(dataDir), 0o755);
+      const started = start({ PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_DIR: dataDir, LOG_LEVEL: 'warn' });
+      const output = await expectExplainedFailure(started);
+      expect(output).toContain(`Habilis ne peut pas écouter sur 127.0.0.1:${port} : ce port est déjà utilisé par un autre programme`);
+      expect(output).toContain('PORT=');
+      // The embedded PostgreSQL it had started is stopped.
+      expect(await remainingPostgres(dataDir)).toEqual([]);
+    } finally {
+      holder.close();
+    }
+  }, 180_000);
 });

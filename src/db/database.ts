@@ -10,16 +10,31 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Db = Kysely<Database>;
 
+/** The pool behind each Kysely instance, for its figures (metrics: total, idle, waiting). */
+const pools = new WeakMap<object, pg.Pool>();
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export function createDatabase(connectionString: string, poolSize = 10): Db {
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
+    // A connection attempt that gets no answer (a server stopping or starting, a network cut) fails
+    // after this long instead of holding the request forever: the request gets its 503.
+    connectionTimeoutMillis: 5_000,
     // Business dates are computed in the application; the session time zone keeps SQL's now()::date in step.
     options: '-c timezone=Europe/Paris',
   });
   // An idle client losing its server (restart, failover) must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Nor a client checked out of the pool (a transaction between two statements): pg emits its
+  // 'error' with no listener then, an uncaught exception. Its next statement fails instead (a 503,
+  // error-handler.ts), and the pool drops the dead client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
 
 /** Replaces the database name of a connection string. */

@@ -1,16 +1,28 @@
-/** `npm run db:migrate`: applies the migrations to DATABASE_URL (or to the embedded database). */
+/**
+ * `npm run db:migrate`: applies the migrations as the owner role (DATABASE_MIGRATION_URL) and grants
+ * the application role of DATABASE_URL; with DATABASE_URL alone, as that role; without either, to
+ * the embedded database.
+ */
 import { loadConfig } from '../config.js';
 import { createDatabase } from './database.js';
-import { startEmbeddedPostgres } from './embedded.js';
-import { migrateToLatest } from './migrate.js';
+import { migrateSchema, openDatabaseTarget } from './boot.js';
+import { StartupError } from './startup-error.js';
 
 const config = loadConfig();
-const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.embeddedPgDir, persistent: true });
-const db = createDatabase(config.databaseUrl ?? embedded!.url, 2);
 try {
-  const applied = await migrateToLatest(db);
-  process.stdout.write(applied.length > 0 ? `Migrations appliquées : ${applied.join(', ')}\n` : 'Base déjà à jour.\n');
-} finally {
-  await db.destroy();
-  await embedded?.stop();
+  const target = await openDatabaseTarget(config);
+  // Migrating is what this command is for, production included.
+  const withMigrations = { ...target, migrationUrl: target.migrationUrl ?? target.appUrl };
+  const db = createDatabase(target.appUrl, 2);
+  try {
+    const applied = await migrateSchema(config, withMigrations, db);
+    process.stdout.write(applied.length > 0 ? `Migrations appliquées : ${applied.join(', ')}\n` : 'Base déjà à jour.\n');
+  } finally {
+    await db.destroy();
+    await target.embedded?.stop();
+  }
+} catch (error) {
+  if (!(error instanceof StartupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
 }

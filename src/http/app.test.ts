@@ -14,6 +14,7 @@ beforeAll(async () => {
   // Test-only routes, registered like any other: a failing handler and a form target.
   t.app.route({ method: 'GET', url: '/test/panne', config: { access: 'public' }, handler: async () => { throw new Error('panne simulée'); } });
   t.app.route({ method: 'POST', url: '/test/formulaire', config: { access: 'public' }, handler: async () => ({ ok: true }) });
+  t.app.route({ method: 'POST', url: '/api/test/echo', config: { access: 'public', csrf: false }, handler: async (request) => ({ body: request.body }) });
 });
 afterAll(async () => {
   await t.close();
@@ -151,8 +152,8 @@ describe('bad input gets a French 4xx, never a 500', () => {
     expect(response.body).toContain('Format non accepté');
   });
 
-  it('refuses malformed JSON with 400', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/test/formulaire', headers: { ...ORIGIN, 'content-type': 'application/json', accept: 'application/json' }, payload: '{"a":' });
+  it('refuses malformed JSON with 400 (JSON is read under /api/ only: body-limits.test.ts)', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/test/echo', headers: { ...ORIGIN, 'content-type': 'application/json', accept: 'application/json' }, payload: '{"a":' });
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('BAD_REQUEST');
   });

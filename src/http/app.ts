@@ -3,9 +3,8 @@
  * where every URL of Habilis is registered, one line each, with the access it requires.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Deps } from '../deps.js';
@@ -14,9 +13,12 @@ import type { Principal } from '../features/habilitations/habilitation.policy.js
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { registerRoutes } from './route-table.js';
 import { checkCsrf, issueCsrfToken } from './csrf.js';
+import { BODY_LIMIT, registerBodyParsers } from './body-limits.js';
 import { describeAccess, guard, type Access } from './guard.js';
 import type { RouteEntry } from './route-table.js';
 import { loadPrincipal, loadSession, type AuthSession } from './session.js';
+import { metricsAccessCheck } from './metrics.js';
+import { recordRequest } from '../platform/metrics.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,8 +35,6 @@ declare module 'fastify' {
   }
 }
 
-/** Largest accepted request body (forms); uploads get their own limit on their routes. */
-export const BODY_LIMIT = 64 * 1024;
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -57,7 +57,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  registerBodyParsers(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -83,6 +83,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
 
+  app.decorate('metricsAllowed', metricsAccessCheck(config));
   app.decorateRequest('principal', null);
   app.decorateRequest('authSession', null);
   app.decorateRequest('csrfToken', '');
@@ -97,7 +98,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/static/') || request.url.startsWith('/health/')) return;
+    if (request.url.startsWith('/static/') || request.url.startsWith('/health/') || request.url === '/metrics') return;
     issueCsrfToken(config, request, reply);
     request.authSession = await loadSession(deps, request);
     request.principal = await loadPrincipal(deps, request.authSession);
@@ -111,6 +112,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, never the URL (ids, tokens): a bounded set of series.
+    recordRequest(request.method, request.routeOptions.url ?? '(aucune)', reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
         method: request.method,
@@ -135,5 +138,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteEntry[];
+    /** The 'metrics' access (guard.ts): token or allowed address. */
+    metricsAllowed: (request: FastifyRequest) => boolean;
   }
 }

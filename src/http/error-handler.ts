@@ -7,11 +7,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/errors.js';
 import { httpErrors } from './errors.js';
+import { isDatabaseUnreachable } from '../db/unreachable.js';
+
+export { isDatabaseUnreachable };
 import { ErrorPage } from './error-pages.js';
 import { renderPage } from '../views/render.js';
 
 function toDomainError(error: FastifyError & { code?: string }): DomainError {
   if (error instanceof DomainError) return error;
+  if (isDatabaseUnreachable(error)) return httpErrors.UNAVAILABLE();
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return httpErrors.BODY_TOO_LARGE();
@@ -47,6 +51,7 @@ export function wantsHtml(request: FastifyRequest): boolean {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
   reply.status(error.status);
   if (error.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+  if (error.status === 503 && !reply.getHeader('retry-after')) reply.header('retry-after', '5');
   if (wantsHtml(request)) {
     return reply.type('text/html; charset=utf-8').send(
       renderPage(
@@ -70,7 +75,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: D
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const domainError = toDomainError(error);
-  if (domainError.status >= 500) {
+  if (domainError.status === 503) {
+    request.log.warn({ err: error }, 'base de données injoignable');
+  } else if (domainError.status >= 500) {
     request.log.error({ err: error }, 'erreur non gérée');
   } else {
     request.log.info({ code: domainError.code, status: domainError.status }, 'requête refusée');

@@ -13,8 +13,11 @@ export const httpErrors = defineErrors({
   BAD_REQUEST: { status: 400, message: 'La demande est mal formée.' },
   BODY_TOO_LARGE: { status: 413, message: 'Les données envoyées sont trop volumineuses.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Ce type de contenu n’est pas accepté.' },
+  TOO_MANY_FIELDS: { status: 413, message: 'Le formulaire envoyé contient trop de champs.' },
+  CHARSET_UNSUPPORTED: { status: 415, message: 'Les données envoyées doivent être encodées en UTF-8.' },
+  FORM_EXPECTED: { status: 415, message: 'Cette adresse attend un formulaire (application/x-www-form-urlencoded), pas du JSON.' },
   RATE_LIMITED: { status: 429, message: 'Trop de demandes en peu de temps. Patientez un instant puis recommencez.' },
   ALREADY_EXISTS: { status: 409, message: 'Cet élément existe déjà.' },
   INTERNAL: { status: 500, message: 'Une erreur inattendue s’est produite. Réessayez dans quelques instants.' },
-  UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible.' },
+  UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.' },
 });

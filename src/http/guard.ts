@@ -5,7 +5,8 @@
  *   'pending-step'    a strong session that must still choose a new password (R08) or accept the terms (R11);
  *   'authenticated'   any strongly authenticated professional with nothing left to do;
  *   'liberal'         such a professional who is a liberal professional (R14: their assistants, R15);
- *   { right }         such a professional holding that right somewhere (the target is checked by the service).
+ *   { right }         such a professional holding that right somewhere (the target is checked by the service);
+ *   'metrics'         a metrics scraper: METRICS_TOKEN as bearer token, or an address of METRICS_ALLOW (http/metrics.ts); anyone else 403.
  * A route without a declaration cannot be registered (see app.ts), and a test lists them all.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,7 +16,7 @@ import { httpErrors } from './errors.js';
 import { wantsHtml } from './error-handler.js';
 import type { PendingStep } from '../features/auth/auth.rules.js';
 
-export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | 'liberal' | { right: Right };
+export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | 'liberal' | 'metrics' | { right: Right };
 
 export const PENDING_STEP_URLS: Record<PendingStep, string> = {
   password_change: '/connexion/nouveau-mot-de-passe',
@@ -54,6 +55,10 @@ export async function guard(request: FastifyRequest, reply: FastifyReply): Promi
   const access = request.routeOptions.config?.access;
   // The not-found handler has no route: it answers 404 to everyone, signed in or not.
   if (access === 'public' || request.is404) return;
+  if (access === 'metrics') {
+    if (request.server.metricsAllowed(request)) return;
+    throw httpErrors.FORBIDDEN();
+  }
   const session = request.authSession;
   if (access === 'second-factor') {
     if (session?.strength === 'password') return;

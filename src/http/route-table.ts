@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js';
 import type { Access } from './guard.js';
 import { notFoundHandler } from './error-handler.js';
 import { healthHandlers } from './health.js';
+import { metricsHandler } from './metrics.js';
 import { getAsset } from '../views/assets.js';
 import { homeHandlers } from '../features/home/home.routes.js';
 import { devHandlers } from '../features/dev/dev.routes.js';
@@ -22,6 +23,7 @@ import { assistantHandlers } from '../features/assistants/assistants.routes.js';
 import { invitationSignInHooks } from '../features/assistants/assistants.cookies.js';
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
+import { BODY_LIMIT } from './body-limits.js';
 
 type Method = 'GET' | 'POST';
 
@@ -104,7 +106,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
     });
     scope.setErrorHandler(uploadErrorHandler);
     scope.addHook('onRequest', uploadAccessHook);
-    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/photos', handler: directory.addPhoto as RouteHandlerMethod, config: { access: directoryEdit } });
+    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/photos', bodyLimit: PHOTO_MAX_BYTES + BODY_LIMIT, handler: directory.addPhoto as RouteHandlerMethod, config: { access: directoryEdit } });
   });
   // Document upload (R51): its own scope and size limit (DIRECTORY_DOCUMENT_MAX_MB); a larger file is
   // cut at the limit (nothing beyond it is kept in memory) and refused at the field by the service.
@@ -118,7 +120,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
     });
     scope.setErrorHandler(documentUploadErrorHandler(config.directoryDocumentMaxBytes));
     scope.addHook('onRequest', uploadAccessHook);
-    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/documents', handler: directory.addDocument as RouteHandlerMethod, config: { access: directoryEdit } });
+    scope.route({ method: 'POST', url: '/annuaire/etablissements/:id/documents', bodyLimit: config.directoryDocumentMaxBytes + BODY_LIMIT, handler: directory.addDocument as RouteHandlerMethod, config: { access: directoryEdit } });
   });
   // Card and e-CPS login (issue 6)
   route('GET', '/connexion/psc', 'public', cardLogin.startPsc as RouteHandlerMethod);
@@ -201,6 +203,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/administration/habilitations/attribuer', grant, accounts.grant);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
+  if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));
   route('GET', '/static/:hash/:name', 'public', staticAsset as RouteHandlerMethod);
   if (!config.isProduction) {
     route('GET', '/dev/mails', 'public', dev.mails);

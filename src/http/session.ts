@@ -3,6 +3,7 @@
  * session is, and its table, belong to the auth feature (`features/auth/session.service.ts`).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { loginMethodLabel, recordLogin } from '../platform/metrics.js';
 import type { Deps } from '../deps.js';
 import { isLocalBaseUrl, type Config } from '../config.js';
 import type { Principal } from '../features/habilitations/habilitation.policy.js';
@@ -47,6 +48,8 @@ export function setSessionCookie(deps: Deps, reply: FastifyReply, session: NewSe
  * any, is deleted (rotation against fixation). Returns nothing secret: the id only lives in the cookie.
  */
 export async function openSession(deps: Deps, request: FastifyRequest, reply: FastifyReply, spec: SessionSpec): Promise<Buffer> {
+  // A session becoming strong is a login (the rotations of a session already strong are not).
+  if (spec.strength === 'strong' && request.authSession?.strength !== 'strong') recordLogin(loginMethodLabel(spec.authMethod), 'success');
   await endSession(deps, request, reply);
   const session = newSession(deps, request, spec);
   await sessions.startSession(deps, session);

@@ -22,7 +22,8 @@ describe('2026-12-05T1000-one-time-codes', () => {
   it('R15 moves a pending acceptance code with its hash, expiry and attempts; it still verifies, once', async () => {
     const database = await createScratchDatabase();
     scratch.push(database);
-    const db = createDatabase(database.url, 2);
+    // Migrations run as the owner role (roles.ts): this test plays the migrator.
+    const db = createDatabase(database.ownerUrl, 2);
     try {
       const names = Object.keys(migrations);
       const before = names[names.indexOf('2026-12-05T1000-one-time-codes') - 1]!;

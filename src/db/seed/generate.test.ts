@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../../../test/databases.js';
 import { TERMS_VERSION } from '../../features/auth/terms.js';
 import { createDatabase, type Db } from '../database.js';
-import { migrateToLatest } from '../migrate.js';
 import { loadCatalogue } from './catalogue.js';
 import { loadDemoData } from './demo.js';
 import { generate, GenerationRefusedError, type GenerateResult } from './generate.js';
@@ -19,9 +18,8 @@ describe('synthetic data generator', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
+    scratch = await createScratchDatabase({ migrated: true });
     db = createDatabase(scratch.url, 2);
-    await migrateToLatest(db);
     await loadCatalogue(db);
     // The generator must coexist with the demo data (same territories, its own FINESS and usernames).
     await loadDemoData(db, NOW);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createDatabase, type Db } from '../database.js';
-import { migrateToLatest } from '../migrate.js';
 import { seed } from './index.js';
 import { PROFILES } from './catalogue.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, demoUsername } from './demo.js';
@@ -15,10 +14,9 @@ const now = new Date('2026-11-23T09:00:00Z');
 const today = parisDate(now);
 
 beforeAll(async () => {
-  const database = await createScratchDatabase();
+  const database = await createScratchDatabase({ migrated: true });
   drop = database.drop;
   db = createDatabase(database.url, 2);
-  await migrateToLatest(db);
 });
 afterAll(async () => {
   await db.destroy();

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
+import { recordLogin, refusedLoginOutcome } from '../../platform/metrics.js';
 import { endSession, newSession, openSession, setSessionCookie } from '../../http/session.js';
 import { afterSignIn as afterLogin, safeReturnPath } from '../../http/guard.js';
 import { sendPage as html } from '../../http/reply.js';
@@ -61,6 +62,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         return reply.redirect(`/connexion/code?retour=${encodeURIComponent(retour)}`, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
+        recordLogin('password', refusedLoginOutcome(error));
         return html(reply, await loginPage(request, { username: form.username.trim().slice(0, 60), error: error.message, retour }), error.status);
       }
     },
@@ -83,6 +85,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         return reply.redirect(afterLogin(pendingStep, retour), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
+        recordLogin('code', refusedLoginOutcome(error));
         return html(reply, await codePage(request, { error: error.message, retour }), error.status);
       }
     },
@@ -95,6 +98,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         return reply.redirect(`/connexion/code?renvoye=1&retour=${encodeURIComponent(retour)}`, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
+        recordLogin('code', refusedLoginOutcome(error));
         return html(reply, await codePage(request, { error: error.message, retour }), error.status);
       }
     },

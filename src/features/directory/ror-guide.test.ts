@@ -7,7 +7,6 @@ import { buildTestDeps, testConfig } from '../../../test/test-app.js';
 import { createScratchDatabase } from '../../../test/databases.js';
 import { fakeRorEnv, startFakeRor, type FakeRor } from '../../../test/ror/fake-ror-server.js';
 import { rorFixture, rorFixtures } from '../../../test/ror/fixtures.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { loadCatalogue } from '../../db/seed/catalogue.js';
 import type { Deps } from '../../deps.js';
 import { fixedClock } from '../../platform/clock.js';
@@ -23,9 +22,8 @@ const clock = fixedClock(new Date('2026-01-10T09:00:00Z'));
 
 beforeAll(async () => {
   // A database of its own: full runs close every synchronised row they do not list.
-  scratch = await createScratchDatabase();
+  scratch = await createScratchDatabase({ migrated: true });
   deps = { ...buildTestDeps({ env: { DATABASE_URL: scratch.url } }), clock };
-  await migrateToLatest(deps.db);
   await loadCatalogue(deps.db);
   fake = await startFakeRor();
   client = createRorClient(testConfig(fakeRorEnv(fake)).ror!, { pageSize: 3, retries: 0 });

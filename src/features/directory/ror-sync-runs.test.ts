@@ -9,7 +9,6 @@ import { buildTestDeps, testConfig } from '../../../test/test-app.js';
 import { createScratchDatabase } from '../../../test/databases.js';
 import { fakeRorEnv, startFakeRor, type FakeRor } from '../../../test/ror/fake-ror-server.js';
 import { rorFixture, rorFixtures } from '../../../test/ror/fixtures.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { loadCatalogue } from '../../db/seed/catalogue.js';
 import type { Deps } from '../../deps.js';
 import { createRorClient, type RorClient } from './ror-sync.client.js';
@@ -23,10 +22,9 @@ let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 const logged: { level: number; msg: string; reason?: string; err?: { type: string; message: string; stack?: string } }[] = [];
 
 beforeAll(async () => {
-  scratch = await createScratchDatabase();
+  scratch = await createScratchDatabase({ migrated: true });
   const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
   deps = { ...buildTestDeps({ env: { DATABASE_URL: scratch.url } }), logger };
-  await migrateToLatest(deps.db);
   await loadCatalogue(deps.db);
   fake = await startFakeRor();
   client = createRorClient(testConfig(fakeRorEnv(fake, 300)).ror!, { pageSize: 4, retries: 0 });

@@ -10,7 +10,7 @@ import { sampleDirectory, snapshotOf } from '../../../test/ror/sample-directory.
 import { runRorSync } from './ror-sync.service.js';
 import { testConfig } from '../../../test/test-app.js';
 import { createScratchDatabase } from '../../../test/databases.js';
-import { migrateToLatest } from '../../db/migrate.js';
+import { createDatabase } from '../../db/database.js';
 import { loadCatalogue } from '../../db/seed/catalogue.js';
 
 let deps: Deps;
@@ -23,9 +23,8 @@ let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 beforeAll(async () => {
   // A database of its own: full runs close every synchronised row they do not list, which must not
   // reach the rows other test files create at the same time.
-  scratch = await createScratchDatabase();
+  scratch = await createScratchDatabase({ migrated: true });
   deps = buildTestDeps({ env: { DATABASE_URL: scratch.url } });
-  await migrateToLatest(deps.db);
   await loadCatalogue(deps.db);
   fake = await startFakeRor();
   await ensureTerritory(deps.db, '76', '34');
@@ -314,7 +313,9 @@ describe('ROR synchronisation', () => {
 
   it('R50 a service the database refuses is recorded alone, the others of its batch are written; a resource listed twice is written once', async () => {
     // The database refuses one service (as it would a value breaking a constraint): its batch is retried row by row.
-    await sql`ALTER TABLE establishment_services ADD CONSTRAINT test_refused CHECK (name <> 'Refusé par la base')`.execute(deps.db);
+    // Changing the schema is the owner role's power, not the application's (roles.ts).
+    const owner = createDatabase(scratch.ownerUrl, 1);
+    await sql`ALTER TABLE establishment_services ADD CONSTRAINT test_refused CHECK (name <> 'Refusé par la base')`.execute(owner);
     try {
       // Place l2 is listed twice, as when the ROR's pages shift during the read: it is written once.
       const twice = directory().find((r) => r.id === `${prefix}-l2`)!;
@@ -325,7 +326,8 @@ describe('ROR synchronisation', () => {
       expect(run!.countsByKind).toEqual({ organizations: counts(6, 0, 0, 0), locations: counts(2, 0, 0, 0), services: counts(3, 0, 0, 0) });
       expect((await snapshot()).services.map((s) => s.ror_id)).toEqual([`${prefix}-s1`, `${prefix}-s2`, `${prefix}-s3`]);
     } finally {
-      await sql`ALTER TABLE establishment_services DROP CONSTRAINT test_refused`.execute(deps.db);
+      await sql`ALTER TABLE establishment_services DROP CONSTRAINT test_refused`.execute(owner);
+      await owner.destroy();
     }
   });
 

@@ -4,6 +4,8 @@
  */
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
+import { recordJobFailure } from '../metrics.js';
+import { isDatabaseUnreachable } from '../../db/unreachable.js';
 
 export interface JobDefinition {
   name: string;
@@ -30,8 +32,11 @@ export async function startJobs(
   const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 3 });
   boss.on('error', (error: unknown) => {
     // 57P01: PostgreSQL is shutting down (Ctrl-C in a terminal reaches the embedded server too).
-    if ((error as { code?: string }).code === '57P01') logger.info('pg-boss : PostgreSQL s’arrête');
-    else logger.error({ err: error }, 'pg-boss');
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === '57P01') logger.info('pg-boss : PostgreSQL s’arrête');
+    // The database out of reach (restart, failover): pg-boss retries by itself.
+    else if (isDatabaseUnreachable(error)) logger.warn({ code, message }, 'pg-boss : base de données injoignable');
+    else logger.error({ err: error instanceof Error ? error : new Error(message ?? JSON.stringify(error)) }, 'pg-boss');
   });
   await boss.start();
   for (const job of definitions) {
@@ -40,7 +45,12 @@ export async function startJobs(
     if (job.schedule) await boss.schedule(job.name, job.schedule, null, { tz: 'Europe/Paris' });
     if (options.work) {
       await boss.work(job.name, { pollingIntervalSeconds: 1 }, async () => {
-        await job.run();
+        try {
+          await job.run();
+        } catch (error) {
+          recordJobFailure(job.name);
+          throw error;
+        }
       });
     }
   }

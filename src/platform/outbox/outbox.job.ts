@@ -4,6 +4,9 @@ import type { JobDefinition, Jobs } from '../jobs/jobs.js';
 import { deliverPending } from './outbox.js';
 
 export const OUTBOX_JOB = 'outbox-deliver';
+const BATCH_SIZE = 20;
+/** A run stops taking new batches after this long (the next run, a minute later, goes on). */
+const RUN_BUDGET_MS = 45_000;
 
 /** The wake-ups of this window make one pg-boss send, at its end. */
 export const OUTBOX_WAKE_WINDOW_MS = 250;
@@ -37,8 +40,16 @@ export function outboxJob(deps: Deps): JobDefinition {
       ] as const) {
         // Without a transport (development), messages stay in the outbox for /dev/mails and /dev/sms.
         if (!transport) continue;
-        const counts = await deliverPending(deps.db, channel, transport, deps.clock);
-        if (counts.sent + counts.retried + counts.failed > 0) deps.logger.info({ channel, ...counts }, 'outbox');
+        // Batch after batch while they come full, within a run's time: a backlog (SMTP back after
+        // an outage) goes in one run instead of one batch a minute.
+        const until = Date.now() + RUN_BUDGET_MS;
+        for (;;) {
+          const counts = await deliverPending(deps.db, channel, transport, deps.clock, BATCH_SIZE);
+          const handled = counts.sent + counts.retried + counts.failed;
+          if (handled > 0) deps.logger.info({ channel, ...counts }, 'outbox');
+          // Only sends that went through call for the next batch: failures wait for their retry.
+          if (handled < BATCH_SIZE || counts.sent === 0 || Date.now() > until) break;
+        }
       }
     },
   };

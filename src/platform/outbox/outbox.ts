@@ -153,3 +153,14 @@ export async function wipeStaleSensitiveMessages(db: Kysely<Database>, now: Date
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Messages waiting per channel and the age of the oldest one (metrics; the pending index answers it). */
+export async function outboxBacklog(db: Kysely<Database>): Promise<{ channel: 'mail' | 'sms'; pending: number; oldestSeconds: number }[]> {
+  const { rows } = await sql<{ channel: 'mail' | 'sms'; pending: number; oldest: number | null }>`
+    select c.channel, count(m.id)::int as pending,
+           extract(epoch from (now() - min(m.created_at)))::float8 as oldest
+    from (values ('mail'), ('sms')) as c(channel)
+    left join outbox_messages m on m.channel = c.channel and m.status = 'pending'
+    group by c.channel`.execute(db);
+  return rows.map((row) => ({ channel: row.channel, pending: row.pending, oldestSeconds: row.oldest ?? 0 }));
+}
