@@ -17,6 +17,7 @@ import { authCleanupJob } from './features/auth/auth.job.js';
 import { habilitationLifecycleJob } from './features/habilitations/habilitation-lifecycle.job.js';
 import { accountDeactivationJob } from './features/account-admin/account-deactivation.job.js';
 import { directorySyncJob } from './features/directory/directory-sync.job.js';
+import { recoverStaleRuns } from './features/directory/ror-sync.service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -51,6 +52,8 @@ async function serve(config: Config, target: DatabaseTarget, logger: Logger): Pr
   const { demoLoaded } = await seed(deps.db, { demo: config.demoData, now: deps.clock.now() });
   if (demoLoaded) logger.info('données de démonstration chargées');
 
+  // A synchronisation left "En cours" by a process that ended is closed at start, not only by the next job run (R50).
+  await recoverStaleRuns(deps);
   deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps)], logger, { work: config.jobs });
   const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
