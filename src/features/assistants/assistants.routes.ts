@@ -1,7 +1,7 @@
 /** Routes of R15 (assistants of a liberal professional): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps.js';
+import { form, secret, text, withInput } from '../../platform/input.js';
 import { DomainError } from '../../platform/errors.js';
 import { openSession } from '../../http/session.js';
 import { afterSignIn } from '../../http/guard.js';
@@ -19,11 +19,12 @@ import { AcceptPage, AssistantAccountPage, AssistantsPage, InvitationPage, MyDel
 
 type IdParams = { Params: { id: string } };
 
-const text = (max: number) => z.string().max(max).catch('');
-const levelsForm = z.object({ files: text(10), medical: text(10), autonomy: text(10) });
-const invitationForm = levelsForm.extend({ lastName: text(200), firstName: text(200), email: text(400) });
+// Input gate (issue 12): each field's length is declared here; a longer value is refused at the field.
+const levels = { files: text('L’accès aux dossiers', 10), medical: text('L’accès aux données médicales', 10), autonomy: text('L’accès aux données d’autonomie', 10) };
+const levelsForm = form(levels);
+const invitationForm = form({ ...levels, lastName: text('Le nom', 100), firstName: text('Le prénom', 100), email: text('L’adresse e-mail', 254) });
 
-const assistantForm = z.object({ code: text(20), profession: text(200), password: text(1000), confirmation: text(1000) });
+const assistantForm = form({ code: text('Le code', 20), profession: text('La profession', 100), password: secret('Le mot de passe'), confirmation: secret('La confirmation') });
 const PSC_MEANS = 'e-CPS (Pro Santé Connect)';
 const CARD_MEANS = 'carte CPS';
 
@@ -68,7 +69,7 @@ export function assistantHandlers(deps: Deps) {
     showAssistants: async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) =>
       assistantsPage(request, reply, { notice: notice(request.query.etat) }),
 
-    invite: async (request: FastifyRequest, reply: FastifyReply) => {
+    invite: withInput({ body: invitationForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = invitationForm.parse(request.body ?? {});
       try {
         await service.inviteAssistant(deps, request.principal!, form, request.ip);
@@ -77,9 +78,9 @@ export function assistantHandlers(deps: Deps) {
         if (!(error instanceof DomainError)) throw error;
         return assistantsPage(request, reply, { values: form, errors: { ...error.fields }, general: error.message }, error.status);
       }
-    },
+    }),
 
-    changeAccess: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    changeAccess: withInput({ body: levelsForm }, async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
       const id = parseId(request.params.id);
       const form = levelsForm.parse(request.body ?? {});
       try {
@@ -90,7 +91,7 @@ export function assistantHandlers(deps: Deps) {
         const message = Object.values(error.fields)[0] ?? error.message;
         return assistantsPage(request, reply, { rowError: { id, message } }, error.status);
       }
-    },
+    }),
 
     revoke: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
       const id = parseId(request.params.id);
@@ -194,7 +195,7 @@ export function assistantHandlers(deps: Deps) {
       }
     },
 
-    submitAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
+    submitAssistantAccount: (kind: 'psc' | 'cps') => withInput({ body: assistantForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const flowToken = readFlowToken(deps, request, kind);
       const invitationToken = pendingInvitation(deps, request);
       const form = assistantForm.parse(request.body ?? {});
@@ -218,6 +219,6 @@ export function assistantHandlers(deps: Deps) {
         const values = { profession: form.profession };
         return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, values, errors: { ...error.fields }, general: error.message }), error.status);
       }
-    },
+    }),
   };
 }
