@@ -9,10 +9,15 @@
  *   checks: NFC, no controls but tab and line breaks, LOOSE_MAX characters.
  */
 import type { FastifyRequest } from 'fastify';
-import { checkLooseValue, inputErrors, isStrictId, parseForm, type RouteInput } from '../platform/input.js';
+import { checkLooseValue, displayValues, inputErrors, isStrictId, parseForm, type RouteInput } from '../platform/input.js';
+import { DomainError } from '../platform/errors.js';
 import { httpErrors } from './errors.js';
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** A refused declared form whose handler shows refusals itself (`rendersRefusals`): `refuseInput` throws it. */
+    inputRefusal?: DomainError;
+  }
   interface FastifyContextConfig {
     /** The inputs the route's handler declares (route-table.ts reads them from the handler). */
     input?: RouteInput;
@@ -42,10 +47,21 @@ export async function inputGate(request: FastifyRequest): Promise<void> {
     return;
   }
   if (input?.body) {
-    request.body = parseForm(input.body, request.body);
+    try {
+      request.body = parseForm(input.body, request.body);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !input.rendersRefusals) throw error;
+      request.inputRefusal = error;
+      request.body = displayValues(input.body, request.body);
+    }
     return;
   }
   const body = checkLooseValue(request.body, '', fields);
   if (Object.keys(fields).length > 0) throw inputErrors.INPUT_INVALID(fields);
   request.body = body;
+}
+
+/** For a handler that shows refusals in its own form: throws the gate's refusal, before anything is written. */
+export function refuseInput(request: FastifyRequest): void {
+  if (request.inputRefusal) throw request.inputRefusal;
 }

@@ -32,9 +32,11 @@ export const MAX_ID = 2_147_483_647;
 export const LOOSE_MAX = 10_000;
 
 /** With the u flag a paired surrogate is one code point: only a lone one matches. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
 const SINGLE_LINE_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 const MULTI_LINE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const SINGLE_LINE_CONTROLS_G = new RegExp(SINGLE_LINE_CONTROLS.source, 'g');
+const MULTI_LINE_CONTROLS_G = new RegExp(MULTI_LINE_CONTROLS.source, 'g');
 
 export type FieldKind = 'text' | 'secret' | 'id' | 'ids';
 
@@ -72,7 +74,7 @@ function codePoints(value: string): number {
  * normalised value. `label` names the field in the message.
  */
 export function normaliseText(raw: string, opts: { label: string; max: number; multiline?: boolean; secret?: boolean }): { ok: true; value: string } | { ok: false; message: string } {
-  if (LONE_SURROGATE.test(raw)) return { ok: false, message: `${opts.label} : caractères invalides.` };
+  if (/[\uD800-\uDFFF]/u.test(raw)) return { ok: false, message: `${opts.label} : caractères invalides.` };
   const value = opts.secret ? raw : raw.normalize('NFC');
   if ((opts.multiline ? MULTI_LINE_CONTROLS : SINGLE_LINE_CONTROLS).test(value)) {
     return {
@@ -90,7 +92,7 @@ export function normaliseText(raw: string, opts: { label: string; max: number; m
 }
 
 function textSchema(label: string, max: number, multiline: boolean, secret: boolean) {
-  return z.unknown().transform((raw, ctx): string => {
+  return z.unknown().optional().transform((raw, ctx): string => {
     if (raw === undefined || raw === null) return '';
     if (typeof raw !== 'string') {
       ctx.addIssue({ code: 'custom', message: Array.isArray(raw) ? `${label} : une seule valeur est attendue.` : `${label} : du texte est attendu.` });
@@ -120,6 +122,11 @@ export function isStrictId(raw: unknown): raw is string {
   return typeof raw === 'string' && /^[1-9][0-9]{0,9}$/.test(raw) && Number(raw) <= MAX_ID;
 }
 
+/** A value already read as an id (a form parsed twice, a JSON number): a positive integer of PostgreSQL's `integer`. */
+function isIdNumber(raw: unknown): raw is number {
+  return typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= MAX_ID;
+}
+
 /** The id written in `raw`, or null when it is none. */
 export function parseStrictId(raw: unknown): number | null {
   return isStrictId(raw) ? Number(raw) : null;
@@ -128,8 +135,9 @@ export function parseStrictId(raw: unknown): number | null {
 /** An id field: a strict positive decimal integer, or null when absent or empty. */
 export function id(label: string) {
   return declare(
-    z.unknown().transform((raw, ctx): number | null => {
+    z.unknown().optional().transform((raw, ctx): number | null => {
       if (raw === undefined || raw === null || raw === '') return null;
+      if (isIdNumber(raw)) return raw;
       if (!isStrictId(raw)) {
         ctx.addIssue({ code: 'custom', message: `${label} : identifiant invalide.` });
         return z.NEVER;
@@ -143,14 +151,14 @@ export function id(label: string) {
 /** A repeated id field (multi-select): every value a strict id, at most `maxItems`. */
 export function ids(label: string, maxItems: number) {
   return declare(
-    z.unknown().transform((raw, ctx): number[] => {
+    z.unknown().optional().transform((raw, ctx): number[] => {
       if (raw === undefined || raw === null || raw === '') return [];
       const values = Array.isArray(raw) ? raw : [raw];
       if (values.length > maxItems) {
         ctx.addIssue({ code: 'custom', message: `${label} : ${maxItems} au plus.` });
         return z.NEVER;
       }
-      if (!values.every(isStrictId)) {
+      if (!values.every((v) => isStrictId(v) || isIdNumber(v))) {
         ctx.addIssue({ code: 'custom', message: `${label} : identifiant invalide.` });
         return z.NEVER;
       }
@@ -170,6 +178,12 @@ export type Form = z.ZodObject<z.ZodRawShape>;
 /** The declared inputs of a route, carried by its handler (`withInput`) and read by the route table. */
 export interface RouteInput {
   body?: Form;
+  /**
+   * The handler shows a refusal at the fields of its own form: the gate then does not answer by
+   * itself; it keeps the refusal for `refuseInput` (which the handler calls before any write) and
+   * gives the handler display values (controls removed, cut at the field's length) to show again.
+   */
+  rendersRefusals?: boolean;
   /** Path parameters that are not ids (every other `:…id` parameter is a strict id). */
   textParams?: readonly string[];
 }
@@ -194,6 +208,23 @@ export function fieldMessages(error: z.ZodError): Record<string, string> {
     fields[key] ??= issue.message;
   }
   return fields;
+}
+
+/** What a refused form shows again in its fields: never stored (the handler throws the refusal first). */
+export function displayValues(schema: Form, raw: unknown): Record<string, unknown> {
+  const source = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const field = schema.shape[key] as z.ZodType | undefined;
+    const spec = field ? fieldSpec(field) : undefined;
+    if (typeof value !== 'string') {
+      out[key] = spec?.kind === 'ids' && Array.isArray(value) ? value.filter(isStrictId).slice(0, spec.max) : '';
+      continue;
+    }
+    const cleaned = value.replace(LONE_SURROGATE, '').replace(spec?.multiline ? MULTI_LINE_CONTROLS_G : SINGLE_LINE_CONTROLS_G, '').trim();
+    out[key] = spec?.kind === 'id' || spec?.kind === 'ids' ? (isStrictId(cleaned) ? cleaned : '') : Array.from(cleaned).slice(0, spec?.max ?? 200).join('');
+  }
+  return out;
 }
 
 /** Parses a declared form; a refusal is the French 400 with a message at each refused field. */

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
 import { form, id, ids, parseStrictId, text, withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import { parisDate } from '../../platform/clock.js';
 import { sendPage as html } from '../../http/reply.js';
 import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';
@@ -87,9 +88,10 @@ export function accountHandlers(deps: Deps) {
     showCreate: async (request: FastifyRequest, reply: FastifyReply) =>
       html(reply, CreateAccountPage({ ...frame(request), values: {}, errors: {}, askSharedConfirmation: false, emailTaken: false })),
 
-    create: withInput({ body: identityForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+    create: withInput({ body: identityForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = identityForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         const created = await service.createAccount(deps, principalActor(request.principal!), { ...form, confirmShared: form.confirmShared === '1' }, request.ip);
         return reply.redirect(`/administration/comptes/${created.id}?fait=cree`, 303);
       } catch (error) {
@@ -112,10 +114,11 @@ export function accountHandlers(deps: Deps) {
     show: async (request: Req<{ id: string }, { fait?: string }>, reply: FastifyReply) =>
       html(reply, await accountPage(request, parseId(request.params.id), { notice: NOTICES[String(request.query.fait)] })),
 
-    updateIdentity: withInput({ body: identityForm }, async (request: Req<{ id: string }>, reply: FastifyReply) => {
+    updateIdentity: withInput({ body: identityForm, rendersRefusals: true }, async (request: Req<{ id: string }>, reply: FastifyReply) => {
       const accountId = parseId(request.params.id);
       const form = identityForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         await service.updateIdentity(deps, request.principal!, accountId, form, request.ip);
         return reply.redirect(`/administration/comptes/${accountId}?fait=identite`, 303);
       } catch (error) {

@@ -6,6 +6,7 @@ import { DomainError } from '../../platform/errors.js';
 import { openSession } from '../../http/session.js';
 import { afterSignIn } from '../../http/guard.js';
 import { sendPage as html } from '../../http/reply.js';
+import { refuseInput } from '../../http/input-gate.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { formatDuration } from '../../views/durations.js';
 import { INVITATION_TTL_MS } from './assistants.rules.js';
@@ -69,9 +70,10 @@ export function assistantHandlers(deps: Deps) {
     showAssistants: async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) =>
       assistantsPage(request, reply, { notice: notice(request.query.etat) }),
 
-    invite: withInput({ body: invitationForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+    invite: withInput({ body: invitationForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = invitationForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         await service.inviteAssistant(deps, request.principal!, form, request.ip);
         return reply.redirect('/mon-compte/assistants?etat=invite', 303);
       } catch (error) {

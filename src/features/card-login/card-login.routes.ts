@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { form, secret, text, withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import { DomainError } from '../../platform/errors.js';
 import { endSession, openSession } from '../../http/session.js';
 import { afterSignIn as afterLogin, safeReturnPath } from '../../http/guard.js';
@@ -179,10 +180,11 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
       }
     },
 
-    submitLiberalAccount: withInput({ body: liberalForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+    submitLiberalAccount: withInput({ body: liberalForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = liberalForm.parse(request.body ?? {});
       const flowToken = readFlowToken(deps, request, 'psc');
       try {
+        refuseInput(request);
         const result = await liberal.createLiberalAccount(deps, { flowToken, form, ip: request.ip });
         const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
         await service.bindFlowToSession(deps, flowToken!, idHash);

@@ -10,6 +10,7 @@ import { errorHandler, sendError } from '../../http/error-handler.js';
 import { renderPage } from '../../views/render.js';
 import { DOCUMENT_FIELD, directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
 import { checkFileName, form, normaliseText, parseStrictId, text, withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import type { DirectoryFilters } from './directory.repository.js';
 import { attachmentDisposition, DESCRIPTION_MAX, DOCUMENT_TITLE_MAX, rorOwnedFields, type IdentityField } from './directory.rules.js';
 import * as service from './directory.service.js';
@@ -148,14 +149,15 @@ export function directoryHandlers(deps: Deps) {
       return html(reply, EditPage({ ...editFrame(request), ...sheet, values: valuesOf(sheet), errors: {} }));
     },
 
-    edit: withInput({ body: editForm }, async (request: Req<{ id: string }>, reply: FastifyReply) => {
+    edit: withInput({ body: editForm, rendersRefusals: true }, async (request: Req<{ id: string }>, reply: FastifyReply) => {
       const id = parseId(request.params.id);
       const values = editValues(request.body);
       try {
+        refuseInput(request);
         await service.updateSheet(deps, request.principal!, id, values, request.ip);
         return reply.redirect(`/annuaire/etablissements/${id}?fait=fiche`, 303);
       } catch (error) {
-        if (!(error instanceof DomainError) || (error.code !== 'DIRECTORY_FORM_INVALID' && error.code !== 'FINESS_ALREADY_USED')) throw error;
+        if (!(error instanceof DomainError) || (error.code !== 'DIRECTORY_FORM_INVALID' && error.code !== 'FINESS_ALREADY_USED' && error.code !== 'INPUT_INVALID')) throw error;
         const sheet = await service.getEditableSheet(deps, request.principal!, id);
         const errors = error.code === 'FINESS_ALREADY_USED' ? { finess: error.message } : { ...error.fields };
         // A synchronised sheet shows the ROR's values, never what the form claimed (R50).

@@ -16,6 +16,7 @@ import * as referents from './self-referents.service.js';
 import * as emailChange from '../accounts/email-change.service.js';
 import { codeForm, emailFlagForm, identityForm, mobileCodeRequestForm, otpChannelForm, parseId, parseRef, passwordForm, tokenForm } from './self-service.schemas.js';
 import { withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import {
   AccountPage,
   DeleteHabilitationPage,
@@ -82,9 +83,10 @@ export function selfServiceHandlers(deps: Deps) {
       return accountPage(request, reply, { ...(notice ? { notice } : {}), offerEndSessions: etat === 'mot-de-passe' });
     },
 
-    updateIdentity: withInput({ body: identityForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+    updateIdentity: withInput({ body: identityForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = identityForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         const result = await identity.updateIdentity(deps, context(request), form);
         const onlyEmail = result.changed.length === 1 && result.emailChangeRequested;
         const etat = result.changed.length === 0 ? 'inchange' : onlyEmail ? 'email-demande' : result.emailChangeRequested ? 'informations-email' : 'informations';
