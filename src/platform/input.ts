@@ -60,13 +60,14 @@ function declare<T extends z.ZodType>(schema: T, spec: FieldSpec): T {
   return schema;
 }
 
+/** Characters as a person counts them (code points): a low surrogate ends a pair already counted. */
 function codePoints(value: string): number {
-  if (value.length < 0xd800) {
-    let count = 0;
-    for (const _ of value) count += 1;
-    return count;
+  let count = 0;
+  for (let i = 0; i < value.length; i += 1) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0xdc00 || unit > 0xdfff) count += 1;
   }
-  return Array.from(value).length;
+  return count;
 }
 
 /**
