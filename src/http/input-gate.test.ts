@@ -4,6 +4,7 @@
  * answers them all with a French 4xx at the field, and what was stored stays.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { agentFor, t, upload, useDirectoryWorld, world } from '../../test/directory-world.js';
 import { uniqueMobile } from '../../test/factories.js';
 import { buildPdf } from '../../test/pdf.js';
@@ -170,6 +171,33 @@ describe('issue 12 symptoms: upload names', () => {
     expect(tabbed.statusCode).toBe(400);
     expect(tabbed.body).toContain('Le titre contient des caractères de contrôle invisibles');
     expect(await documents()).toBe(before);
+  });
+
+  it('a 201-character alternative text of a photograph is refused at its field, never cut, and nothing is stored', async () => {
+    const agent = await agentFor(world.referent);
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#336699' } }).png().toBuffer();
+    const photos = async () => (await t.deps.db.selectFrom('establishment_photos').select('id').where('establishment_id', '=', world.local.id).execute()).length;
+    const before = await photos();
+    const response = await upload(agent, `/annuaire/etablissements/${world.local.id}/photos`, { filename: 'facade.png', type: 'image/png', data: png }, 'a'.repeat(201));
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('Le texte alternatif : 200 caractères au plus.');
+    expect(await photos()).toBe(before);
+    const ok = await upload(agent, `/annuaire/etablissements/${world.local.id}/photos`, { filename: 'facade.png', type: 'image/png', data: png }, 'a'.repeat(200));
+    expect(ok.statusCode).toBe(303);
+    expect((await t.deps.db.selectFrom('establishment_photos').select('alt_text').where('establishment_id', '=', world.local.id).orderBy('id', 'desc').executeTakeFirstOrThrow()).alt_text).toBe('a'.repeat(200));
+  });
+
+  it('R51 parallel uploads to one sheet never pass its limit of documents', async () => {
+    const agent = await agentFor(world.referent);
+    const { DOCUMENTS_PER_ESTABLISHMENT } = await import('../features/directory/directory.rules.js');
+    const sheet = world.local.id;
+    const answers = await Promise.all(
+      Array.from({ length: DOCUMENTS_PER_ESTABLISHMENT + 5 }, (_, i) => upload(agent, `/annuaire/etablissements/${sheet}/documents`, { field: 'document', filename: `doc-${i}.pdf`, type: 'application/pdf', data: buildPdf(`Doc ${i}`) }, { documentTitle: `Doc ${i}` })),
+    );
+    expect(answers.every((r) => r.statusCode < 500)).toBe(true);
+    const count = (await t.deps.db.selectFrom('establishment_documents').select('id').where('establishment_id', '=', sheet).execute()).length;
+    expect(answers.filter((r) => r.statusCode === 303)).toHaveLength(count);
+    expect(count).toBe(DOCUMENTS_PER_ESTABLISHMENT);
   });
 
   it('a document file name full of control characters is refused at its field, and nothing is stored', async () => {

@@ -173,7 +173,13 @@ export function directoryHandlers(deps: Deps) {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const file = Buffer.isBuffer(body.photo) ? body.photo : undefined;
       const alt = typeof body.alt === 'string' ? body.alt : '';
-      return attach(request, reply, id, 'photo', () => service.addPhoto(deps, request.principal!, id, file, alt, request.ip), (error) => ({ photoError: error.message }));
+      const add = async () => {
+        // Input gate (issue 12): the alternative text is refused beyond 200 characters, never cut.
+        const altCheck = normaliseText(alt, { label: 'Le texte alternatif', max: 200 });
+        if (!altCheck.ok) throw directoryErrors.PHOTO_ALT_INVALID({ message: altCheck.message });
+        return service.addPhoto(deps, request.principal!, id, file, altCheck.value, request.ip);
+      };
+      return attach(request, reply, id, 'photo', add, (error) => ({ photoError: error.message }));
     },
 
     addDocument: async (request: Req<{ id: string }>, reply: FastifyReply) => {
