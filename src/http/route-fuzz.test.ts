@@ -29,6 +29,8 @@ import type { RouteEntry } from './route-table.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_206);
 /** Runs per route and principal; the default keeps `npm test` within a minute. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2);
+/** About 40 s per run per route and principal on a loaded 2-core machine, with room. */
+const TIMEOUT_MS = Math.max(600_000, RUNS * 120_000);
 /** Field names tried on a route whose handler declares no form. */
 const COMMON_FIELDS = ['id', 'code', 'nom', 'email', 'retour', 'jeton', 'profil', 'lieu', 'fin', 'mails', 'depuis', 'username', 'password', 'comptes', 'q', 'page', 'finess', 'commune', 'categorie', 'departement', 'domaine', 'adresse', 'structure', 'unite', 'coordination', 'tri', 'ordre', 'etat', 'fait'];
 /** Refusals the application rightly records even when it answers 4xx: excluded from the digest. */
@@ -249,7 +251,7 @@ describe('fuzz over the route table (issue 12)', () => {
       await collect(failures, route, () => fc.assert(fc.asyncProperty(caseFor(route), (c) => check(route, c)), { seed: SEED + i, numRuns: RUNS * KINDS.length }));
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
-  }, 600_000);
+  }, TIMEOUT_MS);
 
   it('every GET route: hostile query strings and path ids give no 5xx and a French page', async () => {
     const routes = t.app.routeTable.filter((r) => r.method === 'GET' && !r.url.startsWith('/static/') && r.url !== '/metrics');
@@ -258,5 +260,5 @@ describe('fuzz over the route table (issue 12)', () => {
       await collect(failures, route, () => fc.assert(fc.asyncProperty(caseFor({ ...route, input: undefined }), (c) => check(route, c)), { seed: SEED + 1000 + i, numRuns: RUNS * 3 }));
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
-  }, 600_000);
+  }, TIMEOUT_MS);
 });
