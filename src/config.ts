@@ -69,7 +69,8 @@ const envSchema = z.object({
   PASSWORD_COMPOSITION: booleanFlag.default(true),
   /**
    * R01: a failed login answers after at least this many milliseconds, whatever failed, so response
-   * times tell nothing about which usernames exist (and brute force slows down).
+   * times tell nothing about which usernames exist (and brute force slows down). R09: every
+   * forgotten-password answer waits for the same floor (issue 12).
    */
   LOGIN_FAILURE_MIN_MS: z.coerce.number().int().min(0).max(5000).default(400),
   /** pino level. */

@@ -18,6 +18,7 @@ import { describeAccess, guard, type Access } from './guard.js';
 import type { RouteEntry } from './route-table.js';
 import { loadPrincipal, loadSession, type AuthSession } from './session.js';
 import { metricsAccessCheck } from './metrics.js';
+import { inputGate } from './input-gate.js';
 import { recordRequest } from '../platform/metrics.js';
 
 declare module 'fastify' {
@@ -106,6 +107,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.addHook('preHandler', async (request, reply) => {
     checkCsrf(config, request);
     await guard(request, reply);
+    await inputGate(request);
   });
   app.addHook('onSend', async (request, reply) => {
     // Pages carry personal data and CSRF tokens: never stored by a shared hospital PC's cache.

@@ -61,6 +61,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: D
           requestId: request.id,
           viewer: request.principal?.viewer ?? null,
           csrfToken: request.csrfToken ?? '',
+          fields: error.status < 500 ? error.fields : {},
         }),
       ),
     );

@@ -24,6 +24,7 @@ import { invitationSignInHooks } from '../features/assistants/assistants.cookies
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
+import { inputOf, type RouteInput } from '../platform/input.js';
 
 type Method = 'GET' | 'POST';
 
@@ -31,6 +32,8 @@ export interface RouteEntry {
   method: Method;
   url: string;
   access: Access;
+  /** The inputs its handler declares (input gate, issue 12); the fuzz tests read them from here. */
+  input?: RouteInput;
 }
 
 function staticAsset(request: FastifyRequest<{ Params: { hash: string; name: string } }>, reply: FastifyReply) {
@@ -59,8 +62,8 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const assistants = assistantHandlers(deps);
   const routes: RouteEntry[] = [];
   const route = (method: Method, url: string, access: Access, handler: RouteHandlerMethod) => {
-    routes.push({ method, url, access });
-    app.route({ method, url, handler, config: { access } });
+    routes.push({ method, url, access, input: inputOf(handler) });
+    app.route({ method, url, handler, config: { access, input: inputOf(handler) } });
   };
 
   // ─── The route table ────────────────────────────────────────────────────────────────────────

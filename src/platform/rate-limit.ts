@@ -64,3 +64,15 @@ export async function peekLimit(db: Db, key: string, limit: Limit, now: Date): P
 export async function purgeExpiredLimits(db: Db, now: Date): Promise<void> {
   await db.deleteFrom('rate_limits').where('expires_at', '<', now).execute();
 }
+
+/**
+ * Serialises, until the caller's transaction ends, every request about one target (an account's
+ * codes, an invitation): a "read the recent sends, then send" throttle is then one atomic step, and
+ * N parallel requests never pass more than it allows (issue 12). A transaction-level advisory lock:
+ * nothing to clean up, released at commit or rollback, shared by every node of the same database.
+ * It must be taken in its own statement, before the read: a statement's snapshot is taken when it
+ * starts, so a read in the locking statement could miss the send committed by the previous holder.
+ */
+export async function lockTarget(trx: Db, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}

@@ -1,8 +1,9 @@
 /** Routes of the referent administration of accounts: parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
+import { form, id, ids, parseStrictId, text, withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import { parisDate } from '../../platform/clock.js';
 import { sendPage as html } from '../../http/reply.js';
 import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';
@@ -11,23 +12,30 @@ import { accountErrors } from '../accounts/account.errors.js';
 import * as service from './account-admin.service.js';
 import { AccountPage, ConfirmPage, CreateAccountPage, GrantPage, SearchPage, type IdentityValues } from './account-admin.pages.js';
 
-const text = (max: number) => z.string().max(max).catch('');
-const identityForm = z.object({
-  lastName: text(200),
-  firstName: text(200),
-  email: text(300),
-  phone: text(50),
-  mobilePhone: text(50),
-  profession: text(200),
-  confirmShared: text(5),
+/** The identity form of an account, through the input gate (issue 12): too long is refused at the field, never cut. */
+const identityForm = form({
+  lastName: text('Le nom', 100),
+  firstName: text('Le prénom', 100),
+  email: text('L’adresse e-mail', 254),
+  phone: text('Le téléphone', 30),
+  mobilePhone: text('Le téléphone mobile', 30),
+  profession: text('La profession', 100),
+  confirmShared: text('La confirmation', 5),
 });
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
-
+const endForm = form({ fin: text('La date de fin', 20) });
+const grantForm = form({
+  comptes: ids('Les comptes', 1000),
+  profil: id('Le profil'),
+  lieu: text('Le lieu', 50),
+  debut: text('La date de début', 20),
+  fin: text('La date de fin', 20),
+  mail: text('La réception des mails', 5),
+});
 
 function parseId(value: unknown): number {
-  const parsed = idParam.safeParse(value);
-  if (!parsed.success) throw accountErrors.ACCOUNT_NOT_FOUND();
-  return parsed.data;
+  const parsed = parseStrictId(value);
+  if (parsed === null) throw accountErrors.ACCOUNT_NOT_FOUND();
+  return parsed;
 }
 
 const NOTICES: Record<string, string> = {
@@ -80,9 +88,10 @@ export function accountHandlers(deps: Deps) {
     showCreate: async (request: FastifyRequest, reply: FastifyReply) =>
       html(reply, CreateAccountPage({ ...frame(request), values: {}, errors: {}, askSharedConfirmation: false, emailTaken: false })),
 
-    create: async (request: FastifyRequest, reply: FastifyReply) => {
+    create: withInput({ body: identityForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = identityForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         const created = await service.createAccount(deps, principalActor(request.principal!), { ...form, confirmShared: form.confirmShared === '1' }, request.ip);
         return reply.redirect(`/administration/comptes/${created.id}?fait=cree`, 303);
       } catch (error) {
@@ -100,22 +109,23 @@ export function accountHandlers(deps: Deps) {
           error.status,
         );
       }
-    },
+    }),
 
     show: async (request: Req<{ id: string }, { fait?: string }>, reply: FastifyReply) =>
       html(reply, await accountPage(request, parseId(request.params.id), { notice: NOTICES[String(request.query.fait)] })),
 
-    updateIdentity: async (request: Req<{ id: string }>, reply: FastifyReply) => {
+    updateIdentity: withInput({ body: identityForm, rendersRefusals: true }, async (request: Req<{ id: string }>, reply: FastifyReply) => {
       const accountId = parseId(request.params.id);
       const form = identityForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         await service.updateIdentity(deps, request.principal!, accountId, form, request.ip);
         return reply.redirect(`/administration/comptes/${accountId}?fait=identite`, 303);
       } catch (error) {
         if (!(error instanceof DomainError) || error.code === 'ACCOUNT_NOT_FOUND') throw error;
         return html(reply, await accountPage(request, accountId, { identityErrors: { ...error.fields }, identityValues: form, error: error.message }), error.status);
       }
-    },
+    }),
 
     showUnblock: async (request: Req<{ id: string }>, reply: FastifyReply) => {
       const accountId = parseId(request.params.id);
@@ -137,19 +147,18 @@ export function accountHandlers(deps: Deps) {
     deactivate: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'deactivate', request.ip), 'desactive'),
     reactivate: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'reactivate', request.ip), 'reactive'),
 
-    changeEnd: async (request: Req<{ id: string; hid: string }>, reply: FastifyReply) => {
+    changeEnd: withInput({ body: endForm }, async (request: Req<{ id: string; hid: string }>, reply: FastifyReply) => {
       const accountId = parseId(request.params.id);
       const habilitationId = parseId(request.params.hid);
-      const { fin } = z.object({ fin: text(20) }).parse(request.body ?? {});
+      const { fin } = endForm.parse(request.body ?? {});
       try {
-        const change = await changeHabilitationEndDate(deps, request.principal!, habilitationId, fin, request.ip);
-        if (change.accountId !== accountId) throw accountErrors.ACCOUNT_NOT_FOUND();
+        await changeHabilitationEndDate(deps, request.principal!, habilitationId, fin, request.ip, accountId);
         return reply.redirect(`/administration/comptes/${accountId}?fait=fin`, 303);
       } catch (error) {
         if (!(error instanceof DomainError) || error.status === 404) throw error;
         return html(reply, await accountPage(request, accountId, { error: error.message }), error.status);
       }
-    },
+    }),
 
     showDelete: async (request: Req<{ id: string; hid: string }>, reply: FastifyReply) => {
       const accountId = parseId(request.params.id);
@@ -174,8 +183,7 @@ export function accountHandlers(deps: Deps) {
       const accountId = parseId(request.params.id);
       const habilitationId = parseId(request.params.hid);
       try {
-        const deletion = await deleteHabilitation(deps, request.principal!, habilitationId, request.ip);
-        if (deletion.accountId !== accountId) throw accountErrors.ACCOUNT_NOT_FOUND();
+        await deleteHabilitation(deps, request.principal!, habilitationId, request.ip, accountId);
         return reply.redirect(`/administration/comptes/${accountId}?fait=supprimee`, 303);
       } catch (error) {
         if (!(error instanceof DomainError) || error.status === 404) throw error;
@@ -184,20 +192,19 @@ export function accountHandlers(deps: Deps) {
     },
 
     showGrant: async (request: Req<unknown, { comptes?: string | string[] }>, reply: FastifyReply) => {
-      const ids = [request.query.comptes ?? []].flat().map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 200);
+      const ids = [request.query.comptes ?? []].flat().map(parseStrictId).filter((n) => n !== null).slice(0, 200);
       return html(reply, await grantPage(request, ids, { ...defaultPeriod(deps.clock.now()), email: true }, {}));
     },
 
-    grant: async (request: FastifyRequest, reply: FastifyReply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const ids = [body.comptes ?? []].flat().map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 201);
-      const form = z.object({ profil: text(20), lieu: text(50), debut: text(20), fin: text(20), mail: text(5) }).parse(body);
-      const values = { profileId: Number(form.profil) || undefined, placeKey: form.lieu, start: form.debut, end: form.fin, email: form.mail === '1' };
+    grant: withInput({ body: grantForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = grantForm.parse(request.body ?? {});
+      const ids = form.comptes.slice(0, 201);
+      const values = { profileId: form.profil ?? undefined, placeKey: form.lieu, start: form.debut, end: form.fin, email: form.mail === '1' };
       try {
         await grantHabilitations(
           deps,
           request.principal!,
-          { accountIds: ids, profileId: Number(form.profil), placeKey: form.lieu, startDate: form.debut, endDate: form.fin, emailNotifications: form.mail === '1' },
+          { accountIds: ids, profileId: form.profil ?? 0, placeKey: form.lieu, startDate: form.debut, endDate: form.fin, emailNotifications: form.mail === '1' },
           request.ip,
         );
         if (ids.length === 1) return reply.redirect(`/administration/comptes/${ids[0]}?fait=attribuee`, 303);
@@ -206,7 +213,7 @@ export function accountHandlers(deps: Deps) {
         if (!(error instanceof DomainError)) throw error;
         return html(reply, await grantPage(request, ids, values, { ...error.fields }, error.message), error.status);
       }
-    },
+    }),
   };
 
   async function grantPage(

@@ -1,11 +1,12 @@
 /** Routes of R15 (assistants of a liberal professional): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps.js';
+import { form, secret, text, withInput } from '../../platform/input.js';
 import { DomainError } from '../../platform/errors.js';
 import { openSession } from '../../http/session.js';
 import { afterSignIn } from '../../http/guard.js';
 import { sendPage as html } from '../../http/reply.js';
+import { refuseInput } from '../../http/input-gate.js';
 import { PASSWORD_RULE_TEXT } from '../auth/auth.rules.js';
 import { formatDuration } from '../../views/durations.js';
 import { INVITATION_TTL_MS } from './assistants.rules.js';
@@ -19,11 +20,12 @@ import { AcceptPage, AssistantAccountPage, AssistantsPage, InvitationPage, MyDel
 
 type IdParams = { Params: { id: string } };
 
-const text = (max: number) => z.string().max(max).catch('');
-const levelsForm = z.object({ files: text(10), medical: text(10), autonomy: text(10) });
-const invitationForm = levelsForm.extend({ lastName: text(200), firstName: text(200), email: text(400) });
+// Input gate (issue 12): each field's length is declared here; a longer value is refused at the field.
+const levels = { files: text('L’accès aux dossiers', 10), medical: text('L’accès aux données médicales', 10), autonomy: text('L’accès aux données d’autonomie', 10) };
+const levelsForm = form(levels);
+const invitationForm = form({ ...levels, lastName: text('Le nom', 100), firstName: text('Le prénom', 100), email: text('L’adresse e-mail', 254) });
 
-const assistantForm = z.object({ code: text(20), profession: text(200), password: text(1000), confirmation: text(1000) });
+const assistantForm = form({ code: text('Le code', 20), profession: text('La profession', 100), password: secret('Le mot de passe'), confirmation: secret('La confirmation') });
 const PSC_MEANS = 'e-CPS (Pro Santé Connect)';
 const CARD_MEANS = 'carte CPS';
 
@@ -68,18 +70,19 @@ export function assistantHandlers(deps: Deps) {
     showAssistants: async (request: FastifyRequest<{ Querystring: { etat?: string } }>, reply: FastifyReply) =>
       assistantsPage(request, reply, { notice: notice(request.query.etat) }),
 
-    invite: async (request: FastifyRequest, reply: FastifyReply) => {
+    invite: withInput({ body: invitationForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = invitationForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         await service.inviteAssistant(deps, request.principal!, form, request.ip);
         return reply.redirect('/mon-compte/assistants?etat=invite', 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return assistantsPage(request, reply, { values: form, errors: { ...error.fields }, general: error.message }, error.status);
       }
-    },
+    }),
 
-    changeAccess: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    changeAccess: withInput({ body: levelsForm }, async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
       const id = parseId(request.params.id);
       const form = levelsForm.parse(request.body ?? {});
       try {
@@ -90,7 +93,7 @@ export function assistantHandlers(deps: Deps) {
         const message = Object.values(error.fields)[0] ?? error.message;
         return assistantsPage(request, reply, { rowError: { id, message } }, error.status);
       }
-    },
+    }),
 
     revoke: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
       const id = parseId(request.params.id);
@@ -194,7 +197,7 @@ export function assistantHandlers(deps: Deps) {
       }
     },
 
-    submitAssistantAccount: (kind: 'psc' | 'cps') => async (request: FastifyRequest, reply: FastifyReply) => {
+    submitAssistantAccount: (kind: 'psc' | 'cps') => withInput({ body: assistantForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const flowToken = readFlowToken(deps, request, kind);
       const invitationToken = pendingInvitation(deps, request);
       const form = assistantForm.parse(request.body ?? {});
@@ -218,6 +221,6 @@ export function assistantHandlers(deps: Deps) {
         const values = { profession: form.profession };
         return html(reply, AssistantAccountPage({ ...assistantPageFrame(request, kind), ...shown, maskedEmail, values, errors: { ...error.fields }, general: error.message }), error.status);
       }
-    },
+    }),
   };
 }

@@ -10,7 +10,7 @@ import type { Principal } from '../habilitations/habilitation.policy.js';
 import { actorLabel, recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { checkCode, consumeCode, storeNewCode, latestCode } from '../../platform/one-time-codes.js';
-import { hitLimit, type Limit } from '../../platform/rate-limit.js';
+import { hitLimit, lockTarget, type Limit } from '../../platform/rate-limit.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { maskEmail } from '../auth/auth.rules.js';
@@ -326,13 +326,15 @@ export async function sendAcceptanceCode(deps: Deps, token: unknown, options: { 
   const now = deps.clock.now();
   const masked = maskEmail(invitation.invited_email);
   const binding = { delegationId: invitation.id };
-  const latest = await latestCode(deps.db, 'assistant_acceptance', binding, now);
-  if (latest?.valid && !options.again) return masked;
-  if (latest && now.getTime() - latest.sentAt.getTime() < ACCEPTANCE_CODE_RESEND_MS) {
-    if (options.again) throw assistantErrors.CODE_TOO_SOON();
-    return masked;
-  }
-  await deps.db.transaction().execute(async (trx) => {
+  const sent = await deps.db.transaction().execute(async (trx) => {
+    // Per invitation and atomic (issue 12): parallel requests wait for each other and read each other's codes.
+    await lockTarget(trx, `code-send:assistant:${invitation.id}`);
+    const latest = await latestCode(trx, 'assistant_acceptance', binding, now);
+    if (latest?.valid && !options.again) return false;
+    if (latest && now.getTime() - latest.sentAt.getTime() < ACCEPTANCE_CODE_RESEND_MS) {
+      if (options.again) throw assistantErrors.CODE_TOO_SOON();
+      return false;
+    }
     const code = await storeNewCode(trx, {
       purpose: 'assistant_acceptance',
       binding,
@@ -344,8 +346,9 @@ export async function sendAcceptanceCode(deps: Deps, token: unknown, options: { 
       now,
     });
     await enqueueMail(trx, { to: invitation.invited_email, ...acceptanceCodeMail({ firstName: invitation.invited_first_name, code }), sensitive: true });
+    return true;
   });
-  deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
+  if (sent) deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
   return masked;
 }
 

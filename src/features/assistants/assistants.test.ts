@@ -486,7 +486,8 @@ describe('R15 abuse and bad input', () => {
     for (const lastName of ['Petit\nCliquez ici : http://evil.example', '<b>Petit</b>', 'Petit@']) {
       const refused = await pro.agent.post('/mon-compte/assistants', invitation({ lastName }));
       expect(refused.statusCode).toBe(400);
-      expect(refused.body).toContain('Lettres, espaces, tirets et apostrophes seulement.');
+      // A line break is refused by the input gate (issue 12) before the name rule sees it.
+      expect(refused.body).toContain(lastName.includes('\n') ? 'Le nom contient des caractères de contrôle invisibles' : 'Lettres, espaces, tirets et apostrophes seulement.');
     }
     expect((await pro.agent.post('/mon-compte/assistants', invitation({ lastName: 'N’Diaye-Le Goff' }))).statusCode).toBe(303);
     const values = invitation();

@@ -1,8 +1,8 @@
 /** Routes of the login journey (R01–R11): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
+import { form, secret, text, withInput } from '../../platform/input.js';
 import { recordLogin, refusedLoginOutcome } from '../../platform/metrics.js';
 import { endSession, newSession, openSession, setSessionCookie } from '../../http/session.js';
 import { afterSignIn as afterLogin, safeReturnPath } from '../../http/guard.js';
@@ -14,10 +14,14 @@ import { ensureBrowserHash, readBrowserHash } from './auth.cookies.js';
 import { NO_SIGN_IN_HOOKS, type SignInHooks } from './auth.hooks.js';
 import { CodePage, ForgotPasswordPage, LinkInvalidPage, LoginPage, NewPasswordPage, TermsPage } from './auth.pages.js';
 
-const text = (max: number) => z.string().max(max).catch('');
-const loginForm = z.object({ username: text(200), password: text(1000), retour: text(500), altcha: text(20_000) });
-const codeForm = z.object({ code: text(50), retour: text(500) });
-const newPasswordForm = z.object({ password: text(1000), confirmation: text(1000), endOthers: text(5), jeton: text(200) });
+const username = text('Le nom d’utilisateur', 100);
+const altcha = text('La vérification anti-robot', 20_000);
+const retour = text('L’adresse de retour', 500);
+const loginForm = form({ username, password: secret('Le mot de passe'), retour, altcha });
+const codeForm = form({ code: text('Le code', 20), retour });
+const newPasswordForm = form({ password: secret('Le mot de passe'), confirmation: secret('La confirmation'), endOthers: text('« Terminer les autres sessions »', 5), jeton: text('Le lien', 200) });
+const termsForm = form({ accept: text('L’acceptation', 5) });
+const forgotForm = form({ username, altcha });
 
 const NOTICES: Record<string, string> = {
   active: 'Votre compte est activé. Connectez-vous avec votre nom d’utilisateur et votre nouveau mot de passe.',
@@ -38,7 +42,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
       return html(reply, await loginPage(request, { retour: safeReturnPath(request.query.retour), ...(notice ? { notice } : {}) }));
     },
 
-    login: async (request: FastifyRequest, reply: FastifyReply) => {
+    login: withInput({ body: loginForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = loginForm.parse(request.body ?? {});
       const retour = safeReturnPath(form.retour);
       try {
@@ -65,14 +69,14 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         recordLogin('password', refusedLoginOutcome(error));
         return html(reply, await loginPage(request, { username: form.username.trim().slice(0, 60), error: error.message, retour }), error.status);
       }
-    },
+    }),
 
     showCode: async (request: FastifyRequest<{ Querystring: { retour?: string; renvoye?: string } }>, reply: FastifyReply) => {
       const notice = request.query.renvoye === '1' ? 'Un nouveau code vient de vous être envoyé.' : undefined;
       return html(reply, await codePage(request, { retour: safeReturnPath(request.query.retour), ...(notice ? { notice } : {}) }));
     },
 
-    submitCode: async (request: FastifyRequest, reply: FastifyReply) => {
+    submitCode: withInput({ body: codeForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = codeForm.parse(request.body ?? {});
       const retour = safeReturnPath(form.retour);
       const session = request.authSession!;
@@ -88,9 +92,9 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         recordLogin('code', refusedLoginOutcome(error));
         return html(reply, await codePage(request, { error: error.message, retour }), error.status);
       }
-    },
+    }),
 
-    resendCode: async (request: FastifyRequest, reply: FastifyReply) => {
+    resendCode: withInput({ body: codeForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const retour = safeReturnPath(codeForm.parse(request.body ?? {}).retour);
       const session = request.authSession!;
       try {
@@ -101,14 +105,14 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         recordLogin('code', refusedLoginOutcome(error));
         return html(reply, await codePage(request, { error: error.message, retour }), error.status);
       }
-    },
+    }),
 
     showNewPassword: async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.authSession!.pendingStep !== 'password_change') return reply.redirect('/', 303);
       return html(reply, NewPasswordPage({ csrfToken: request.csrfToken, mode: 'expired', action: '/connexion/nouveau-mot-de-passe', errors: {}, username: request.authSession!.viewer.username }));
     },
 
-    submitNewPassword: async (request: FastifyRequest, reply: FastifyReply) => {
+    submitNewPassword: withInput({ body: newPasswordForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const session = request.authSession!;
       if (session.pendingStep !== 'password_change') return reply.redirect('/', 303);
       const form = newPasswordForm.parse(request.body ?? {});
@@ -132,17 +136,17 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
           error.status,
         );
       }
-    },
+    }),
 
     showTerms: async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.authSession!.pendingStep !== 'terms') return reply.redirect('/', 303);
       return html(reply, TermsPage({ csrfToken: request.csrfToken }));
     },
 
-    submitTerms: async (request: FastifyRequest, reply: FastifyReply) => {
+    submitTerms: withInput({ body: termsForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const session = request.authSession!;
       if (session.pendingStep !== 'terms') return reply.redirect('/', 303);
-      const accepted = z.object({ accept: text(5) }).parse(request.body ?? {}).accept === '1';
+      const accepted = termsForm.parse(request.body ?? {}).accept === '1';
       try {
         await service.acceptTerms(deps, { session, accepted, ip: request.ip });
         await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep: null });
@@ -151,12 +155,12 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         if (!(error instanceof DomainError)) throw error;
         return html(reply, TermsPage({ csrfToken: request.csrfToken, error: error.message }), error.status);
       }
-    },
+    }),
 
     showForgot: async (request: FastifyRequest, reply: FastifyReply) => html(reply, ForgotPasswordPage({ csrfToken: request.csrfToken, sent: false })),
 
-    submitForgot: async (request: FastifyRequest, reply: FastifyReply) => {
-      const form = z.object({ username: text(200), altcha: text(20_000) }).parse(request.body ?? {});
+    submitForgot: withInput({ body: forgotForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = forgotForm.parse(request.body ?? {});
       try {
         await passwords.requestPasswordReset(deps, { username: form.username, ip: request.ip, robotAnswer: form.altcha });
         // R09: the same answer whatever the username.
@@ -165,7 +169,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
         if (!(error instanceof DomainError)) throw error;
         return html(reply, ForgotPasswordPage({ csrfToken: request.csrfToken, sent: false, error: error.message, username: form.username.slice(0, 60) }), error.status);
       }
-    },
+    }),
 
     reset: linkHandlers(deps, 'password_reset', '/mot-de-passe/nouveau', 'reset', '/connexion?etat=reinitialise'),
     activation: linkHandlers(deps, 'activation', '/activation', 'activation', '/connexion?etat=active'),
@@ -193,7 +197,7 @@ function linkHandlers(deps: Deps, purpose: 'activation' | 'password_reset', acti
       return html(reply, LinkInvalidPage({ csrfToken: request.csrfToken, message: error.message }), error.status);
     }
   };
-  const submit = async (request: FastifyRequest, reply: FastifyReply) => {
+  const submit = withInput({ body: newPasswordForm }, async (request: FastifyRequest, reply: FastifyReply) => {
     const form = newPasswordForm.parse(request.body ?? {});
     try {
       await passwords.setPasswordFromLink(deps, { token: form.jeton, purpose, newPassword: form.password, confirmation: form.confirmation, ip: request.ip });
@@ -209,6 +213,6 @@ function linkHandlers(deps: Deps, purpose: 'activation' | 'password_reset', acti
         error.status,
       );
     }
-  };
+  });
   return { show, submit };
 }

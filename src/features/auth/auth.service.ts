@@ -12,7 +12,7 @@ import { checkCode, codeSendTimes, consumeCode, issueCode, resendWaitSeconds } f
 import { randomToken } from '../../platform/crypto.js';
 import { mailInsert, smsInsert } from '../../platform/outbox/outbox.js';
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
-import { attemptCount, hitLimit, limitState, peekLimit, windowCount, type Limit } from '../../platform/rate-limit.js';
+import { attemptCount, hitLimit, limitState, lockTarget, peekLimit, windowCount, type Limit } from '../../platform/rate-limit.js';
 import { checkRobotAnswer } from '../../platform/altcha.js';
 import { endSessionsOfAccount, sessionInsert, type AuthSession, type NewSession } from './session.service.js';
 import { executeAsOneStatement } from '../../db/database.js';
@@ -215,10 +215,15 @@ export async function resendLoginCode(deps: Deps, input: { accountId: number; se
   const account = await repo.getLoginAccount(deps.db, input.accountId);
   if (!account) throw authErrors.CODE_EXPIRED();
   if (!(await hitLimit(deps.db, `resend-ip:${input.ip}`, IP_RESEND_ATTEMPTS, now)).allowed) throw authErrors.TOO_MANY_ATTEMPTS();
-  const wait = resendWaitSeconds(await codeSendTimes(deps.db, 'login', { accountId: account.id }, new Date(now.getTime() - 3_600_000)), now);
-  if (wait > 0) throw authErrors.CODE_RESEND_TOO_SOON({ seconds: wait });
-  // In one statement the invalidation cannot see the new code: only the earlier ones are invalidated.
-  await executeAsOneStatement(deps.db, loginCodeWrites(deps, account, input.sessionIdHash, input.ip, now));
+  // Counted per account, whatever the address (issue 12): the account's sends are serialised, so
+  // parallel clicks read each other's codes and at most the throttle's number goes out.
+  await deps.db.transaction().execute(async (trx) => {
+    await lockTarget(trx, `code-send:login:${account.id}`);
+    const wait = resendWaitSeconds(await codeSendTimes(trx, 'login', { accountId: account.id }, new Date(now.getTime() - 3_600_000)), now);
+    if (wait > 0) throw authErrors.CODE_RESEND_TOO_SOON({ seconds: wait });
+    // In one statement the invalidation cannot see the new code: only the earlier ones are invalidated.
+    await executeAsOneStatement(trx, loginCodeWrites(deps, account, input.sessionIdHash, input.ip, now));
+  });
   wakeOutbox(deps);
 }
 

@@ -21,6 +21,8 @@ import { activationMail, passwordChangedMail, resetMail } from './auth.mails.js'
 const RESET_WITH_ROBOT_CHECK: Limit = { window: 3600, max: 20 };
 const RESET_WITHOUT_ROBOT_CHECK_IP: Limit = { window: 3600, max: 5 };
 const RESET_WITHOUT_ROBOT_CHECK_USER: Limit = { window: 3600, max: 2 };
+/** Reset e-mails one person may receive in an hour, whoever asks (issue 12). */
+export const RESET_MAILS_PER_ACCOUNT: Limit = { window: 3600, max: 3 };
 
 function link(deps: Deps, path: string, token: string): string {
   const url = new URL(path, deps.config.baseUrl);
@@ -71,6 +73,19 @@ export async function acceptableNewPassword(
  * neutral message); robots are slowed by the anti-robot check, or without it by stricter limits.
  */
 export async function requestPasswordReset(deps: Deps, input: { username: string; ip: string; robotAnswer: unknown }): Promise<void> {
+  // R09, issue 12: the answer takes the same time for a known and an unknown username. The known
+  // one's work (token, e-mail, history) is a transaction the unknown one does not have: every
+  // answer, refused or not, waits for the same floor (LOGIN_FAILURE_MIN_MS) from its start.
+  const started = performance.now();
+  try {
+    await requestPasswordResetOnce(deps, input);
+  } finally {
+    const wait = deps.config.loginFailureMinMs - (performance.now() - started);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+async function requestPasswordResetOnce(deps: Deps, input: { username: string; ip: string; robotAnswer: unknown }): Promise<void> {
   const now = deps.clock.now();
   const username = normaliseUsername(input.username);
   const check = await checkRobotAnswer(deps.db, deps.config.sessionSecret, input.robotAnswer, now);
@@ -85,6 +100,10 @@ export async function requestPasswordReset(deps: Deps, input: { username: string
   if (username.length === 0 || username.length > 60) return;
   const account = await repo.getLoginAccountByUsername(deps.db, username);
   if (!account || account.deactivated_at) return;
+  // Counted per account whatever the address or the anti-robot path (issue 12): one atomic counter,
+  // so 40 solved challenges from 40 addresses still send this person at most RESET_MAILS_PER_ACCOUNT.
+  // Over it, the same neutral answer and no e-mail (R09).
+  if (!(await hitLimit(deps.db, `reset-account:${account.id}`, RESET_MAILS_PER_ACCOUNT, now)).allowed) return;
   const token = randomToken();
   await deps.db.transaction().execute(async (trx) => {
     await repo.consumeAccountTokens(trx, account.id, 'password_reset', now);

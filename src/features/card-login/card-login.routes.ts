@@ -1,7 +1,8 @@
 /** Routes of card, e-CPS and partner login (R12, R13, R14, R16): parse, call one service function, present. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps.js';
+import { form, secret, text, withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import { DomainError } from '../../platform/errors.js';
 import { endSession, openSession } from '../../http/session.js';
 import { afterSignIn as afterLogin, safeReturnPath } from '../../http/guard.js';
@@ -15,19 +16,22 @@ import * as liberal from './card-login.liberal.js';
 import { presentedCertificate } from './card-login.certificate.js';
 import { clearFlowCookie as clearFlow, readFlowToken, setFlowCookie, type FlowCookie } from './card-login.cookies.js';
 
-const text = (max: number) => z.string().max(max).catch('');
-const pairingForm = z.object({ username: text(200), password: text(1000) });
-const liberalForm = z.object({
-  profession: text(200),
-  specialty: text(200),
-  email: text(400),
-  phone: text(50),
-  address: text(400),
-  postcode: text(20),
-  city: text(200),
-  password: text(1000),
-  confirmation: text(1000),
+// Input gate (issue 12): each field's length is declared here; a longer value is refused at the field.
+const pairingForm = form({ username: text('Le nom d’utilisateur', 100), password: secret('Le mot de passe') });
+const liberalForm = form({
+  profession: text('La profession', 100),
+  specialty: text('La spécialité', 100),
+  email: text('L’adresse e-mail', 254),
+  phone: text('Le téléphone', 30),
+  address: text('L’adresse', 200),
+  postcode: text('Le code postal', 10),
+  city: text('La commune', 100),
+  password: secret('Le mot de passe'),
+  confirmation: secret('La confirmation'),
 });
+const tokenForm = form({ jeton: text('Le lien', 200) });
+/** A partner's id in its URLs is a name from the configuration, not a number. */
+const PARTNER_PARAMS = { textParams: ['id'] } as const;
 const CREATE_URL = '/connexion/psc/creer-mon-compte';
 
 type PartnerRequest = FastifyRequest<{ Params: { id: string }; Querystring: { retour?: string } }>;
@@ -95,7 +99,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
           return refused(request, reply, target?.errorTitle ?? PARTNER_ERROR_TITLE, error);
         }
       },
-      submit: async (request: R, reply: FastifyReply) => {
+      submit: withInput({ body: pairingForm }, async (request: R, reply: FastifyReply) => {
         const form = pairingForm.parse(request.body ?? {});
         let target: PairingTarget;
         try {
@@ -120,7 +124,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
             return refused(request, reply, target.errorTitle, error);
           }
         }
-      },
+      }),
     };
   };
   const pscPairing = pairing(() => PSC_PAIRING);
@@ -132,8 +136,8 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
     submitPscPairing: pscPairing.submit,
     showCardPairing: cardPairing.show,
     submitCardPairing: cardPairing.submit,
-    showPartnerPairing: partnerPairingHandlers.show,
-    submitPartnerPairing: partnerPairingHandlers.submit,
+    showPartnerPairing: withInput(PARTNER_PARAMS, partnerPairingHandlers.show),
+    submitPartnerPairing: withInput({ body: pairingForm, ...PARTNER_PARAMS }, partnerPairingHandlers.submit),
 
     /** "Se connecter avec Pro Santé Connect": off to the provider, with state, nonce and PKCE kept here. */
     startPsc: async (request: FastifyRequest<{ Querystring: { retour?: string } }>, reply: FastifyReply) => {
@@ -176,10 +180,11 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
       }
     },
 
-    submitLiberalAccount: async (request: FastifyRequest, reply: FastifyReply) => {
+    submitLiberalAccount: withInput({ body: liberalForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = liberalForm.parse(request.body ?? {});
       const flowToken = readFlowToken(deps, request, 'psc');
       try {
+        refuseInput(request);
         const result = await liberal.createLiberalAccount(deps, { flowToken, form, ip: request.ip });
         const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
         await service.bindFlowToSession(deps, flowToken!, idHash);
@@ -196,13 +201,13 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
         const values = { ...form, password: '', confirmation: '' };
         return html(reply, LiberalAccountPage({ csrfToken: request.csrfToken, identity, values, errors: { ...error.fields }, general: error.message, passwordRule: PASSWORD_RULE_TEXT }), error.status);
       }
-    },
+    }),
 
     showEmailValidation: async (request: FastifyRequest<{ Querystring: { jeton?: string } }>, reply: FastifyReply) =>
       html(reply, EmailValidationPage({ csrfToken: request.csrfToken, token: String(request.query.jeton ?? '').slice(0, 100) })),
 
-    submitEmailValidation: async (request: FastifyRequest, reply: FastifyReply) => {
-      const form = z.object({ jeton: text(200) }).parse(request.body ?? {});
+    submitEmailValidation: withInput({ body: tokenForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = tokenForm.parse(request.body ?? {});
       try {
         await liberal.validateEmail(deps, form.jeton, request.ip);
         return html(reply, EmailValidatedPage({ csrfToken: request.csrfToken }));
@@ -210,7 +215,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
         if (!(error instanceof DomainError)) throw error;
         return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: 'Lien non valable', message: error.message }), error.status);
       }
-    },
+    }),
 
     /** R12: "Connexion par carte CPS": the client certificate of the TLS handshake or of the trusted proxy. */
     cardLogin: async (request: FastifyRequest, reply: FastifyReply) => {
@@ -232,7 +237,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
     },
 
     /** R16: sign-in from a partner site: the partner's provider must prove a recent strong authentication. */
-    startPartner: async (request: PartnerRequest, reply: FastifyReply) => {
+    startPartner: withInput(PARTNER_PARAMS, async (request: PartnerRequest, reply: FastifyReply) => {
       try {
         const { flowToken, url } = await service.startPartnerLogin(deps, { partnerId: request.params.id, returnPath: safeReturnPath(request.query.retour), ip: request.ip });
         setFlowCookie(deps, reply, 'partner', flowToken);
@@ -241,9 +246,9 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
         if (!(error instanceof DomainError)) throw error;
         return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
       }
-    },
+    }),
 
-    partnerCallback: async (request: PartnerRequest, reply: FastifyReply) => {
+    partnerCallback: withInput(PARTNER_PARAMS, async (request: PartnerRequest, reply: FastifyReply) => {
       const flowToken = readFlowToken(deps, request, 'partner');
       try {
         const result = await service.finishPartnerLogin(deps, {
@@ -260,7 +265,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
         if (!(error instanceof DomainError)) throw error;
         return html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: PARTNER_ERROR_TITLE, message: error.message }), error.status);
       }
-    },
+    }),
 
     /** Logout of an e-CPS session: ends it here, then offers Pro Santé Connect's end-session endpoint when published. */
     pscLogout: async (request: FastifyRequest, reply: FastifyReply) => {

@@ -36,6 +36,10 @@ export const directoryErrors = defineErrors({
   DOCUMENT_TOO_LARGE: { status: 413, message: 'Ce document dépasse la taille autorisée : réduisez-le puis recommencez.' },
   DOCUMENT_TITLE_TOO_LONG: { status: 400, message: 'L’intitulé fait au plus 200 caractères.' },
   DOCUMENT_LIMIT: { status: 409, message: 'Un établissement a au plus 20 documents : retirez-en un avant d’en ajouter.' },
+  /** A photograph's alternative text the input gate refuses (controls, over 200 characters): refused, never cut (issue 12). */
+  PHOTO_ALT_INVALID: { status: 400, message: (p: { message: string }) => p.message },
+  /** A title or a file name the input gate refuses (controls, too long): its message names the field (issue 12). */
+  DOCUMENT_NAME_INVALID: { status: 400, message: (p: { message: string }) => p.message },
   DOCUMENT_FORM_INVALID: { status: 413, message: 'Envoyez un seul document à la fois.' },
 });
 

@@ -8,26 +8,28 @@ import { httpErrors } from '../../http/errors.js';
 import { can } from '../habilitations/habilitation.policy.js';
 import { errorHandler, sendError } from '../../http/error-handler.js';
 import { renderPage } from '../../views/render.js';
-import { directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
+import { DOCUMENT_FIELD, directoryErrors, documentRefusal, documentTooLarge } from './directory.errors.js';
+import { checkFileName, form, normaliseText, parseStrictId, text, withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import type { DirectoryFilters } from './directory.repository.js';
-import { attachmentDisposition, rorOwnedFields, type IdentityField } from './directory.rules.js';
+import { attachmentDisposition, DESCRIPTION_MAX, DOCUMENT_TITLE_MAX, rorOwnedFields, type IdentityField } from './directory.rules.js';
 import * as service from './directory.service.js';
 import { SearchPage, ServicesPage, UnitsPage } from './directory-search.pages.js';
 import { SheetPage } from './directory-sheet.pages.js';
 import { EditPage, valuesOf, type EditValues } from './directory-edit.pages.js';
 import { SyncPage } from './directory-sync.pages.js';
 
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
-const text = (max: number) => z.string().max(max).catch('');
+/** A query string's filter: the gate refused controls already; a value too long for a filter counts as absent. */
+const queryText = (max: number) => z.string().max(max).catch('');
 const searchQuery = z.object({
-  nom: text(100),
-  adresse: text(100),
-  finess: text(9),
-  categorie: text(100),
+  nom: queryText(100),
+  adresse: queryText(100),
+  finess: queryText(9),
+  categorie: queryText(100),
   departement: z.string().regex(/^[0-9AB]{2,3}$/).catch(''),
   domaine: z.string().regex(/^[A-Z_]{2,30}$/).catch(''),
-  commune: text(100),
-  fermes: text(1),
+  commune: queryText(100),
+  fermes: queryText(1),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
@@ -56,10 +58,27 @@ export async function noteUploadedFile(this: FastifyRequest, part: { filename: s
 }
 
 function parseId(value: unknown, error: () => DomainError = directoryErrors.ESTABLISHMENT_NOT_FOUND): number {
-  const parsed = idParam.safeParse(value);
-  if (!parsed.success) throw error();
-  return parsed.data;
+  const parsed = parseStrictId(value);
+  if (parsed === null) throw error();
+  return parsed;
 }
+
+/**
+ * The sheet's form through the input gate (issue 12), with the lengths the sheet's rules allow;
+ * the units' internal codes come as `unit-<id>` fields.
+ */
+const editForm = form({
+  description: text('La description', DESCRIPTION_MAX, { multiline: true }),
+  accessItinerary: text('L’itinéraire d’accès', DESCRIPTION_MAX, { multiline: true }),
+  finess: text('Le numéro FINESS', 9),
+  name: text('Le nom de l’établissement', 200),
+  category: text('La catégorie', 120),
+  address: text('L’adresse', 300),
+  postcode: text('Le code postal', 10),
+  city: text('La commune', 120),
+  phone: text('Le téléphone', 50),
+  email: text('L’adresse e-mail', 254),
+}).catchall(text('Un code interne d’unité', 50));
 
 /** Form fields of the sheet: absent or non-string values count as empty (a form always sends strings). */
 function editValues(body: unknown): EditValues {
@@ -115,7 +134,7 @@ export function directoryHandlers(deps: Deps) {
     },
 
     units: async (request: Req<unknown, Record<string, unknown>>, reply: FastifyReply) => {
-      const q = z.object({ nom: text(100), page: z.coerce.number().int().min(1).max(10_000).catch(1) }).parse(request.query ?? {});
+      const q = z.object({ nom: queryText(100), page: z.coerce.number().int().min(1).max(10_000).catch(1) }).parse(request.query ?? {});
       const result = await service.searchUnits(deps, q.nom.trim(), q.page);
       return html(reply, UnitsPage({ ...frame(request), name: q.nom, result }));
     },
@@ -130,14 +149,15 @@ export function directoryHandlers(deps: Deps) {
       return html(reply, EditPage({ ...editFrame(request), ...sheet, values: valuesOf(sheet), errors: {} }));
     },
 
-    edit: async (request: Req<{ id: string }>, reply: FastifyReply) => {
+    edit: withInput({ body: editForm, rendersRefusals: true }, async (request: Req<{ id: string }>, reply: FastifyReply) => {
       const id = parseId(request.params.id);
       const values = editValues(request.body);
       try {
+        refuseInput(request);
         await service.updateSheet(deps, request.principal!, id, values, request.ip);
         return reply.redirect(`/annuaire/etablissements/${id}?fait=fiche`, 303);
       } catch (error) {
-        if (!(error instanceof DomainError) || (error.code !== 'DIRECTORY_FORM_INVALID' && error.code !== 'FINESS_ALREADY_USED')) throw error;
+        if (!(error instanceof DomainError) || (error.code !== 'DIRECTORY_FORM_INVALID' && error.code !== 'FINESS_ALREADY_USED' && error.code !== 'INPUT_INVALID')) throw error;
         const sheet = await service.getEditableSheet(deps, request.principal!, id);
         const errors = error.code === 'FINESS_ALREADY_USED' ? { finess: error.message } : { ...error.fields };
         // A synchronised sheet shows the ROR's values, never what the form claimed (R50).
@@ -146,14 +166,20 @@ export function directoryHandlers(deps: Deps) {
         const shown = { ...values, identity: identity as EditValues['identity'] };
         return html(reply, EditPage({ ...editFrame(request), ...sheet, values: shown, errors }), error.status);
       }
-    },
+    }),
 
     addPhoto: async (request: Req<{ id: string }>, reply: FastifyReply) => {
       const id = parseId(request.params.id);
       const body = (request.body ?? {}) as Record<string, unknown>;
       const file = Buffer.isBuffer(body.photo) ? body.photo : undefined;
       const alt = typeof body.alt === 'string' ? body.alt : '';
-      return attach(request, reply, id, 'photo', () => service.addPhoto(deps, request.principal!, id, file, alt, request.ip), (error) => ({ photoError: error.message }));
+      const add = async () => {
+        // Input gate (issue 12): the alternative text is refused beyond 200 characters, never cut.
+        const altCheck = normaliseText(alt, { label: 'Le texte alternatif', max: 200 });
+        if (!altCheck.ok) throw directoryErrors.PHOTO_ALT_INVALID({ message: altCheck.message });
+        return service.addPhoto(deps, request.principal!, id, file, altCheck.value, request.ip);
+      };
+      return attach(request, reply, id, 'photo', add, (error) => ({ photoError: error.message }));
     },
 
     addDocument: async (request: Req<{ id: string }>, reply: FastifyReply) => {
@@ -162,7 +188,15 @@ export function directoryHandlers(deps: Deps) {
       const noted = uploads.get(request);
       const upload = Buffer.isBuffer(body.document) && noted ? { bytes: body.document, ...noted } : undefined;
       const title = typeof body.documentTitle === 'string' ? body.documentTitle : '';
-      return attach(request, reply, id, 'document', () => service.addDocument(deps, request.principal!, id, upload, title, request.ip), (error) => ({
+      const add = async () => {
+        // Input gate (issue 12): the typed title and the file's own name, refused at their field, never cleaned up silently.
+        const titleCheck = normaliseText(title, { label: 'Le titre', max: DOCUMENT_TITLE_MAX });
+        if (!titleCheck.ok) throw directoryErrors.DOCUMENT_NAME_INVALID.at(DOCUMENT_FIELD.title, { message: titleCheck.message });
+        const nameCheck = upload ? checkFileName(upload.filename) : null;
+        if (nameCheck && !nameCheck.ok) throw directoryErrors.DOCUMENT_NAME_INVALID.at(DOCUMENT_FIELD.document, { message: nameCheck.message });
+        return service.addDocument(deps, request.principal!, id, upload, titleCheck.value, request.ip);
+      };
+      return attach(request, reply, id, 'document', add, (error) => ({
         documentErrors: error.fields,
         documentTitle: title.slice(0, 200),
       }));

@@ -7,6 +7,7 @@ import { structureReferentCount } from '../habilitations/referent-coverage.servi
 import sharp from 'sharp';
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
+import { lockTarget } from '../../platform/rate-limit.js';
 import { can, type Principal } from '../habilitations/habilitation.policy.js';
 import type { Place } from '../habilitations/habilitation.rules.js';
 import { principalActor } from '../habilitations/habilitation.service.js';
@@ -144,8 +145,10 @@ export async function addPhoto(deps: Deps, principal: Principal, id: number, byt
     throw directoryErrors.PHOTO_CORRUPT();
   }
   return deps.db.transaction().execute(async (trx) => {
+    // At most N per sheet, atomic (issue 12): parallel uploads to one sheet wait for each other before counting.
+    await lockTarget(trx, `attachments:photos:${id}`);
     if ((await repo.countAttachments(trx, 'establishment_photos', id)) >= PHOTOS_PER_ESTABLISHMENT) throw directoryErrors.PHOTO_LIMIT();
-    const photoId = await repo.insertPhoto(trx, { establishmentId: id, contentType: type, data, thumbnail, width, height, altText: altText.trim().slice(0, 200), accountId: principal.accountId });
+    const photoId = await repo.insertPhoto(trx, { establishmentId: id, contentType: type, data, thumbnail, width, height, altText: altText.trim(), accountId: principal.accountId });
     await recordAudit(trx, {
       actor: principalActor(principal),
       code: 'DIRECTORY_PHOTO_ADDED',
@@ -181,6 +184,7 @@ export async function addDocument(deps: Deps, principal: Principal, id: number, 
   const title = documentTitle(typedTitle, fileName);
   if (!title.ok) throw documentRefusal('DOCUMENT_TITLE_TOO_LONG');
   return deps.db.transaction().execute(async (trx) => {
+    await lockTarget(trx, `attachments:documents:${id}`);
     if ((await repo.countAttachments(trx, 'establishment_documents', id)) >= DOCUMENTS_PER_ESTABLISHMENT) throw documentRefusal('DOCUMENT_LIMIT');
     const documentId = await repo.insertDocument(trx, { establishmentId: id, title: title.value, filename: fileName, data: upload.bytes, accountId: principal.accountId });
     await recordAudit(trx, {

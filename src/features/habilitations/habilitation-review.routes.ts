@@ -7,6 +7,7 @@ import { httpErrors } from '../../http/errors.js';
 import { sendPage as html } from '../../http/reply.js';
 import * as review from './habilitation-review.service.js';
 import * as habilitations from './habilitation.service.js';
+import { withInput } from '../../platform/input.js';
 import { endDateForm, parseReviewQuery, returnForm, reviewReturnPath } from './habilitation-review.schemas.js';
 import { DeleteConfirmPage, EndDatePage, ReviewPage, REVIEW_NOTICES } from './habilitation-review.pages.js';
 
@@ -58,7 +59,7 @@ export function reviewHandlers(deps: Deps) {
     },
 
     /** R35 from a row: a new end date; a wrong one comes back on a page of its own, at the field. */
-    changeEndDate: async (request: IdRequest, reply: FastifyReply) => {
+    changeEndDate: withInput({ body: endDateForm }, async (request: IdRequest, reply: FastifyReply) => {
       const principal = request.principal!;
       const id = habilitationId(request);
       const form = endDateForm.parse(request.body ?? {});
@@ -75,7 +76,7 @@ export function reviewHandlers(deps: Deps) {
           error.status,
         );
       }
-    },
+    }),
 
     /** R36, first step: the confirmation page (a GET changes nothing). */
     confirmDelete: async (request: IdRequest, reply: FastifyReply) => {
@@ -88,12 +89,12 @@ export function reviewHandlers(deps: Deps) {
     },
 
     /** R36, confirmed. */
-    delete: async (request: IdRequest, reply: FastifyReply) => {
+    delete: withInput({ body: returnForm }, async (request: IdRequest, reply: FastifyReply) => {
       const principal = request.principal!;
       const id = habilitationId(request);
       const retour = reviewReturnPath(returnForm.parse(request.body ?? {}).retour);
       await habilitations.deleteHabilitation(deps, principal, id, request.ip);
       return reply.redirect(backTo(retour, 'suppression'), 303);
-    },
+    }),
   };
 }

@@ -1,5 +1,6 @@
 /** Input of the review of habilitations, validated at the boundary: what cannot be read is dropped, never a 500. */
 import { z } from 'zod';
+import { form, text } from '../../platform/input.js';
 import { REVIEW_SORTS, type ReviewSort, type SortDirection } from './habilitation-review.rules.js';
 
 const id = z.preprocess(
@@ -67,11 +68,9 @@ export function reviewSearch(f: ReviewFilters, changes: Partial<ReviewFilters> =
   return search ? `?${search}` : '';
 }
 
-const text = (max: number) => z.string().max(max).catch('');
-
-/** The forms posted from a row: a new end date (R35), and the return address (the review with its filters). */
-export const endDateForm = z.object({ endDate: text(20), retour: text(1000) }).catch({ endDate: '', retour: '' });
-export const returnForm = z.object({ retour: text(1000) }).catch({ retour: '' });
+/** The forms posted from a row: a new end date (R35), and the return address (the review with its filters); input gate of issue 12. */
+export const endDateForm = form({ endDate: text('La date de fin', 20), retour: text('L’adresse de retour', 1000) });
+export const returnForm = form({ retour: text('L’adresse de retour', 1000) });
 
 export const REVIEW_PATH = '/administration/revue';
 

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { accountActor, recordAudit } from '../../platform/audit/audit.js';
 import { enqueueSms } from '../../platform/outbox/outbox.js';
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
+import { lockTarget } from '../../platform/rate-limit.js';
 import { checkCode, codeSendTimes, consumeCode, invalidateCodes, storeNewCode, resendWaitSeconds } from '../../platform/one-time-codes.js';
 import { lockAccount, markMobileVerified, setOtpChannel } from '../accounts/account.repository.js';
 import { maskPhone } from '../accounts/account.rules.js';
@@ -31,10 +32,12 @@ export async function sendMobileCode(deps: Deps, ctx: SelfContext): Promise<{ ma
   if (!mobile) throw errors.MOBILE_MISSING();
   if (account.mobile_verified_at) throw errors.MOBILE_ALREADY_VERIFIED();
   const binding = { accountId: account.id };
-  const wait = resendWaitSeconds(await codeSendTimes(deps.db, 'mobile_verification', binding, new Date(now.getTime() - 3_600_000)), now);
-  if (wait > 0) throw errors.CODE_RESEND_TOO_SOON({ seconds: wait });
   const masked = maskPhone(mobile);
   await deps.db.transaction().execute(async (trx) => {
+    // Per account and atomic (issue 12): parallel requests wait for each other and read each other's codes.
+    await lockTarget(trx, `code-send:mobile:${account.id}`);
+    const wait = resendWaitSeconds(await codeSendTimes(trx, 'mobile_verification', binding, new Date(now.getTime() - 3_600_000)), now);
+    if (wait > 0) throw errors.CODE_RESEND_TOO_SOON({ seconds: wait });
     const code = await storeNewCode(trx, {
       purpose: 'mobile_verification',
       binding,

@@ -14,7 +14,9 @@ import * as habilitations from './self-habilitations.service.js';
 import * as sessions from './self-sessions.service.js';
 import * as referents from './self-referents.service.js';
 import * as emailChange from '../accounts/email-change.service.js';
-import { codeForm, emailFlagForm, identityForm, otpChannelForm, parseId, parseRef, passwordForm, tokenForm } from './self-service.schemas.js';
+import { codeForm, emailFlagForm, identityForm, mobileCodeRequestForm, otpChannelForm, parseId, parseRef, passwordForm, tokenForm } from './self-service.schemas.js';
+import { withInput } from '../../platform/input.js';
+import { refuseInput } from '../../http/input-gate.js';
 import {
   AccountPage,
   DeleteHabilitationPage,
@@ -81,9 +83,10 @@ export function selfServiceHandlers(deps: Deps) {
       return accountPage(request, reply, { ...(notice ? { notice } : {}), offerEndSessions: etat === 'mot-de-passe' });
     },
 
-    updateIdentity: async (request: FastifyRequest, reply: FastifyReply) => {
+    updateIdentity: withInput({ body: identityForm, rendersRefusals: true }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = identityForm.parse(request.body ?? {});
       try {
+        refuseInput(request);
         const result = await identity.updateIdentity(deps, context(request), form);
         const onlyEmail = result.changed.length === 1 && result.emailChangeRequested;
         const etat = result.changed.length === 0 ? 'inchange' : onlyEmail ? 'email-demande' : result.emailChangeRequested ? 'informations-email' : 'informations';
@@ -94,10 +97,10 @@ export function selfServiceHandlers(deps: Deps) {
         const values = { ...form, currentPassword: '' };
         return accountPage(request, reply, { identity: { values, errors: { ...e.fields }, general: e.message } }, e.status);
       }
-    },
+    }),
 
-    sendMobileCode: async (request: FastifyRequest, reply: FastifyReply) => {
-      const fromCodePage = (request.body as Record<string, unknown> | undefined)?.depuis === 'code';
+    sendMobileCode: withInput({ body: mobileCodeRequestForm }, async (request: FastifyRequest, reply: FastifyReply) => {
+      const fromCodePage = mobileCodeRequestForm.parse(request.body ?? {}).depuis === 'code';
       try {
         await mobileCodes.sendMobileCode(deps, context(request));
         return reply.redirect(fromCodePage ? '/mon-compte/mobile/code?renvoye=1' : '/mon-compte/mobile/code', 303);
@@ -106,12 +109,12 @@ export function selfServiceHandlers(deps: Deps) {
         if (fromCodePage) return mobileCodePage(request, reply, { error: e.message }, e.status);
         return accountPage(request, reply, { mobileError: e.message }, e.status);
       }
-    },
+    }),
 
     showMobileCode: async (request: FastifyRequest<{ Querystring: { renvoye?: string } }>, reply: FastifyReply) =>
       mobileCodePage(request, reply, request.query.renvoye === '1' ? { notice: 'Un nouveau code vient de vous être envoyé.' } : {}),
 
-    submitMobileCode: async (request: FastifyRequest, reply: FastifyReply) => {
+    submitMobileCode: withInput({ body: codeForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = codeForm.parse(request.body ?? {});
       try {
         await mobileCodes.verifyMobileCode(deps, context(request), form.code);
@@ -120,9 +123,9 @@ export function selfServiceHandlers(deps: Deps) {
         const e = formError(error);
         return mobileCodePage(request, reply, { error: e.message }, e.status);
       }
-    },
+    }),
 
-    changeOtpChannel: async (request: FastifyRequest, reply: FastifyReply) => {
+    changeOtpChannel: withInput({ body: otpChannelForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = otpChannelForm.parse(request.body ?? {});
       try {
         const { changed } = await mobileCodes.changeOtpChannel(deps, context(request), { channel: form.channel, password: form.channelPassword });
@@ -131,11 +134,11 @@ export function selfServiceHandlers(deps: Deps) {
         const e = formError(error);
         return accountPage(request, reply, { channel: { errors: { ...e.fields }, general: e.message } }, e.status);
       }
-    },
+    }),
 
     showPassword: async (request: FastifyRequest, reply: FastifyReply) => html(reply, PasswordPage({ ...frame(request), errors: {} })),
 
-    changePassword: async (request: FastifyRequest, reply: FastifyReply) => {
+    changePassword: withInput({ body: passwordForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = passwordForm.parse(request.body ?? {});
       try {
         await password.changePassword(deps, context(request), form);
@@ -144,13 +147,13 @@ export function selfServiceHandlers(deps: Deps) {
         const e = formError(error);
         return html(reply, PasswordPage({ ...frame(request), errors: { ...e.fields }, general: e.message }), e.status);
       }
-    },
+    }),
 
-    setEmailFlag: async (request: FastifyRequest<Params>, reply: FastifyReply) => {
+    setEmailFlag: withInput({ body: emailFlagForm }, async (request: FastifyRequest<Params>, reply: FastifyReply) => {
       const form = emailFlagForm.parse(request.body ?? {});
       await habilitations.setHabilitationEmailFlag(deps, context(request), parseId(request.params.id), form.mails === '1');
       return reply.redirect('/mon-compte?etat=mails#habilitations', 303);
-    },
+    }),
 
     showDeleteHabilitation: async (request: FastifyRequest<Params>, reply: FastifyReply) => {
       const habilitation = await habilitations.getOwnHabilitation(deps, context(request), parseId(request.params.id));
@@ -196,7 +199,7 @@ export function selfServiceHandlers(deps: Deps) {
       }
     },
 
-    confirmEmailChange: async (request: FastifyRequest, reply: FastifyReply) => {
+    confirmEmailChange: withInput({ body: tokenForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = tokenForm.parse(request.body ?? {});
       try {
         const { accountId } = await emailChange.confirmEmailChange(deps, form.jeton, request.ip);
@@ -205,7 +208,7 @@ export function selfServiceHandlers(deps: Deps) {
         if (!(error instanceof DomainError)) throw error;
         return html(reply, EmailLinkInvalidPage({ csrfToken: request.csrfToken, viewer: request.principal?.viewer ?? null, message: error.message }), error.status);
       }
-    },
+    }),
 
     showReferents: async (request: FastifyRequest, reply: FastifyReply) =>
       html(reply, ReferentsPage({ ...frame(request), groups: await referents.listMyReferents(deps, request.principal!.accountId) })),

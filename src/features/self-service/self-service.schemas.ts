@@ -1,10 +1,8 @@
 /** Input of "Mon compte", validated at the boundary with French messages at each field (R41). */
 import { z } from 'zod';
+import { form, parseStrictId, secret, text } from '../../platform/input.js';
 import { parseMobile, parsePhone } from '../accounts/account.rules.js';
 import { emailAddress, MOBILE_MESSAGE, personName, PHONE_MESSAGE, phoneNumber } from '../accounts/account.schemas.js';
-
-/** What a form field carries: a string of bounded length, '' when absent or malformed. */
-export const formText = (max: number) => z.string().max(max).catch('');
 
 export const identitySchema = z.object({
   lastName: personName('Le nom'),
@@ -22,28 +20,31 @@ export const identitySchema = z.object({
 
 export type IdentityInput = z.input<typeof identitySchema>;
 
-/** The form of "Informations personnelles" as posted (unknown fields are dropped, never used). */
-export const identityForm = z.object({
-  lastName: formText(1000),
-  firstName: formText(1000),
-  email: formText(1000),
-  phone: formText(1000),
-  fax: formText(1000),
-  mobilePhone: formText(1000),
-  profession: formText(1000),
-  currentPassword: formText(1000),
+/**
+ * The form of "Informations personnelles" as posted, through the input gate (issue 12): a value
+ * longer than its field allows is refused at the field, and the stored one stays (unknown fields
+ * are dropped, never used).
+ */
+export const identityForm = form({
+  lastName: text('Le nom', 100),
+  firstName: text('Le prénom', 100),
+  email: text('L’adresse e-mail', 254),
+  phone: text('Le téléphone', 30),
+  fax: text('Le fax', 30),
+  mobilePhone: text('Le téléphone mobile', 30),
+  profession: text('La profession', 100),
+  currentPassword: secret('Le mot de passe actuel'),
 });
 
-export const otpChannelForm = z.object({ channel: formText(10), channelPassword: formText(1000) });
-export const passwordForm = z.object({ currentPassword: formText(1000), password: formText(1000), confirmation: formText(1000) });
-export const codeForm = z.object({ code: formText(50) });
-export const emailFlagForm = z.object({ mails: formText(5) });
-export const tokenForm = z.object({ jeton: formText(200) });
+export const otpChannelForm = form({ channel: text('Le canal', 10), channelPassword: secret('Le mot de passe') });
+export const passwordForm = form({ currentPassword: secret('Le mot de passe actuel'), password: secret('Le nouveau mot de passe'), confirmation: secret('La confirmation') });
+export const codeForm = form({ code: text('Le code', 20) });
+export const mobileCodeRequestForm = form({ depuis: text('L’origine', 10) });
+export const emailFlagForm = form({ mails: text('La réception des mails', 5) });
+export const tokenForm = form({ jeton: text('Le lien', 200) });
 
 /** A numeric id of a URL: anything else is no id (404, never a 500). */
-export function parseId(raw: unknown): number | null {
-  return typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2_147_483_647 ? Number(raw) : null;
-}
+export const parseId = parseStrictId;
 
 /** A session or browser reference of a URL: the base64url HMAC the page printed. */
 export function parseRef(raw: unknown): string | null {
