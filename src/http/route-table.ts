@@ -24,6 +24,7 @@ import { invitationSignInHooks } from '../features/assistants/assistants.cookies
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
+import { esmsHandlers } from '../features/esms/esms.routes.js';
 
 type Method = 'GET' | 'POST';
 
@@ -201,6 +202,13 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/administration/comptes/:id/habilitations/:hid/supprimer', grant, accounts.delete as RouteHandlerMethod);
   route('GET', '/administration/habilitations/attribuer', grant, accounts.showGrant as RouteHandlerMethod);
   route('POST', '/administration/habilitations/attribuer', grant, accounts.grant);
+  // ESMS notifications of the Handicap module (issue 14, R60–R64)
+  const esms = esmsHandlers(deps);
+  const esmsRead = { right: 'esms.notifications.read' } as const;
+  route('GET', '/esms/tableau-de-bord', esmsRead, esms.dashboard as RouteHandlerMethod);
+  route('GET', '/esms/notifications/:id', esmsRead, esms.show as RouteHandlerMethod);
+  route('POST', '/esms/notifications/:id/suivi', { right: 'esms.followup.write' }, esms.followup as RouteHandlerMethod);
+  route('GET', '/api/v1/esms/notifications/:id', esmsRead, esms.showJson as RouteHandlerMethod);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
   if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));

@@ -1,0 +1,60 @@
+/** Routes of the ESMS notifications: parse, call one service, present (R60–R62, R64). */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { DomainError } from '../../platform/errors.js';
+import { httpErrors } from '../../http/errors.js';
+import { sendPage as html } from '../../http/reply.js';
+import * as esms from './esms.service.js';
+import { parseDashboardQuery, parseFollowupForm } from './esms.schemas.js';
+import { DashboardPage, NotificationPage } from './esms.pages.js';
+
+type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
+
+/** A notification id from the URL; anything else is a page that does not exist. */
+export function notificationId(request: IdRequest): number {
+  const raw = request.params.id;
+  if (!/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw httpErrors.NOT_FOUND();
+  return Number(raw);
+}
+
+export function esmsHandlers(deps: Deps) {
+  return {
+    dashboard: async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const data = await esms.loadDashboard(deps, principal, parseDashboardQuery(request.query));
+      return html(reply, DashboardPage({ viewer: principal.viewer, csrfToken: request.csrfToken, data }));
+    },
+
+    /** R60, R64: the page of one notification at the viewer's tier; its opening is logged (and 39 → 40 once). */
+    show: async (request: IdRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const view = await esms.loadNotificationPage(deps, principal, notificationId(request));
+      return html(reply, NotificationPage({ viewer: principal.viewer, csrfToken: request.csrfToken, view, done: request.query.fait === 'suivi' }));
+    },
+
+    /** R61: one follow-up action; a refusal comes back on the page, at its fields, nothing written. */
+    followup: async (request: IdRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const id = notificationId(request);
+      const form = parseFollowupForm(request.body);
+      try {
+        await esms.recordFollowup(deps, principal, id, form);
+        return reply.redirect(`/esms/notifications/${id}?fait=suivi#suivi`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || (error.status !== 400 && error.status !== 409)) throw error;
+        const view = await esms.reloadNotificationPage(deps, principal, id);
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, 2000) : '');
+        const values = error.status === 409 ? {} : { statut: text('statut'), date: form.rawDate, motif: text('motif'), unite: text('unite'), commentaire: text('commentaire') };
+        return html(reply, NotificationPage({ viewer: principal.viewer, csrfToken: request.csrfToken, view, errors: error.fields, general: error.message, values }), error.status);
+      }
+    },
+
+    /** R60, R64: the same projection as JSON (channel "json"). */
+    showJson: async (request: IdRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const notification = await esms.readNotification(deps, principal, notificationId(request), 'json');
+      return reply.type('application/json; charset=utf-8').send(notification);
+    },
+  };
+}
