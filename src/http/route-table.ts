@@ -25,6 +25,7 @@ import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, upload
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
 import { esmsHandlers } from '../features/esms/esms.routes.js';
+import { esmsApiHandlers } from '../features/esms/esms-api.routes.js';
 
 type Method = 'GET' | 'POST';
 
@@ -209,6 +210,10 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/esms/notifications/:id', esmsRead, esms.show as RouteHandlerMethod);
   route('POST', '/esms/notifications/:id/suivi', { right: 'esms.followup.write' }, esms.followup as RouteHandlerMethod);
   route('GET', '/api/v1/esms/notifications/:id', esmsRead, esms.showJson as RouteHandlerMethod);
+  // The MDPH's import: no session, no CSRF; its caller is authenticated by esms-api-auth.ts (client id + secret, scope esms.import).
+  const esmsApi = esmsApiHandlers(deps);
+  routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: 'public' });
+  app.route({ method: 'POST', url: '/api/v1/esms/decisions', handler: esmsApi.importDecisions, bodyLimit: 16 * 1024 * 1024, config: { access: 'public', csrf: false } });
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
   if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));

@@ -358,12 +358,12 @@ export async function upsertDecision(trx: Q, personId: number, d: DecisionRecord
   return row.id;
 }
 
-/** A notification of the decision to one ESMS: created in "envoyée" (39), or touched (updated) when it exists. Returns its id and whether it is new. */
-export async function addressDecision(trx: Q, decisionId: number, establishmentId: number, unitId: number | null, statusDate: string, at: Date, retrievedBy: number | null = null) {
+/** A notification of the decision to one ESMS: created in "envoyée" (39), or touched (updated, unless `touch` is false) when it exists. Returns its id and whether it is new. */
+export async function addressDecision(trx: Q, decisionId: number, establishmentId: number, unitId: number | null, statusDate: string, at: Date, retrievedBy: number | null = null, touch = true) {
   const row = await trx
     .insertInto('esms_notifications')
     .values({ decision_id: decisionId, establishment_id: establishmentId, unit_id: unitId, status_code: '39', status_date: statusDate, created_at: at, updated_at: at, retrieved_by_account_id: retrievedBy })
-    .onConflict((oc) => oc.columns(['decision_id', 'establishment_id']).doUpdateSet({ updated_at: at }))
+    .onConflict((oc) => oc.columns(['decision_id', 'establishment_id']).doUpdateSet({ updated_at: touch ? at : sql`esms_notifications.updated_at` }))
     .returning(['id', sql<boolean>`(xmax = 0)`.as('created'), 'unit_id'])
     .executeTakeFirstOrThrow();
   return row;
