@@ -5,7 +5,9 @@ import { DomainError } from '../../platform/errors.js';
 import { httpErrors } from '../../http/errors.js';
 import { sendPage as html } from '../../http/reply.js';
 import * as esms from './esms.service.js';
-import { parseDashboardQuery, parseFollowupForm } from './esms.schemas.js';
+import { parseDashboardQuery, parseFollowupForm, parseRetrievalForm } from './esms.schemas.js';
+import * as retrieval from './esms-retrieval.service.js';
+import { RetrievalPage } from './esms-retrieval.pages.js';
 import { DashboardPage, NotificationPage } from './esms.pages.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
@@ -55,6 +57,46 @@ export function esmsHandlers(deps: Deps) {
       const principal = request.principal!;
       const notification = await esms.readNotification(deps, principal, notificationId(request), 'json');
       return reply.type('application/json; charset=utf-8').send(notification);
+    },
+  };
+}
+
+/** R63 routes: search by the three identifiers, then take the chosen decision for an ESMS. */
+export function esmsRetrievalHandlers(deps: Deps) {
+  const present = (request: FastifyRequest, reply: FastifyReply, error: DomainError, form: ReturnType<typeof parseRetrievalForm>) => {
+    const principal = request.principal!;
+    return html(
+      reply,
+      RetrievalPage({ viewer: principal.viewer, csrfToken: request.csrfToken, values: form.raw, errors: error.status === 400 ? error.fields : {}, message: error.message }),
+      error.status === 404 ? 200 : error.status,
+    );
+  };
+  return {
+    show: async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      return html(reply, RetrievalPage({ viewer: principal.viewer, csrfToken: request.csrfToken }));
+    },
+    search: async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const form = parseRetrievalForm(request.body);
+      try {
+        const found = await retrieval.searchForRetrieval(deps, principal, request.ip, form);
+        return html(reply, RetrievalPage({ viewer: principal.viewer, csrfToken: request.csrfToken, values: form.raw, found }));
+      } catch (error) {
+        if (!(error instanceof DomainError) || ![400, 404, 429].includes(error.status)) throw error;
+        return present(request, reply, error, form);
+      }
+    },
+    take: async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const form = parseRetrievalForm(request.body);
+      try {
+        const id = await retrieval.retrieveNotification(deps, principal, request.ip, form);
+        return reply.redirect(`/esms/notifications/${id}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || ![400, 404, 429].includes(error.status)) throw error;
+        return present(request, reply, error, form);
+      }
     },
   };
 }
