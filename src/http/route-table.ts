@@ -207,6 +207,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const esms = esmsHandlers(deps);
   const esmsRead = { right: 'esms.notifications.read' } as const;
   route('GET', '/esms/tableau-de-bord', esmsRead, esms.dashboard as RouteHandlerMethod);
+  route('GET', '/esms/tableau-de-bord/export', esmsRead, esms.exportXlsx as RouteHandlerMethod);
   route('GET', '/esms/notifications/:id', esmsRead, esms.show as RouteHandlerMethod);
   route('POST', '/esms/notifications/:id/suivi', { right: 'esms.followup.write' }, esms.followup as RouteHandlerMethod);
   route('GET', '/api/v1/esms/notifications/:id', esmsRead, esms.showJson as RouteHandlerMethod);

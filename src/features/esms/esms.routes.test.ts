@@ -1,6 +1,7 @@
 /** The ESMS notifications through HTTP: tiers (R60), follow-up (R61), dashboard (R62), read log (R64). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildUnit, openTestSession } from '../../../test/factories.js';
@@ -11,6 +12,15 @@ import { TIER1_FIELDS, TIER2_FIELDS, TIER3_FIELDS } from './esms.rules.js';
 import { changeStatus } from './esms.repository.js';
 
 let t: TestApp;
+
+/** Every cell of every sheet of an .xlsx, as text. */
+async function workbookText(bytes: Buffer): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  const cells: string[] = [];
+  workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value)))));
+  return cells.join('\n');
+}
 let w: EsmsWorld;
 const today = parisDate(new Date());
 
@@ -36,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('R60 tiers never leak', () => {
-  it('R60 generated matrix: every tier × every field × page and JSON — values above the tier are absent from the bytes', async () => {
+  it('R60 generated matrix: every tier × every field × page, JSON and export — values above the tier are absent from the bytes', async () => {
     const agents = { 1: await agentFor(w.tier[1]), 2: await agentFor(w.tier[2]), 3: await agentFor(w.tier[3]) };
     let run = 0;
     await fc.assert(
@@ -47,12 +57,17 @@ describe('R60 tiers never leak', () => {
         const t2 = TIER2_FIELDS.map((f) => `T2${f}${marker}`);
         const t3 = TIER3_FIELDS.map((f) => `T3${f}${marker}`);
         for (const tier of [1, 2, 3] as const) {
-          for (const channel of ['page', 'json'] as const) {
-            const response = channel === 'page' ? await agents[tier].get(`/esms/notifications/${id}`) : await agents[tier].get(`/api/v1/esms/notifications/${id}`, { accept: 'application/json' });
+          for (const channel of ['page', 'json', 'export'] as const) {
+            const response =
+              channel === 'page' ? await agents[tier].get(`/esms/notifications/${id}`)
+              : channel === 'json' ? await agents[tier].get(`/api/v1/esms/notifications/${id}`, { accept: 'application/json' })
+              : await agents[tier].get(`/esms/tableau-de-bord/export?onglet=a_traiter&q=${record.person.mdphIndividualNumber}`);
             expect(response.statusCode, `${tier} ${channel}`).toBe(200);
-            expect(response.body).toContain(record.nationalId);
-            for (const value of t2) expect(response.body.includes(value), `tier ${tier} ${channel} ${value}`).toBe(tier >= 2);
-            for (const value of t3) expect(response.body.includes(value), `tier ${tier} ${channel} ${value}`).toBe(tier >= 3);
+            // The workbook is a zip: its bytes are read as the cells' text.
+            const text = channel === 'export' ? await workbookText(response.rawPayload) : response.body;
+            expect(text).toContain(record.nationalId);
+            for (const value of t2) expect(text.includes(value), `tier ${tier} ${channel} ${value}`).toBe(tier >= 2);
+            for (const value of t3) expect(text.includes(value), `tier ${tier} ${channel} ${value}`).toBe(tier >= 3);
           }
         }
       }),
@@ -165,6 +180,29 @@ describe('R61 opening and following up', () => {
 });
 
 describe('R62 dashboard', () => {
+  it('R62 R64 "Exporter": the columns of the viewer\'s tier only, and one access row for the export', async () => {
+    const record = distinctiveDecision();
+    await addNotification(t.deps.db, w.ime.id, record);
+    const headersOf = async (tier: 1 | 2 | 3) => {
+      const response = await (await agentFor(w.tier[tier])).get(`/esms/tableau-de-bord/export?onglet=a_traiter&q=${record.person.lastName}`);
+      expect(response.headers['content-type']).toContain('spreadsheetml');
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+      const sheet = workbook.getWorksheet('Notifications')!;
+      expect(sheet.rowCount).toBe(2);
+      return (sheet.getRow(1).values as unknown[]).filter(Boolean);
+    };
+    const [one, two, three] = [await headersOf(1), await headersOf(2), await headersOf(3)];
+    expect(one).not.toContain('Prise en charge');
+    expect(two).toContain('Prise en charge');
+    expect(two).not.toContain('Pathologie principale');
+    expect(three).toContain('Pathologie principale');
+    expect(three.length - two.length).toBe(5);
+    expect(two.length - one.length).toBe(11);
+    const log = await t.deps.db.selectFrom('esms_access_log').selectAll().where('channel', '=', 'export').where('account_id', '=', w.tier[3].id).execute();
+    expect(log.at(-1)).toMatchObject({ tier: 3 });
+  });
+
   it('R62 tabs with counts, validity spelled out, search by name and by MDPH number', async () => {
     const soon = distinctiveDecision({ endDate: addToDate(today, { months: 1 }) });
     const expired = distinctiveDecision({ endDate: addToDate(today, { days: -1 }), openingDate: addToDate(today, { months: -6 }), decisionDate: addToDate(today, { months: -7 }) });

@@ -1,4 +1,5 @@
 /** Routes of the ESMS notifications: parse, call one service, present (R60–R62, R64). */
+import { PassThrough } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
@@ -50,6 +51,24 @@ export function esmsHandlers(deps: Deps) {
         const values = error.status === 409 ? {} : { statut: text('statut'), date: form.rawDate, motif: text('motif'), unite: text('unite'), commentaire: text('commentaire') };
         return html(reply, NotificationPage({ viewer: principal.viewer, csrfToken: request.csrfToken, view, errors: error.fields, general: error.message, values }), error.status);
       }
+    },
+
+    /** R62 "Exporter": checked before the first byte (an error is still a page), then streamed; the viewer's tier's columns only (R60). */
+    exportXlsx: async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const plan = await esms.planExport(deps, principal, parseDashboardQuery(request.query));
+      const body = new PassThrough();
+      esms.writeExport(deps, principal, plan, body).then(
+        (rows) => request.log.info({ rows }, 'notifications ESMS exportées'),
+        (error: unknown) => {
+          request.log.error({ err: error }, 'export des notifications interrompu');
+          body.destroy(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${plan.fileName}"`)
+        .send(body);
     },
 
     /** R60, R64: the same projection as JSON (channel "json"). */

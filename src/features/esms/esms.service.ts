@@ -14,6 +14,7 @@ import {
 } from './esms.rules.js';
 import { PAGE_SIZE, type DashboardQuery, type FollowupForm } from './esms.schemas.js';
 import * as repo from './esms.repository.js';
+import { writeNotificationsWorkbook } from './esms.export.js';
 
 export type Channel = 'page' | 'json' | 'export';
 
@@ -206,4 +207,39 @@ export async function recordFollowup(deps: Deps, principal: Principal, id: numbe
     return done;
   });
   if (!changed) throw esmsErrors.CHANGED_MEANWHILE();
+}
+
+// ─── Export (R60, R62, R64) ───────────────────────────────────────────────────────────────────
+/** The most rows one export writes (the dashboard's filters narrow a larger stage). */
+export const EXPORT_MAX_ROWS = 50_000;
+const EXPORT_BATCH = 2_000;
+
+/** The export of a filtered stage: checked before the first byte, then streamed; one access row for all its notifications. */
+export async function planExport(deps: Deps, principal: Principal, q: DashboardQuery) {
+  const scopes = await esmsScopes(deps, principal);
+  if (scopes.length === 0) throw esmsErrors.NO_ESMS();
+  const scope = scopes.find((s) => s.establishmentId === q.establishmentId) ?? scopes[0]!;
+  const today = parisDate(deps.clock.now());
+  return { scope, today, fileName: `notifications-${scope.establishmentId}-${q.stage}-${today}.xlsx`, query: q };
+}
+
+export async function writeExport(deps: Deps, principal: Principal, plan: Awaited<ReturnType<typeof planExport>>, output: import('node:stream').Writable): Promise<number> {
+  const { scope, today, query: q } = plan;
+  // The tier of the export is the viewer's at the whole scope: every row lies within it.
+  const tier = scope.tier;
+  const rows = await repo.listForExport(deps.db, {
+    establishmentId: scope.establishmentId, onlyUnitId: scope.onlyUnitId, stage: q.stage, status: q.status, category: q.category, unitId: q.unitId,
+    validity: q.validity, search: q.search, sort: q.sort, today, soon: addToDate(today, { months: 3 }),
+  }, EXPORT_MAX_ROWS);
+  await repo.logAccess(deps.db, { at: deps.clock.now(), accountId: principal.accountId, actorLabel: viewerLabel(principal), notificationIds: rows.map((r) => r.id), tier, channel: 'export' });
+  async function* batches() {
+    for (let i = 0; i < rows.length; i += EXPORT_BATCH) {
+      const slice = rows.slice(i, i + EXPORT_BATCH);
+      const ids = slice.map((r) => r.decisionId);
+      const evaluations = tier >= 2 ? await repo.listEvaluationsTier2(deps.db, ids) : new Map();
+      const medical = tier >= 3 ? await repo.listMedicalDataTier3(deps.db, ids) : new Map();
+      yield slice.map(({ decisionId, ...base }) => projectForTier(tier, base, evaluations.get(decisionId), medical.get(decisionId))!);
+    }
+  }
+  return writeNotificationsWorkbook(output, tier, today, batches());
 }
