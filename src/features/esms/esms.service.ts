@@ -3,6 +3,7 @@
  * it (R60) with its follow-up (R61), the access log (R64). Every read goes through `esmsTierOf` and
  * `projectForTier`, and writes its access row.
  */
+import type { Writable } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import { addToDate, parisDate } from '../../platform/clock.js';
 import { actorLabel } from '../../platform/audit/audit.js';
@@ -223,7 +224,7 @@ export async function planExport(deps: Deps, principal: Principal, q: DashboardQ
   return { scope, today, fileName: `notifications-${scope.establishmentId}-${q.stage}-${today}.xlsx`, query: q };
 }
 
-export async function writeExport(deps: Deps, principal: Principal, plan: Awaited<ReturnType<typeof planExport>>, output: import('node:stream').Writable): Promise<number> {
+export async function writeExport(deps: Deps, principal: Principal, plan: Awaited<ReturnType<typeof planExport>>, output: Writable): Promise<number> {
   const { scope, today, query: q } = plan;
   // The tier of the export is the viewer's at the whole scope: every row lies within it.
   const tier = scope.tier;
