@@ -24,7 +24,7 @@ import { invitationSignInHooks } from '../features/assistants/assistants.cookies
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
-import { esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
+import { esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
 import { esmsApiHandlers } from '../features/esms/esms-api.routes.js';
 
 type Method = 'GET' | 'POST';
@@ -211,6 +211,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/esms/notifications/:id', esmsRead, esms.show as RouteHandlerMethod);
   route('POST', '/esms/notifications/:id/suivi', { right: 'esms.followup.write' }, esms.followup as RouteHandlerMethod);
   route('GET', '/api/v1/esms/notifications/:id', esmsRead, esms.showJson as RouteHandlerMethod);
+  route('GET', '/api/v1/esms/statuts', esmsRead, esmsFhirHandlers(deps).statuses as RouteHandlerMethod);
   const esmsRetrieval = esmsRetrievalHandlers(deps);
   route('GET', '/esms/recuperer', esmsRead, esmsRetrieval.show);
   route('POST', '/esms/recuperer', esmsRead, esmsRetrieval.search);

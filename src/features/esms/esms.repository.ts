@@ -453,8 +453,9 @@ export async function listApiClients(db: Q, regionCodes: readonly string[]) {
 }
 
 // ─── F5: statuses changed since an instant (FHIR Task) ────────────────────────────────────────
-export async function listStatusesSince(db: Q, establishmentIds: readonly number[], since: Date, after: { at: Date; id: number } | null, limit: number) {
-  if (establishmentIds.length === 0) return [];
+export async function listStatusesSince(db: Q, scope: { establishmentIds: readonly number[]; unitIds: readonly number[] }, since: Date, after: { at: Date; id: number } | null, limit: number) {
+  const { establishmentIds, unitIds } = scope;
+  if (establishmentIds.length === 0 && unitIds.length === 0) return [];
   let query = db
     .selectFrom('esms_notifications as n')
     .innerJoin('esms_decisions as d', 'd.id', 'n.decision_id')
@@ -463,7 +464,7 @@ export async function listStatusesSince(db: Q, establishmentIds: readonly number
     .leftJoin('units as u', 'u.id', 'n.unit_id')
     .leftJoin('esms_reason_codes as r', 'r.code', 'n.status_reason_code')
     .select(['n.id', 'n.updated_at as updatedAt', 'n.status_code as statusCode', 's.label as statusLabel', 'n.status_date as statusDate', 'n.status_reason_code as reasonCode', 'r.label as reasonLabel', 'e.finess', 'e.name as establishmentName', 'u.id as unitId', 'u.ror_id as unitRorId', 'u.name as unitName', 'd.national_id as nationalId', 'd.mdph_decision_id as mdphDecisionId'])
-    .where('n.establishment_id', 'in', [...establishmentIds])
+    .where((eb) => eb.or([eb('n.establishment_id', '=', sql<number>`any(${[...establishmentIds, 0]}::int[])`), eb('n.unit_id', '=', sql<number>`any(${[...unitIds, 0]}::int[])`)]))
     .where('n.updated_at', '>', since);
   if (after) query = query.where(sql<boolean>`(n.updated_at, n.id) > (${after.at}, ${after.id})`);
   return query.orderBy('n.updated_at').orderBy('n.id').limit(limit).execute();

@@ -224,3 +224,40 @@ describe('R62 dashboard', () => {
     expect(filtered.body).not.toContain(soon.person.lastName.toUpperCase());
   });
 });
+
+describe('F5 statuses as FHIR Task', () => {
+  it('R60 R64 GET /api/v1/esms/statuts?_lastUpdated=gt…: ESMSTask of the viewer\'s ESMS only, paginated, no name', async () => {
+    const since = new Date(Date.now() - 1000);
+    const mine = [distinctiveDecision(), distinctiveDecision(), distinctiveDecision()];
+    for (const record of mine) await addNotification(t.deps.db, w.ime.id, record);
+    const foreign = distinctiveDecision();
+    await addNotification(t.deps.db, w.other.id, foreign);
+    const agent = await agentFor(w.tier[1]);
+    let url: string | null = `/api/v1/esms/statuts?_lastUpdated=gt${since.toISOString()}&_count=2`;
+    const tasks: Record<string, unknown>[] = [];
+    let pages = 0;
+    while (url) {
+      const response = await agent.get(url, { accept: 'application/fhir+json' });
+      expect(response.statusCode).toBe(200);
+      const bundle = response.json();
+      expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'searchset' });
+      expect(response.body).not.toContain(foreign.nationalId);
+      for (const record of [...mine, foreign]) expect(response.body).not.toContain(record.person.lastName);
+      tasks.push(...bundle.entry.map((e: { resource: Record<string, unknown> }) => e.resource));
+      const next = bundle.link.find((l: { relation: string }) => l.relation === 'next');
+      url = next ? new URL(next.url).pathname + new URL(next.url).search : null;
+      pages++;
+    }
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const ids = tasks.map((task) => JSON.stringify(task));
+    for (const record of mine) expect(ids.some((s) => s.includes(record.nationalId))).toBe(true);
+    const task = tasks[0]!;
+    expect(task).toMatchObject({ resourceType: 'Task', status: 'completed', intent: 'plan' });
+    const codes = (task.input as { type: { coding: { code: string }[] } }[]).map((i) => i.type.coding[0]!.code);
+    expect(codes).toEqual(expect.arrayContaining(['idNat_Struct', 'nomESMS', 'statutESMS', 'dateStatutESMS', 'idDecision', 'idNat_Decision']));
+    expect(JSON.stringify(task)).toContain(`"1${w.ime.finess}"`);
+    const bad = await agent.get('/api/v1/esms/statuts?_lastUpdated=2026-01-01', { accept: 'application/fhir+json' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().resourceType).toBe('OperationOutcome');
+  });
+});

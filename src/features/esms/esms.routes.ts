@@ -9,6 +9,7 @@ import * as esms from './esms.service.js';
 import { parseDashboardQuery, parseFollowupForm, parseRetrievalForm } from './esms.schemas.js';
 import * as retrieval from './esms-retrieval.service.js';
 import { RetrievalPage } from './esms-retrieval.pages.js';
+import { esmsTask, pageToken, parseLastUpdated, readPageToken } from './esms-fhir.rules.js';
 import { DashboardPage, NotificationPage } from './esms.pages.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
@@ -116,6 +117,36 @@ export function esmsRetrievalHandlers(deps: Deps) {
         if (!(error instanceof DomainError) || ![400, 404, 429].includes(error.status)) throw error;
         return present(request, reply, error, form);
       }
+    },
+  };
+}
+
+/** F5: GET /api/v1/esms/statuts?_lastUpdated=gt…&_count=…&_page_token=… as a FHIR searchset of ESMSTask. */
+export function esmsFhirHandlers(deps: Deps) {
+  return {
+    statuses: async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const since = parseLastUpdated(request.query._lastUpdated);
+      if (!since) {
+        return reply.status(400).type('application/fhir+json; charset=utf-8').send({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'invalid', diagnostics: 'Paramètre _lastUpdated attendu sous la forme gtAAAA-MM-JJ ou gtAAAA-MM-JJThh:mm:ssZ.' }],
+        });
+      }
+      const count = /^[1-9][0-9]{0,2}$/.test(request.query._count ?? '') ? Math.min(500, Number(request.query._count)) : 100;
+      const after = readPageToken(request.query._page_token);
+      const { rows, more } = await esms.statusesSince(deps, principal, since, after, count);
+      const self = new URL(request.url, deps.config.baseUrl).toString();
+      const next = new URL('/api/v1/esms/statuts', deps.config.baseUrl);
+      next.searchParams.set('_lastUpdated', request.query._lastUpdated!);
+      next.searchParams.set('_count', String(count));
+      if (rows.length > 0) next.searchParams.set('_page_token', pageToken(rows.at(-1)!));
+      return reply.type('application/fhir+json; charset=utf-8').send({
+        resourceType: 'Bundle',
+        type: 'searchset',
+        link: [{ relation: 'self', url: self }, ...(more ? [{ relation: 'next', url: next.toString() }] : [])],
+        entry: rows.map((row) => ({ fullUrl: new URL(`/api/v1/esms/statuts/esms-notification-${row.id}`, deps.config.baseUrl).toString(), resource: esmsTask(row) })),
+      });
     },
   };
 }

@@ -244,3 +244,16 @@ export async function writeExport(deps: Deps, principal: Principal, plan: Awaite
   }
   return writeNotificationsWorkbook(output, tier, today, batches());
 }
+
+// ─── F5: statuses as FHIR Task (R60 tier 1, R64) ──────────────────────────────────────────────
+/** The statuses changed after `since` at the ESMS of the principal's scope, a page at a time (keyset). */
+export async function statusesSince(deps: Deps, principal: Principal, since: Date, after: { at: Date; id: number } | null, count: number) {
+  const scopes = await esmsScopes(deps, principal);
+  if (scopes.length === 0) throw esmsErrors.NO_ESMS();
+  // A viewer at one unit only reads that unit's notifications.
+  const scope = { establishmentIds: scopes.filter((s) => s.onlyUnitId === null).map((s) => s.establishmentId), unitIds: scopes.flatMap((s) => (s.onlyUnitId === null ? [] : [s.onlyUnitId])) };
+  const rows = await repo.listStatusesSince(deps.db, scope, since, after, count + 1);
+  const page = rows.slice(0, count);
+  await repo.logAccess(deps.db, { at: deps.clock.now(), accountId: principal.accountId, actorLabel: viewerLabel(principal), notificationIds: page.map((r) => r.id), tier: 1, channel: 'json' });
+  return { rows: page, more: rows.length > count };
+}
