@@ -126,17 +126,21 @@ function filtered(db: Q, f: DashboardFilter) {
   return query;
 }
 
-/** One page of a stage of the dashboard, sorted, with the total of that filtered stage. */
-export async function listDashboardPage(db: Q, f: DashboardFilter): Promise<{ rows: NotificationBase[]; total: number }> {
+/** One page of a stage of the dashboard, sorted. */
+export async function listDashboardRows(db: Q, f: DashboardFilter): Promise<NotificationBase[]> {
   let query = filtered(db, f);
   query =
     f.sort === 'nom' ? query.orderBy('p.last_name').orderBy('p.first_name')
     : f.sort === 'decision' ? query.orderBy('dec.decision_date', 'desc')
     : f.sort === 'echeance' ? query.orderBy('dec.end_date')
     : query.orderBy('n.updated_at', 'desc');
-  const rows = await query.orderBy('n.id', 'desc').limit(f.limit).offset(f.offset).execute();
-  const count = await filtered(db, f).clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-  return { rows, total: count.n };
+  return query.orderBy('n.id', 'desc').limit(f.limit).offset(f.offset).execute();
+}
+
+/** The number of rows of a filtered stage. */
+export async function countDashboard(db: Q, f: DashboardFilter): Promise<number> {
+  const row = await filtered(db, f).clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
 }
 
 /** R62: the count of each stage (before the filters of the tab). */
