@@ -8,23 +8,23 @@ import { FIELD_LABELS, TIER2_FIELDS, TIER3_FIELDS, VALIDITY_LABELS, validityOf, 
 
 export const ESMS_SHEET = 'Notifications';
 
-const TIER1_COLUMNS: { header: string; cell: (n: ProjectedNotification, today: string) => string | Date | boolean }[] = [
+const TIER1_COLUMNS: { header: string; date?: boolean; cell: (n: ProjectedNotification, today: string) => string | Date | boolean }[] = [
   { header: 'Nom', cell: (n) => n.base.lastName.toUpperCase() },
   { header: 'Prénom', cell: (n) => n.base.firstName },
-  { header: 'Date de naissance', cell: (n) => excelDate(n.base.birthDate) },
+  { header: 'Date de naissance', date: true, cell: (n) => excelDate(n.base.birthDate) },
   { header: 'MDPH', cell: (n) => n.base.mdphDepartment },
   { header: 'Numéro individuel MDPH', cell: (n) => n.base.mdphIndividualNumber },
   { header: 'Identifiant national de la décision', cell: (n) => n.base.decisionNationalId },
   { header: 'Numéro de décision MDPH', cell: (n) => n.base.mdphDecisionId },
-  { header: 'Date de décision', cell: (n) => excelDate(n.base.decisionDate) },
+  { header: 'Date de décision', date: true, cell: (n) => excelDate(n.base.decisionDate) },
   { header: 'Nature du droit', cell: (n) => n.base.rightNature },
   { header: 'Catégorie d’orientation', cell: (n) => n.base.categoryLabel },
-  { header: 'Début de validité', cell: (n) => excelDate(n.base.openingDate) },
-  { header: 'Fin de validité', cell: (n) => excelDate(n.base.endDate) },
+  { header: 'Début de validité', date: true, cell: (n) => excelDate(n.base.openingDate) },
+  { header: 'Fin de validité', date: true, cell: (n) => excelDate(n.base.endDate) },
   { header: 'Validité', cell: (n, today) => VALIDITY_LABELS[validityOf(n.base.endDate, today)] },
   { header: 'Amendement Creton', cell: (n) => (n.base.creton ? 'Oui' : 'Non') },
   { header: 'Statut', cell: (n) => n.base.statusLabel },
-  { header: 'Date du statut', cell: (n) => excelDate(n.base.statusDate) },
+  { header: 'Date du statut', date: true, cell: (n) => excelDate(n.base.statusDate) },
   { header: 'Motif', cell: (n) => n.base.reasonLabel ?? '' },
   { header: 'Unité', cell: (n) => n.base.unitName ?? '' },
 ];
@@ -55,17 +55,15 @@ export async function writeNotificationsWorkbook(output: Writable, tier: EsmsTie
   workbook.creator = 'Habilis';
   const sheet = workbook.addWorksheet(ESMS_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   const headers = exportHeaders(tier);
-  sheet.columns = headers.map((header) => ({ header, width: Math.min(40, Math.max(12, header.length + 2)) }));
+  // Date formats by column, once: a style per cell costs more than the rest of the row.
+  const dates = new Set(TIER1_COLUMNS.flatMap((c, i) => (c.date ? [i] : [])));
+  sheet.columns = headers.map((header, i) => ({ header, width: Math.min(40, Math.max(12, header.length + 2)), ...(dates.has(i) ? { style: { numFmt: 'dd/mm/yyyy' } } : {}) }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   let count = 0;
   for await (const batch of batches) {
     for (const n of batch) {
-      const row = sheet.addRow(exportCells(n, today));
-      row.eachCell((cell) => {
-        if (cell.value instanceof Date) cell.numFmt = 'dd/mm/yyyy';
-      });
-      row.commit();
+      sheet.addRow(exportCells(n, today)).commit();
       count++;
     }
   }
