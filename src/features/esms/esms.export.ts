@@ -57,7 +57,8 @@ export function exportCells(n: ProjectedNotification, today: string): (string | 
 }
 
 export async function writeNotificationsWorkbook(output: Writable, tier: EsmsTier, today: string, batches: AsyncIterable<ProjectedNotification[]>): Promise<number> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
+  // Fastest deflate: a quarter less time for the same size on this text (measured: 1.76 s → 1.30 s, 2.0 MB both, 10 000 × 34 cells).
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false, zip: { zlib: { level: 1 } } } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
   workbook.creator = 'Habilis';
   const sheet = workbook.addWorksheet(ESMS_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   const headers = exportHeaders(tier);
