@@ -18,6 +18,7 @@ import { habilitationLifecycleJob } from './features/habilitations/habilitation-
 import { accountDeactivationJob } from './features/account-admin/account-deactivation.job.js';
 import { directorySyncJob } from './features/directory/directory-sync.job.js';
 import { recoverStaleRuns } from './features/directory/ror-sync.service.js';
+import { esmsAccessLogJob } from './features/esms/esms-access-log.job.js';
 
 async function main(): Promise<void> {
   let config;
@@ -54,7 +55,7 @@ async function serve(config: Config, target: DatabaseTarget, logger: Logger): Pr
 
   // A synchronisation left "En cours" by a process that ended is closed at start, not only by the next job run (R50).
   await recoverStaleRuns(deps);
-  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps)], logger, { work: config.jobs });
+  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), esmsAccessLogJob(deps)], logger, { work: config.jobs });
   const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? httpPortTaken(config.host, config.port) : error;

@@ -25,6 +25,8 @@ import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, upload
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
 import { inputOf, type RouteInput } from '../platform/input.js';
+import { csvUploadAccessHook, csvUploadErrorHandler, esmsAdminHandlers, esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
+import { esmsApiHandlers } from '../features/esms/esms-api.routes.js';
 
 type Method = 'GET' | 'POST';
 
@@ -204,6 +206,35 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/administration/comptes/:id/habilitations/:hid/supprimer', grant, accounts.delete as RouteHandlerMethod);
   route('GET', '/administration/habilitations/attribuer', grant, accounts.showGrant as RouteHandlerMethod);
   route('POST', '/administration/habilitations/attribuer', grant, accounts.grant);
+  // ESMS notifications of the Handicap module (issue 14, R60–R64)
+  const esms = esmsHandlers(deps);
+  const esmsRead = { right: 'esms.notifications.read' } as const;
+  route('GET', '/esms/tableau-de-bord', esmsRead, esms.dashboard as RouteHandlerMethod);
+  route('GET', '/esms/tableau-de-bord/export', esmsRead, esms.exportXlsx as RouteHandlerMethod);
+  route('GET', '/esms/notifications/:id', esmsRead, esms.show as RouteHandlerMethod);
+  route('POST', '/esms/notifications/:id/suivi', { right: 'esms.followup.write' }, esms.followup as RouteHandlerMethod);
+  route('GET', '/api/v1/esms/notifications/:id', esmsRead, esms.showJson as RouteHandlerMethod);
+  route('GET', '/api/v1/esms/statuts', esmsRead, esmsFhirHandlers(deps).statuses as RouteHandlerMethod);
+  const esmsRetrieval = esmsRetrievalHandlers(deps);
+  route('GET', '/esms/recuperer', esmsRead, esmsRetrieval.show);
+  route('POST', '/esms/recuperer', esmsRead, esmsRetrieval.search);
+  route('POST', '/esms/recuperer/prendre', esmsRead, esmsRetrieval.take);
+  const esmsAdmin = esmsAdminHandlers(deps);
+  const regionAdmin = { right: 'territory.supervise' } as const;
+  route('GET', '/esms/import', regionAdmin, esmsAdmin.show);
+  route('POST', '/esms/import/clients', regionAdmin, esmsAdmin.createClient);
+  // CSV upload: multipart in this scope only, 5 MB; only a region administrator gets a byte read.
+  routes.push({ method: 'POST', url: '/esms/import/csv', access: regionAdmin });
+  await app.register(async (scope) => {
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 4, fieldSize: 4096, parts: 5 } });
+    scope.setErrorHandler(csvUploadErrorHandler);
+    scope.addHook('onRequest', csvUploadAccessHook);
+    scope.route({ method: 'POST', url: '/esms/import/csv', bodyLimit: 5 * 1024 * 1024 + BODY_LIMIT, handler: esmsAdmin.uploadCsv, config: { access: regionAdmin } });
+  });
+  // The MDPH's import: no session, no CSRF; its caller is authenticated by esms-api-auth.ts (client id + secret, scope esms.import).
+  const esmsApi = esmsApiHandlers(deps);
+  routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: 'public' });
+  app.route({ method: 'POST', url: '/api/v1/esms/decisions', handler: esmsApi.importDecisions, bodyLimit: 16 * 1024 * 1024, config: { access: 'public', csrf: false } });
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
   if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));
