@@ -28,7 +28,7 @@ interface Frame {
   csrfToken: string;
 }
 
-export function SearchPage(props: Frame & { query: string; result: { rows: SearchRow[]; total: number; capped: boolean; page: number; pages: number }; notice?: string }) {
+export function SearchPage(props: Frame & { query: string; result: { rows: (SearchRow & { found: boolean })[]; total: number; capped: boolean; page: number; pages: number }; notice?: string }) {
   const { rows, total, capped, page, pages } = props.result;
   const link = (p: number) => `/administration/comptes?q=${encodeURIComponent(props.query)}&page=${p}`;
   return (
@@ -36,6 +36,10 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
       <h1>Comptes et habilitations</h1>
       {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
       <p>Recherchez toujours la personne avant de créer un compte : un professionnel garde le même compte toute sa carrière.</p>
+      <p>
+        Une personne qui arrive d’une autre structure : saisissez son nom d’utilisateur ou son adresse e-mail exacts pour la trouver et lui ajouter une
+        habilitation de votre périmètre.
+      </p>
       <form method="get" action="/administration/comptes" class="form search-form" role="search">
         <Field id="q" label="Nom, prénom, nom d’utilisateur ou adresse e-mail" value={props.query} maxLength={100} hint="Les accents et les majuscules sont ignorés ; un début de mot suffit." />
         <div class="form-actions">
@@ -53,6 +57,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
           <p role="status">Aucun compte ne correspond à « {props.query} ».</p>
         ) : (
           <form method="get" action="/administration/habilitations/attribuer">
+            {rows.some((row) => row.found) ? <input type="hidden" name="identifiant" value={props.query.trim()} /> : null}
             <table>
               <caption>
                 {capped ? `Plus de ${total} comptes trouvés : précisez la recherche` : `${total} compte${total > 1 ? 's' : ''} trouvé${total > 1 ? 's' : ''}`} – page {page} sur {pages}
@@ -73,7 +78,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
                 {rows.map((row) => (
                   <tr>
                     <td>
-                      {row.in_scope ? (
+                      {row.in_scope || row.found ? (
                         <input type="checkbox" name="comptes" value={String(row.id)} id={`compte-${row.id}`} aria-label={`Sélectionner ${row.first_name} ${row.last_name}`} />
                       ) : null}
                     </td>
@@ -84,6 +89,14 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
                     <td>
                       <StateBadges blocked={row.blocked_at !== null} deactivated={row.deactivated_at !== null} />
                       {row.in_scope ? null : <span class="muted"> (hors de votre périmètre)</span>}
+                      {row.found ? (
+                        <>
+                          {' '}
+                          <a href={`/administration/habilitations/attribuer?comptes=${row.id}&identifiant=${encodeURIComponent(props.query.trim())}`}>
+                            Ajouter une habilitation de votre périmètre<span class="visually-hidden"> à {row.first_name} {row.last_name.toUpperCase()}</span>
+                          </a>
+                        </>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -195,6 +208,8 @@ const LIEU_HINT = 'Unité, établissement, coordination ou région, selon le pro
 
 export interface GrantPageProps extends Frame {
   accounts: { id: number; label: string }[];
+  /** R26: the exact usernames or e-mails searched, sent again with the grant. */
+  identifiers?: string[];
   profiles: GrantableProfile[];
   places: GrantablePlace[];
   values: { profileId?: number; placeKey?: string; start: string; end: string; email: boolean };
@@ -209,6 +224,9 @@ export function GrantPage(props: GrantPageProps) {
       <ErrorSummary errors={summaryOf(props.errors, props.general)} />
       <form method="post" action="/administration/habilitations/attribuer" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
+        {(props.identifiers ?? []).map((i) => (
+          <input type="hidden" name="identifiant" value={i} />
+        ))}
         <fieldset class="fieldset" id="comptes">
           <legend>Comptes ({props.accounts.length})</legend>
           {props.errors.comptes ? <p class="field__error">{props.errors.comptes}</p> : null}

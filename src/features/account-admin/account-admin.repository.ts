@@ -88,14 +88,18 @@ export async function searchAccounts(
   return { rows: pageIds.map((id) => byId.get(id)).filter((r): r is SearchRow => r !== undefined), total: Math.min(seen, SEARCH_COUNT_CAP), capped: seen > SEARCH_COUNT_CAP };
 }
 
-/** The accounts among `ids` that lie in the scope, as the grant page lists them (one query). */
-export async function listAccountsInScope(db: Q, ids: number[], inScope: RawBuilder<boolean>) {
+/**
+ * The accounts among `ids` that lie in the scope, or (R26) whose username or e-mail is exactly one
+ * of `identifiers`, as the grant page lists them (one query).
+ */
+export async function listAccountsForGrant(db: Q, ids: number[], inScope: RawBuilder<boolean>, identifiers: readonly string[]) {
   if (ids.length === 0) return [];
+  const exact = identifiers.map((i) => i.trim().toLowerCase()).filter((i) => i.length > 0);
   return db
     .selectFrom('accounts as a')
-    .select(['a.id', 'a.first_name', 'a.last_name', 'a.username'])
+    .select(['a.id', 'a.first_name', 'a.last_name', 'a.username', 'a.email', inScope.as('in_scope')])
     .where('a.id', 'in', ids)
-    .where(inScope)
+    .where((eb) => (exact.length === 0 ? inScope : eb.or([inScope, eb(sql`lower(a.username)`, 'in', exact), eb(sql`lower(a.email)`, 'in', exact)])))
     .orderBy('a.last_name')
     .orderBy('a.first_name')
     .execute();

@@ -42,6 +42,11 @@ const NOTICES: Record<string, string> = {
   attribuee: 'L’habilitation est attribuée.',
 };
 
+/** R26: the exact usernames or e-mails a referent searched, carried from the search to the grant. */
+function identifiersOf(value: unknown): string[] {
+  return [value ?? []].flat().filter((v): v is string => typeof v === 'string' && v.trim().length > 0).slice(0, 20).map((v) => v.slice(0, 300));
+}
+
 type Req<P = unknown, Q = unknown> = FastifyRequest<{ Params: P; Querystring: Q }>;
 
 export function accountHandlers(deps: Deps) {
@@ -183,9 +188,9 @@ export function accountHandlers(deps: Deps) {
       }
     },
 
-    showGrant: async (request: Req<unknown, { comptes?: string | string[] }>, reply: FastifyReply) => {
+    showGrant: async (request: Req<unknown, { comptes?: string | string[]; identifiant?: string | string[] }>, reply: FastifyReply) => {
       const ids = [request.query.comptes ?? []].flat().map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 200);
-      return html(reply, await grantPage(request, ids, { ...defaultPeriod(deps.clock.now()), email: true }, {}));
+      return html(reply, await grantPage(request, ids, identifiersOf(request.query.identifiant), { ...defaultPeriod(deps.clock.now()), email: true }, {}));
     },
 
     grant: async (request: FastifyRequest, reply: FastifyReply) => {
@@ -193,18 +198,19 @@ export function accountHandlers(deps: Deps) {
       const ids = [body.comptes ?? []].flat().map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 201);
       const form = z.object({ profil: text(20), lieu: text(50), debut: text(20), fin: text(20), mail: text(5) }).parse(body);
       const values = { profileId: Number(form.profil) || undefined, placeKey: form.lieu, start: form.debut, end: form.fin, email: form.mail === '1' };
+      const identifiers = identifiersOf(body.identifiant);
       try {
         await grantHabilitations(
           deps,
           request.principal!,
-          { accountIds: ids, profileId: Number(form.profil), placeKey: form.lieu, startDate: form.debut, endDate: form.fin, emailNotifications: form.mail === '1' },
+          { accountIds: ids, profileId: Number(form.profil), placeKey: form.lieu, startDate: form.debut, endDate: form.fin, emailNotifications: form.mail === '1', identifiers },
           request.ip,
         );
         if (ids.length === 1) return reply.redirect(`/administration/comptes/${ids[0]}?fait=attribuee`, 303);
         return reply.redirect('/administration/comptes?fait=attribuee', 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        return html(reply, await grantPage(request, ids, values, { ...error.fields }, error.message), error.status);
+        return html(reply, await grantPage(request, ids, identifiers, values, { ...error.fields }, error.message), error.status);
       }
     },
   };
@@ -212,14 +218,15 @@ export function accountHandlers(deps: Deps) {
   async function grantPage(
     request: FastifyRequest,
     ids: number[],
+    identifiers: string[],
     values: { profileId?: number; placeKey?: string; start: string; end: string; email: boolean },
     errors: Record<string, string>,
     general?: string,
   ) {
     const principal = request.principal!;
     // Only accounts of the scope are listed; a forged id is dropped here and refused at the grant.
-    const [inScope, { profiles, places }] = await Promise.all([service.accountsForGrant(deps, principal, ids), grantOptions(deps, principal)]);
-    const accounts = inScope.map((a) => ({ id: a.id, label: `${a.first_name} ${a.last_name.toUpperCase()} (${a.username})` }));
-    return GrantPage({ ...frame(request), accounts, profiles, places, values, errors: accounts.length === 0 ? { ...errors, comptes: errors.comptes ?? 'Choisissez au moins un compte dans les résultats de recherche.' } : errors, ...(general ? { general } : {}) });
+    const [granted, { profiles, places }] = await Promise.all([service.accountsForGrant(deps, principal, ids, identifiers), grantOptions(deps, principal)]);
+    const accounts = granted.map((a) => ({ id: a.id, label: `${a.first_name} ${a.last_name.toUpperCase()} (${a.username})${a.in_scope ? '' : ` – ${a.email}, hors de votre périmètre`}` }));
+    return GrantPage({ ...frame(request), accounts, identifiers, profiles, places, values, errors: accounts.length === 0 ? { ...errors, comptes: errors.comptes ?? 'Choisissez au moins un compte dans les résultats de recherche.' } : errors, ...(general ? { general } : {}) });
   }
 }

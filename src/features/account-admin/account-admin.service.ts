@@ -15,7 +15,7 @@ import { translateConstraint } from '../../platform/errors.js';
 import type { Principal } from '../habilitations/habilitation.policy.js';
 import { accountErrors } from '../accounts/account.errors.js';
 import { identitySchema, newAccountSchema, type IdentityInput, type NewAccountInput } from '../accounts/account.schemas.js';
-import { firstFreeUsername, looksShared, proposeUsername, searchWords } from '../accounts/account.rules.js';
+import { firstFreeUsername, isExactIdentifier, looksShared, maskEmail, proposeUsername, searchWords } from '../accounts/account.rules.js';
 import * as accounts from '../accounts/account.repository.js';
 import * as repo from './account-admin.repository.js';
 
@@ -37,7 +37,16 @@ export async function searchAccounts(deps: Deps, principal: Principal, query: st
   const pages = (total: number) => Math.ceil(total / SEARCH_PAGE_SIZE);
   const safePage = Math.max(1, Math.min(page, pages(repo.SEARCH_COUNT_CAP)));
   const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(deps, principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
-  return { rows, total, capped, page: safePage, pages: pages(total) };
+  return { rows: rows.map((row) => outOfScopeView(row, query)), total, capped, page: safePage, pages: pages(total) };
+}
+
+/**
+ * R26: an account outside the scope shows its name, its username and a masked e-mail, nothing
+ * else; found by its exact username or e-mail, it may receive a habilitation of the referent's scope.
+ */
+function outOfScopeView<T extends { in_scope: boolean; username: string; email: string }>(row: T, query: string): T & { found: boolean } {
+  if (row.in_scope) return { ...row, found: false };
+  return { ...row, email: maskEmail(row.email), found: isExactIdentifier(query, row) };
 }
 
 /**
@@ -91,9 +100,14 @@ export async function getAccountForReferent(deps: Deps, principal: Principal, ac
   return { account, habilitations, history, isSelf: accountId === principal.accountId };
 }
 
-/** The accounts of a multi-selection (R34) that the principal may grant to; forged ids are dropped. */
-export async function accountsForGrant(deps: Deps, principal: Principal, ids: number[]) {
-  return repo.listAccountsInScope(deps.db, ids, inScope(deps, principal));
+/**
+ * The accounts of a multi-selection (R34) that the principal may grant to, forged ids dropped: those
+ * of the scope, and (R26) those outside it whose exact username or e-mail is among `identifiers`
+ * (shown masked).
+ */
+export async function accountsForGrant(deps: Deps, principal: Principal, ids: number[], identifiers: string[] = []) {
+  const rows = await repo.listAccountsForGrant(deps.db, ids, inScope(deps, principal), identifiers);
+  return rows.filter((row) => row.in_scope || identifiers.some((i) => isExactIdentifier(i, row))).map((row) => outOfScopeView(row, ''));
 }
 
 async function requireInScope(deps: Deps, principal: Principal, accountId: number) {

@@ -9,7 +9,7 @@ export const accountErrors = defineErrors({
   ACCOUNT_EMAIL_ALREADY_EXISTS: {
     status: 409,
     message:
-      'Cette adresse e-mail est déjà celle d’un compte actif : un professionnel n’a qu’un compte. Recherchez ce compte par son adresse e-mail et ajoutez-lui une habilitation.',
+      'Cette adresse e-mail est déjà celle d’un compte actif : un professionnel n’a qu’un compte. Recherchez ce compte par cette adresse e-mail exacte : vous pourrez lui ajouter une habilitation de votre périmètre.',
   },
   ACCOUNT_EMAIL_SHARED: {
     status: 400,

@@ -131,13 +131,17 @@ export async function getPlaceByKey(db: Q, key: string): Promise<(GrantablePlace
   return null;
 }
 
-/** The accounts of a grant that lie in the scope (`inScope`, alias `a`), locked until the grant commits. */
-export async function lockAccountsInScope(trx: Q, accountIds: readonly number[], inScope: RawBuilder<boolean>) {
+/**
+ * The accounts of a grant that lie in the scope (`inScope`, alias `a`), or (R26) whose username or
+ * e-mail is exactly one of `identifiers`, locked until the grant commits.
+ */
+export async function lockAccountsForGrant(trx: Q, accountIds: readonly number[], inScope: RawBuilder<boolean>, identifiers: readonly string[]) {
+  const exact = identifiers.map((i) => i.trim().toLowerCase()).filter((i) => i.length > 0);
   return trx
     .selectFrom('accounts as a')
-    .select(['a.id', 'a.deactivated_at'])
+    .select(['a.id', 'a.deactivated_at', 'a.username', 'a.email', 'a.first_name', inScope.as('in_scope')])
     .where('a.id', 'in', [...accountIds])
-    .where(inScope)
+    .where((eb) => (exact.length === 0 ? inScope : eb.or([inScope, eb(sql`lower(a.username)`, 'in', exact), eb(sql`lower(a.email)`, 'in', exact)])))
     .forUpdate()
     .execute();
 }

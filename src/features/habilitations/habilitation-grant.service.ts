@@ -9,8 +9,12 @@ import type { LocationLevel } from '../../db/schema.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { addToDate, formatDate, parisDate } from '../../platform/clock.js';
 import { translateConstraint } from '../../platform/errors.js';
+import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { setDeactivated } from '../accounts/account.repository.js';
-import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, type Principal } from './habilitation.policy.js';
+import { isExactIdentifier } from '../accounts/account.rules.js';
+import { enqueueMail } from '../../platform/outbox/outbox.js';
+import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, type Grant, type PlaceFacts, type Principal } from './habilitation.policy.js';
+import { habilitationAddedMail } from './habilitation-grant.mails.js';
 import { habilitationErrors } from './habilitation.errors.js';
 import { accountScope, principalActor } from './habilitation.service.js';
 import { parseCalendarDate, MAX_DURATION_YEARS } from './habilitation-change.rules.js';
@@ -69,6 +73,8 @@ export interface GrantInput {
   startDate: string;
   endDate: string;
   emailNotifications: boolean;
+  /** R26: exact usernames or e-mails the referent searched; an account outside the scope found by one may receive the grant. */
+  identifiers?: string[];
 }
 
 /** Today and the proposed end (today + 2 years, R31). */
@@ -116,7 +122,8 @@ export async function grantHabilitations(deps: Deps, principal: Principal, input
   else if (start && end > addToDate(start, { years: MAX_DURATION_YEARS })) fields.fin = 'Une habilitation dure au plus 5 ans.';
   if (Object.keys(fields).length > 0) throw habilitationErrors.GRANT_INVALID(fields);
 
-  const grant = { accountIds, profile: profile!, place: place!, start: start!, end: end!, emailNotifications: input.emailNotifications };
+  const identifiers = (input.identifiers ?? []).slice(0, 20).map((i) => i.slice(0, 300));
+  const grant = { accountIds, profile: profile!, place: place!, start: start!, end: end!, emailNotifications: input.emailNotifications, identifiers };
   try {
     return await insertGrants(deps, principal, grant, ip);
   } catch (error) {
@@ -128,16 +135,20 @@ export async function grantHabilitations(deps: Deps, principal: Principal, input
 async function insertGrants(
   deps: Deps,
   principal: Principal,
-  g: { accountIds: number[]; profile: repo.CatalogueProfile; place: repo.GrantablePlace; start: string; end: string; emailNotifications: boolean },
+  g: { accountIds: number[]; profile: repo.CatalogueProfile; place: repo.GrantablePlace; start: string; end: string; emailNotifications: boolean; identifiers: string[] },
   ip: string | null,
 ): Promise<number[]> {
   const { accountIds, profile, place, start, end } = g;
   const inScope = accountScope(deps, principal);
-  return deps.db.transaction().execute(async (trx) => {
-    const accounts = await repo.lockAccountsInScope(trx, accountIds, inScope);
+  const referentPlace = await grantorPlaceLabel(deps, principal, profile, place);
+  const created = await deps.db.transaction().execute(async (trx) => {
+    const found = await repo.lockAccountsForGrant(trx, accountIds, inScope, g.identifiers);
+    // R26: outside the scope, only an account whose exact username or e-mail the referent typed.
+    const accounts = found.filter((a) => a.in_scope || g.identifiers.some((i) => isExactIdentifier(i, a)));
     if (accounts.length !== accountIds.length) throw habilitationErrors.GRANT_ACCOUNT_OUT_OF_SCOPE();
     const created: number[] = [];
     const actor = principalActor(principal);
+    const referent = `${principal.viewer.firstName} ${principal.viewer.lastName.toUpperCase()} (${principal.viewer.username})`;
     for (const account of accounts) {
       const id = await repo.insertHabilitation(trx, {
         accountId: account.id,
@@ -149,14 +160,19 @@ async function insertGrants(
         createdBy: principal.accountId,
       });
       created.push(id);
+      const what = `${profile.name} – ${place.label} (du ${formatDate(start)} au ${formatDate(end)})`;
       await recordAudit(trx, {
         actor,
         subjectAccountId: account.id,
         code: 'HABILITATION_GRANTED',
-        description: `Ajout de l’habilitation ${profile.name} – ${place.label} (du ${formatDate(start)} au ${formatDate(end)})`,
-        details: { habilitationId: id, profile: profile.code, place: place.key, start, end },
+        description: account.in_scope ? `Ajout de l’habilitation ${what}` : `Habilitation ajoutée par ${referent}, référent de ${referentPlace} : ${what}`,
+        details: { habilitationId: id, profile: profile.code, place: place.key, start, end, ...(account.in_scope ? {} : { outOfScope: true }) },
         ip,
       });
+      if (!account.in_scope) {
+        const habilitation = `${profile.name} – ${place.label}`;
+        await enqueueMail(trx, { to: account.email, ...habilitationAddedMail({ firstName: account.first_name, referent, referentPlace, habilitation, start, end }) });
+      }
       if (account.deactivated_at) {
         await setDeactivated(trx, account.id, null);
         await recordAudit(trx, { actor, subjectAccountId: account.id, code: 'ACCOUNT_REACTIVATED', description: 'Réactivation du compte par ajout d’habilitation', ip });
@@ -164,4 +180,19 @@ async function insertGrants(
     }
     return created;
   });
+  if (created.length > 0) deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
+  return created;
+}
+
+const keyOf = (location: Grant['location']): string =>
+  location.level === 'unit' ? `unit:${location.unitId}`
+  : location.level === 'establishment' ? `establishment:${location.establishmentId}`
+  : location.level === 'department' ? `department:${location.departmentCode}`
+  : `region:${location.regionCode}`;
+
+/** R26: where the referent is referent, as the account's history and the e-mail name it: the place of the grant that allows this one. */
+async function grantorPlaceLabel(deps: Deps, principal: Principal, profile: repo.CatalogueProfile, place: PlaceFacts): Promise<string> {
+  const grant = principal.grants.find((g) => canGrantProfileAt({ ...principal, grants: [g] }, profile, place));
+  const location = grant ? await repo.getPlaceByKey(deps.db, keyOf(grant.location)) : null;
+  return location?.label ?? 'son périmètre';
 }
