@@ -180,6 +180,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/administration/revue', reviewAccess, review.show as RouteHandlerMethod);
   route('GET', '/administration/revue/export', reviewAccess, review.exportXlsx as RouteHandlerMethod);
   route('POST', '/administration/revue/habilitations/:id/date-de-fin', grantAccess, review.changeEndDate as RouteHandlerMethod);
+  route('GET', '/administration/revue/habilitations/:id/date-de-fin', grantAccess, review.showEndDate as RouteHandlerMethod);
   route('GET', '/administration/revue/habilitations/:id/suppression', grantAccess, review.confirmDelete as RouteHandlerMethod);
   route('POST', '/administration/revue/habilitations/:id/suppression', grantAccess, review.delete as RouteHandlerMethod);
   route('GET', '/administration/structures-sans-referents', { right: 'territory.supervise' }, coverage.list as RouteHandlerMethod);

@@ -19,6 +19,8 @@ const FILES: Record<string, [string, string]> = {
   'altcha-fr.js': [JS, `${ALTCHA}i18n/fr-fr.js`],
   'altcha-pbkdf2.js': [JS, `${ALTCHA}workers/pbkdf2.js`],
   'altcha-setup.js': [JS, './static/altcha-setup.js'],
+  // R39: the review's filters load the structure list when a domain or a coordination is chosen.
+  'review-filters.js': [JS, './static/review-filters.js'],
 };
 
 export interface Asset {

@@ -339,7 +339,10 @@ describe('R30–R38 habilitations of an account', () => {
     const [h] = await habilitationsOf(person!.id);
     const agent = await agentFor('referentA');
     const page = await agent.get(`/administration/comptes/${person!.id}`);
-    expect(page.body).toContain('+6 mois');
+    // It ends in 1 year: "+6 mois" and "+1 an" would not prolong it, so they are not offered (R35).
+    expect(page.body).not.toContain('+6 mois');
+    expect(page.body).toContain(`+2 ans → ${formatDate(addToDate(today, { years: 2 }))}`);
+    expect(page.body).toContain('Changer la fin (prolonger ou raccourcir)');
     expect(page.body).toContain('Créer et envoyer des demandes d’admission (prescripteur)');
     const oneYear = addToDate(today, { years: 1 });
     expect((await agent.post(`/administration/comptes/${person!.id}/habilitations/${h!.id}/fin`, { fin: oneYear })).statusCode).toBe(303);

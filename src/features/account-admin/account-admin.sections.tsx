@@ -6,7 +6,8 @@
 import { CsrfField, describedBy, Field, FieldFrame, HistoryTable, type FieldErrors, type HistoryLine } from '../../views/components.js';
 import { addToDate, formatDate, formatDateTime } from '../../platform/clock.js';
 import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
-import { endDateBounds } from '../habilitations/habilitation-change.rules.js';
+import { endDateBounds, prolongationShortcuts } from '../habilitations/habilitation-change.rules.js';
+import { ProlongationButtons } from '../habilitations/habilitation-change.pages.js';
 import { PROFESSIONS } from '../accounts/account.schemas.js';
 import type { HabilitationRow } from './account-admin.repository.js';
 
@@ -99,12 +100,6 @@ export function RightsList({ rights }: { rights: string[] }) {
   );
 }
 
-const PROLONGATIONS: { label: string; amount: { months?: number; years?: number } }[] = [
-  { label: '+6 mois', amount: { months: 6 } },
-  { label: '+1 an', amount: { years: 1 } },
-  { label: '+2 ans', amount: { years: 2 } },
-  { label: '+5 ans', amount: { years: 5 } },
-];
 
 export function AccountStateSection({ account: a, isSelf, csrfToken }: { account: AdministeredAccount; isSelf: boolean; csrfToken: string }) {
   const base = `/administration/comptes/${a.id}`;
@@ -199,18 +194,13 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
                   <td>
                     {editable ? (
                       <div class="row-actions">
-                        {PROLONGATIONS.map((p) => {
-                          const end = addToDate(props.today, p.amount);
-                          return end <= bounds.max ? (
-                            <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form">
-                              <CsrfField token={props.csrfToken} />
-                              <input type="hidden" name="fin" value={end} />
-                              <button type="submit" class="button button--small" aria-label={`Prolonger ${h.profile_name} jusqu’au ${formatDate(end)} (${p.label})`}>
-                                {p.label}
-                              </button>
-                            </form>
-                          ) : null;
-                        })}
+                        <ProlongationButtons
+                          shortcuts={prolongationShortcuts(h.start_date, h.end_date, props.today)}
+                          action={`${base}/habilitations/${h.id}/fin`}
+                          field="fin"
+                          what={h.profile_name}
+                          csrfToken={props.csrfToken}
+                        />
                         <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form date-form">
                           <CsrfField token={props.csrfToken} />
                           <label for={`fin-${h.id}`} class="visually-hidden">
@@ -218,7 +208,7 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
                           </label>
                           <input type="date" id={`fin-${h.id}`} name="fin" value={h.end_date} min={bounds.min} max={bounds.max} class="field__input field__input--date" />
                           <button type="submit" class="button button--small button--secondary">
-                            Changer la fin
+                            Changer la fin (prolonger ou raccourcir)
                           </button>
                         </form>
                         <a href={`${base}/habilitations/${h.id}/supprimer`} class="delete-link" aria-label={`Supprimer l’habilitation ${h.profile_name} – ${placeLabel(h)}`}>

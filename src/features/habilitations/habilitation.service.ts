@@ -10,7 +10,7 @@ import { formatDate, parisDate } from '../../platform/clock.js';
 import { changeRefusal, placesWhere, type ChangeRefusal, type Principal } from './habilitation.policy.js';
 import { accountInScope } from './habilitation-scope.repository.js';
 import { habilitationErrors } from './habilitation.errors.js';
-import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
+import { checkEndDate, endDateBounds, parseCalendarDate, prolongationShortcuts, type ProlongationShortcuts } from './habilitation-change.rules.js';
 import * as repo from './habilitation-change.repository.js';
 import { listActiveGrants } from './habilitation.repository.js';
 import { listReferentsOf, type ReferentRow } from './referent.repository.js';
@@ -75,6 +75,8 @@ export interface ChangeableHabilitation {
   endDate: string;
   /** R35: the end dates the change accepts. */
   bounds: { min: string; max: string };
+  /** R35: the prolongation shortcuts offered, with the date each sets. */
+  shortcuts: ProlongationShortcuts;
 }
 
 /** What the confirmation and correction pages show, after the same checks as the change itself. */
@@ -88,6 +90,7 @@ export async function getChangeableHabilitation(deps: Deps, principal: Principal
     startDate: h.startDate,
     endDate: h.endDate,
     bounds: endDateBounds(h.startDate, parisDate(deps.clock.now())),
+    shortcuts: prolongationShortcuts(h.startDate, h.endDate, parisDate(deps.clock.now())),
   };
 }
 
