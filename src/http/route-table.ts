@@ -144,6 +144,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/mon-compte/assistants', 'liberal', assistants.invite);
   route('POST', '/mon-compte/assistants/:id/acces', 'liberal', assistants.changeAccess as RouteHandlerMethod);
   route('POST', '/mon-compte/assistants/:id/retirer', 'liberal', assistants.revoke as RouteHandlerMethod);
+  route('GET', '/mon-compte/assistants/:id/retirer', 'liberal', assistants.showRevoke as RouteHandlerMethod);
   route('GET', '/assistant/invitation', 'public', assistants.showInvitation as RouteHandlerMethod);
   route('GET', '/assistant/accepter', 'authenticated', assistants.showAccept);
   route('POST', '/assistant/accepter', 'authenticated', assistants.accept);
@@ -195,6 +196,8 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/administration/comptes/:id/debloquer', manage, accounts.showUnblock as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/debloquer', manage, accounts.unblock as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/bloquer', manage, accounts.block as RouteHandlerMethod);
+  route('GET', '/administration/comptes/:id/bloquer', manage, accounts.showBlock as RouteHandlerMethod);
+  route('GET', '/administration/comptes/:id/desactiver', manage, accounts.showDeactivate as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/desactiver', manage, accounts.deactivate as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/reactiver', manage, accounts.reactivate as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/habilitations/:hid/fin', grant, accounts.changeEnd as RouteHandlerMethod);

@@ -215,6 +215,8 @@ export interface GrantPageProps extends Frame {
   values: { profileId?: number; placeKey?: string; start: string; end: string; email: boolean };
   errors: FieldErrors;
   general?: string;
+  /** R27: the habilitation the grant would repeat. */
+  duplicate?: { accountId: number; habilitationId: number };
 }
 
 export function GrantPage(props: GrantPageProps) {
@@ -222,6 +224,11 @@ export function GrantPage(props: GrantPageProps) {
     <Layout title="Attribuer une habilitation" viewer={props.viewer} csrfToken={props.csrfToken}>
       <h1>Attribuer une habilitation</h1>
       <ErrorSummary errors={summaryOf(props.errors, props.general)} />
+      {props.duplicate ? (
+        <p>
+          <a href={`/administration/comptes/${props.duplicate.accountId}#habilitation-${props.duplicate.habilitationId}`}>Voir l’habilitation existante</a>
+        </p>
+      ) : null}
       <form method="post" action="/administration/habilitations/attribuer" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         {(props.identifiers ?? []).map((i) => (

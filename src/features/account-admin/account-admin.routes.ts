@@ -8,6 +8,7 @@ import { sendPage as html } from '../../http/reply.js';
 import { changeHabilitationEndDate, deleteHabilitation, principalActor } from '../habilitations/habilitation.service.js';
 import { defaultPeriod, grantOptions, grantHabilitations } from '../habilitations/habilitation-grant.service.js';
 import { accountErrors } from '../accounts/account.errors.js';
+import { DuplicateGrantError } from '../habilitations/habilitation.errors.js';
 import * as service from './account-admin.service.js';
 import { AccountPage, ConfirmPage, CreateAccountPage, GrantPage, SearchPage, type IdentityValues } from './account-admin.pages.js';
 
@@ -74,6 +75,37 @@ export function accountHandlers(deps: Deps) {
       }
     };
 
+  /** R03, R27: the confirmation of a state change names the person and the consequence (a GET changes nothing). */
+  const confirmState = (action: 'unblock' | 'block' | 'deactivate') => async (request: Req<{ id: string }>, reply: FastifyReply) => {
+    const accountId = parseId(request.params.id);
+    const { account } = await service.getAccountForReferent(deps, request.principal!, accountId);
+    const who = `${account.first_name} ${account.last_name.toUpperCase()} (${account.username})`;
+    const texts = {
+      unblock: {
+        title: 'Débloquer le compte',
+        question: `Débloquer le compte de ${who} ? La personne pourra de nouveau se connecter ; le déblocage est inscrit dans l’historique du compte.`,
+        path: 'debloquer',
+        confirmLabel: 'Oui, débloquer le compte',
+      },
+      block: {
+        title: 'Bloquer le compte',
+        question: `Bloquer le compte de ${who} ? Ses sessions ouvertes se terminent aussitôt et la personne ne pourra plus se connecter tant que le compte ne sera pas débloqué.`,
+        path: 'bloquer',
+        confirmLabel: 'Oui, bloquer le compte',
+      },
+      deactivate: {
+        title: 'Désactiver le compte',
+        question: `Désactiver le compte de ${who} ? Ses sessions ouvertes se terminent aussitôt et la personne ne pourra plus se connecter ; ajouter une habilitation ou « Réactiver le compte » le rétablit.`,
+        path: 'desactiver',
+        confirmLabel: 'Oui, désactiver le compte',
+      },
+    }[action];
+    return html(
+      reply,
+      ConfirmPage({ ...frame(request), title: texts.title, question: texts.question, action: `/administration/comptes/${accountId}/${texts.path}`, confirmLabel: texts.confirmLabel, cancelHref: `/administration/comptes/${accountId}` }),
+    );
+  };
+
   return {
     search: async (request: Req<unknown, { q?: string; page?: string; fait?: string }>, reply: FastifyReply) => {
       const query = String(request.query.q ?? '').slice(0, 100);
@@ -122,21 +154,9 @@ export function accountHandlers(deps: Deps) {
       }
     },
 
-    showUnblock: async (request: Req<{ id: string }>, reply: FastifyReply) => {
-      const accountId = parseId(request.params.id);
-      const { account } = await service.getAccountForReferent(deps, request.principal!, accountId);
-      return html(
-        reply,
-        ConfirmPage({
-          ...frame(request),
-          title: 'Débloquer le compte',
-          question: `Débloquer le compte de ${account.first_name} ${account.last_name.toUpperCase()} (${account.username}) ? La personne pourra de nouveau se connecter ; le déblocage est inscrit dans l’historique du compte.`,
-          action: `/administration/comptes/${accountId}/debloquer`,
-          confirmLabel: 'Oui, débloquer le compte',
-          cancelHref: `/administration/comptes/${accountId}`,
-        }),
-      );
-    },
+    showUnblock: confirmState('unblock'),
+    showBlock: confirmState('block'),
+    showDeactivate: confirmState('deactivate'),
     unblock: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'unblock', request.ip), 'debloque'),
     block: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'block', request.ip), 'bloque'),
     deactivate: act((request, id) => service.changeAccountState(deps, request.principal!, id, 'deactivate', request.ip), 'desactive'),
@@ -167,7 +187,7 @@ export function accountHandlers(deps: Deps) {
         ConfirmPage({
           ...frame(request),
           title: 'Supprimer une habilitation',
-          question: `Supprimer l’habilitation « ${h.profile_name} » de ${account.first_name} ${account.last_name.toUpperCase()} ? Elle restera visible comme supprimée.`,
+          question: `Supprimer l’habilitation « ${h.profile_name} » de ${account.first_name} ${account.last_name.toUpperCase()} (${account.username}) ? Elle cesse aussitôt de donner ses droits ; elle restera visible comme supprimée.`,
           action: `/administration/comptes/${accountId}/habilitations/${habilitationId}/supprimer`,
           confirmLabel: 'Oui, supprimer l’habilitation',
           cancelHref: `/administration/comptes/${accountId}`,
@@ -210,7 +230,8 @@ export function accountHandlers(deps: Deps) {
         return reply.redirect('/administration/comptes?fait=attribuee', 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        return html(reply, await grantPage(request, ids, identifiers, values, { ...error.fields }, error.message), error.status);
+        const duplicate = error instanceof DuplicateGrantError ? error.existing : undefined;
+        return html(reply, await grantPage(request, ids, identifiers, values, { ...error.fields }, error.message, duplicate), error.status);
       }
     },
   };
@@ -222,11 +243,12 @@ export function accountHandlers(deps: Deps) {
     values: { profileId?: number; placeKey?: string; start: string; end: string; email: boolean },
     errors: Record<string, string>,
     general?: string,
+    duplicate?: { accountId: number; habilitationId: number },
   ) {
     const principal = request.principal!;
     // Only accounts of the scope are listed; a forged id is dropped here and refused at the grant.
     const [granted, { profiles, places }] = await Promise.all([service.accountsForGrant(deps, principal, ids, identifiers), grantOptions(deps, principal)]);
     const accounts = granted.map((a) => ({ id: a.id, label: `${a.first_name} ${a.last_name.toUpperCase()} (${a.username})${a.in_scope ? '' : ` – ${a.email}, hors de votre périmètre`}` }));
-    return GrantPage({ ...frame(request), accounts, identifiers, profiles, places, values, errors: accounts.length === 0 ? { ...errors, comptes: errors.comptes ?? 'Choisissez au moins un compte dans les résultats de recherche.' } : errors, ...(general ? { general } : {}) });
+    return GrantPage({ ...frame(request), accounts, identifiers, profiles, places, values, errors: accounts.length === 0 ? { ...errors, comptes: errors.comptes ?? 'Choisissez au moins un compte dans les résultats de recherche.' } : errors, ...(general ? { general } : {}), ...(duplicate ? { duplicate } : {}) });
   }
 }

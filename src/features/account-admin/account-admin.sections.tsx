@@ -120,19 +120,23 @@ export function AccountStateSection({ account: a, isSelf, csrfToken }: { account
               <span aria-hidden="true">🔓 </span>Débloquer le compte
             </a>
           ) : (
-            <form method="post" action={`${base}/bloquer`} class="inline-form">
+            // R27: blocking and deactivating go through a confirmation naming the person and the consequence.
+            <a href={`${base}/bloquer`} class="button button--secondary">
+              Bloquer le compte
+            </a>
+          )}
+          {a.deactivated_at ? (
+            <form method="post" action={`${base}/reactiver`} class="inline-form">
               <CsrfField token={csrfToken} />
               <button type="submit" class="button button--secondary">
-                Bloquer le compte
+                Réactiver le compte
               </button>
             </form>
+          ) : (
+            <a href={`${base}/desactiver`} class="button button--secondary">
+              Désactiver le compte
+            </a>
           )}
-          <form method="post" action={`${base}/${a.deactivated_at ? 'reactiver' : 'desactiver'}`} class="inline-form">
-            <CsrfField token={csrfToken} />
-            <button type="submit" class="button button--secondary">
-              {a.deactivated_at ? 'Réactiver le compte' : 'Désactiver le compte'}
-            </button>
-          </form>
         </div>
       )}
     </>
@@ -173,7 +177,7 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
               const bounds = endDateBounds(h.start_date, props.today);
               const editable = !h.deleted_at && !props.isSelf;
               return (
-                <tr class={h.deleted_at ? 'row--deleted' : undefined}>
+                <tr id={`habilitation-${h.id}`} class={h.deleted_at ? 'row--deleted' : undefined}>
                   <td>
                     {h.profile_name}
                     <RightsList rights={h.rights} />

@@ -175,3 +175,29 @@ export async function insertHabilitation(trx: Q, g: NewGrant): Promise<number> {
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/**
+ * R27: a live habilitation of one of these accounts with the same profile at the same place whose
+ * dates overlap [start, end] — the grant would give it twice. Read after the accounts are locked.
+ */
+export async function findOverlappingGrant(trx: Q, g: { accountIds: readonly number[]; profileId: number; place: Place; start: string; end: string }) {
+  const p = g.place;
+  return trx
+    .selectFrom('habilitations as h')
+    .innerJoin('accounts as a', 'a.id', 'h.account_id')
+    .select(['h.id', 'h.account_id', 'h.start_date', 'h.end_date', 'a.first_name', 'a.last_name'])
+    .where('h.account_id', 'in', [...g.accountIds])
+    .where('h.profile_id', '=', g.profileId)
+    .where('h.deleted_at', 'is', null)
+    .where('h.start_date', '<=', g.end)
+    .where('h.end_date', '>=', g.start)
+    .where((eb) =>
+      p.level === 'unit' ? eb('h.unit_id', '=', p.unitId!)
+      : p.level === 'establishment' ? eb.and([eb('h.establishment_id', '=', p.establishmentId!), eb('h.unit_id', 'is', null)])
+      : p.level === 'department' ? eb('h.department_code', '=', p.departmentCode!)
+      : eb('h.region_code', '=', p.regionCode!),
+    )
+    .orderBy('h.id')
+    .limit(1)
+    .executeTakeFirst();
+}

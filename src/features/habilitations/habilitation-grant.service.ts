@@ -15,7 +15,7 @@ import { isExactIdentifier } from '../accounts/account.rules.js';
 import { enqueueMail } from '../../platform/outbox/outbox.js';
 import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, type Grant, type PlaceFacts, type Principal } from './habilitation.policy.js';
 import { habilitationAddedMail } from './habilitation-grant.mails.js';
-import { habilitationErrors } from './habilitation.errors.js';
+import { DuplicateGrantError, habilitationErrors } from './habilitation.errors.js';
 import { accountScope, principalActor } from './habilitation.service.js';
 import { parseCalendarDate, MAX_DURATION_YEARS } from './habilitation-change.rules.js';
 import * as repo from './habilitation-grant.repository.js';
@@ -146,6 +146,13 @@ async function insertGrants(
     // R26: outside the scope, only an account whose exact username or e-mail the referent typed.
     const accounts = found.filter((a) => a.in_scope || g.identifiers.some((i) => isExactIdentifier(i, a)));
     if (accounts.length !== accountIds.length) throw habilitationErrors.GRANT_ACCOUNT_OUT_OF_SCOPE();
+    // R27: never the same habilitation twice (the accounts are locked: two grants cannot both pass).
+    const twice = await repo.findOverlappingGrant(trx, { accountIds, profileId: profile.id, place, start, end });
+    if (twice) {
+      const who = `${twice.first_name} ${twice.last_name.toUpperCase()}`;
+      const base = habilitationErrors.GRANT_DUPLICATE.at('comptes', { who, from: formatDate(twice.start_date), to: formatDate(twice.end_date) });
+      throw new DuplicateGrantError(base, { accountId: twice.account_id, habilitationId: twice.id });
+    }
     const created: number[] = [];
     const actor = principalActor(principal);
     const referent = `${principal.viewer.firstName} ${principal.viewer.lastName.toUpperCase()} (${principal.viewer.username})`;
