@@ -90,7 +90,7 @@ describe('a referent administers accounts in Chromium', () => {
 
     await page.goto(`${server.url}/administration/comptes/${colleagues[0]!.id}`);
     await expectAccessible(page);
-    await page.getByRole('button', { name: /^Prolonger Sanitaire - Receveur jusqu’au .* \(\+1 an\)$/ }).click();
+    await page.getByRole('button', { name: /^Prolonger Sanitaire - Receveur jusqu’au .* \(\+5 ans\)$/ }).click();
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('La date de fin est enregistrée.');
     await page.getByRole('link', { name: /^Supprimer l’habilitation Référent unité/ }).click();
     await expectAccessible(page);
