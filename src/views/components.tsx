@@ -157,6 +157,7 @@ export interface HistoryLine {
 export function HistoryTable({ lines, caption }: { lines: HistoryLine[]; caption?: string }) {
   if (lines.length === 0) return <p>Aucun événement.</p>;
   return (
+    <div class="table-scroll" role="region" aria-label="Historique, défilement horizontal" tabIndex={0}>
     <table>
       {caption ? <caption class="visually-hidden">{caption}</caption> : null}
       <thead>
@@ -176,5 +177,6 @@ export function HistoryTable({ lines, caption }: { lines: HistoryLine[]; caption
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

@@ -58,6 +58,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: (Sear
         ) : (
           <form method="get" action="/administration/habilitations/attribuer">
             {rows.some((row) => row.found) ? <input type="hidden" name="identifiant" value={props.query.trim()} /> : null}
+            <div class="table-scroll" role="region" aria-label="Comptes trouvés, défilement horizontal" tabIndex={0}>
             <table>
               <caption>
                 {capped ? `Plus de ${total} comptes trouvés : précisez la recherche` : `${total} compte${total > 1 ? 's' : ''} trouvé${total > 1 ? 's' : ''}`} – page {page} sur {pages}
@@ -102,6 +103,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: (Sear
                 ))}
               </tbody>
             </table>
+            </div>
             <div class="form-actions">
               <button type="submit" class="button">
                 Attribuer une habilitation aux comptes sélectionnés

@@ -159,6 +159,7 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
       {props.habilitations.length === 0 ? (
         <p>Aucune habilitation.</p>
       ) : (
+        <div class="table-scroll" role="region" aria-label="Habilitations du compte, défilement horizontal" tabIndex={0}>
         <table>
           <caption class="visually-hidden">Habilitations de {a.first_name} {a.last_name}</caption>
           <thead>
@@ -226,6 +227,7 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
             })}
           </tbody>
         </table>
+        </div>
       )}
     </>
   );
