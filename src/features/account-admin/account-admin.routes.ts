@@ -167,8 +167,7 @@ export function accountHandlers(deps: Deps) {
       const habilitationId = parseId(request.params.hid);
       const { fin } = z.object({ fin: text(20) }).parse(request.body ?? {});
       try {
-        const change = await changeHabilitationEndDate(deps, request.principal!, habilitationId, fin, request.ip);
-        if (change.accountId !== accountId) throw accountErrors.ACCOUNT_NOT_FOUND();
+        await changeHabilitationEndDate(deps, request.principal!, habilitationId, fin, request.ip, accountId);
         return reply.redirect(`/administration/comptes/${accountId}?fait=fin`, 303);
       } catch (error) {
         if (!(error instanceof DomainError) || error.status === 404) throw error;
@@ -199,8 +198,7 @@ export function accountHandlers(deps: Deps) {
       const accountId = parseId(request.params.id);
       const habilitationId = parseId(request.params.hid);
       try {
-        const deletion = await deleteHabilitation(deps, request.principal!, habilitationId, request.ip);
-        if (deletion.accountId !== accountId) throw accountErrors.ACCOUNT_NOT_FOUND();
+        await deleteHabilitation(deps, request.principal!, habilitationId, request.ip, accountId);
         return reply.redirect(`/administration/comptes/${accountId}?fait=supprimee`, 303);
       } catch (error) {
         if (!(error instanceof DomainError) || error.status === 404) throw error;

@@ -73,3 +73,22 @@ describe('R27 confirmations', () => {
     expect(receiver.statusCode).toBe(303);
   });
 });
+
+describe('every id in a path is checked against its parent', () => {
+  it('a habilitation changed through the URL of another account is refused before any write', async () => {
+    const other = await buildAccount(t.deps.db);
+    const h = await buildHabilitation(t.deps.db, { accountId: other.id, profile: 'SANITAIRE_RECEVEUR', unitId: w.unit.id });
+    const agent = await agentFor(w.referent);
+    const events = () => t.deps.db.selectFrom('audit_events').select('id').where('subject_account_id', '=', other.id).execute();
+    const before = (await events()).length;
+    // Both accounts are in the referent's scope: only the pair (A, H) is wrong.
+    const end = await agent.post(`/administration/comptes/${w.person.id}/habilitations/${h.id}/fin`, { fin: addToDate(today, { months: 2 }) });
+    expect(end.statusCode).toBe(404);
+    const removal = await agent.post(`/administration/comptes/${w.person.id}/habilitations/${h.id}/supprimer`);
+    expect(removal.statusCode).toBe(404);
+    const row = await t.deps.db.selectFrom('habilitations').select(['end_date', 'deleted_at']).where('id', '=', h.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ end_date: h.end_date, deleted_at: null });
+    expect(await events()).toHaveLength(before);
+    expect((await agent.get(`/administration/comptes/${w.person.id}/habilitations/${h.id}/supprimer`)).statusCode).toBe(404);
+  });
+});

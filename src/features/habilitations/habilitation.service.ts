@@ -57,10 +57,11 @@ const REFUSALS: Record<ChangeRefusal, () => Error> = {
  * The habilitation once the policy lets the actor change it (`changeRefusal`: R32, R33; out of
  * scope answers as absent). Locked when asked (inside the transaction of the change).
  */
-async function loadChangeable(db: Deps['db'], principal: Principal, habilitationId: number, lock: boolean): Promise<repo.LockedHabilitation> {
+async function loadChangeable(db: Deps['db'], principal: Principal, habilitationId: number, lock: boolean, ofAccount?: number): Promise<repo.LockedHabilitation> {
   if (!Number.isSafeInteger(habilitationId) || habilitationId < 1 || habilitationId > 2_147_483_647) throw habilitationErrors.HABILITATION_NOT_FOUND();
   const h = lock ? await repo.getHabilitationForUpdate(db, habilitationId) : await repo.getHabilitation(db, habilitationId);
-  if (!h) throw habilitationErrors.HABILITATION_NOT_FOUND();
+  // A habilitation reached through another account's URL answers as absent, before anything is written.
+  if (!h || (ofAccount !== undefined && h.accountId !== ofAccount)) throw habilitationErrors.HABILITATION_NOT_FOUND();
   const refusal = changeRefusal(principal, { accountId: h.accountId, profile: h.profile, place: h.place, deleted: h.deletedAt !== null });
   if (refusal) throw REFUSALS[refusal]();
   return h;
@@ -106,12 +107,14 @@ export async function changeHabilitationEndDate(
   habilitationId: number,
   newEndDate: string,
   ip: string | null,
+  /** The account of the URL (`/administration/comptes/A/habilitations/H/…`): H must be A's. */
+  ofAccount?: number,
 ): Promise<EndDateChange> {
   const endDate = parseCalendarDate(newEndDate);
   if (!endDate) throw habilitationErrors.HABILITATION_END_DATE_INVALID.at('endDate');
   const today = parisDate(deps.clock.now());
   return deps.db.transaction().execute(async (trx) => {
-    const h = await loadChangeable(trx, principal, habilitationId, true);
+    const h = await loadChangeable(trx, principal, habilitationId, true, ofAccount);
     const check = checkEndDate(endDate, h.startDate, today);
     if (check === 'before_min') {
       throw habilitationErrors.HABILITATION_END_DATE_BEFORE_MIN.at('endDate');
@@ -135,10 +138,10 @@ export async function changeHabilitationEndDate(
 }
 
 /** R36: deletes a habilitation; it stays visible as deleted ("Supprimée le …", by whom). */
-export async function deleteHabilitation(deps: Deps, principal: Principal, habilitationId: number, ip: string | null): Promise<Deletion> {
+export async function deleteHabilitation(deps: Deps, principal: Principal, habilitationId: number, ip: string | null, ofAccount?: number): Promise<Deletion> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const h = await loadChangeable(trx, principal, habilitationId, true);
+    const h = await loadChangeable(trx, principal, habilitationId, true, ofAccount);
     await repo.markDeleted(trx, h.id, now, principal.accountId);
     await recordAudit(trx, {
       actor: principalActor(principal),
