@@ -97,6 +97,12 @@ export async function isUsernameTaken(db: Q, username: string): Promise<boolean>
   return row !== undefined;
 }
 
+/** R12, R13: the account's RPPS, recorded at its first card or e-CPS pairing; never replaced. False when it already had one. */
+export async function recordRpps(db: Q, accountId: number, rpps: string): Promise<boolean> {
+  const result = await db.updateTable('accounts').set({ rpps }).where('id', '=', accountId).where('rpps', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function isRppsTaken(db: Q, rpps: string): Promise<boolean> {
   return (await db.selectFrom('accounts').select('id').where('rpps', '=', rpps).executeTakeFirst()) !== undefined;
 }
