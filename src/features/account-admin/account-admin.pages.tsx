@@ -5,7 +5,8 @@
  */
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CsrfField, describedBy, ErrorSummary, Field, FieldFrame, summaryOf, type FieldErrors, type HistoryLine } from '../../views/components.js';
-import type { GrantablePlace, GrantableProfile } from '../habilitations/habilitation-grant.service.js';
+import type { GrantablePlace, GrantableProfile, GrantOutcome } from '../habilitations/habilitation-grant.service.js';
+import { formatDate } from '../../platform/clock.js';
 import { DEFAULT_DURATION_YEARS } from '../habilitations/habilitation-grant.service.js';
 import { MAX_DURATION_YEARS } from '../habilitations/habilitation-change.rules.js';
 import type { HabilitationRow, SearchRow } from './account-admin.repository.js';
@@ -72,6 +73,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: (Sear
                   <th scope="col">Prénom</th>
                   <th scope="col">Nom d’utilisateur</th>
                   <th scope="col">Adresse e-mail</th>
+                  <th scope="col">Établissements et unités</th>
                   <th scope="col">État</th>
                 </tr>
               </thead>
@@ -87,6 +89,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: (Sear
                     <td>{row.first_name}</td>
                     <td>{row.username}</td>
                     <td>{row.email}</td>
+                    <td>{row.places ?? ''}</td>
                     <td>
                       <StateBadges blocked={row.blocked_at !== null} deactivated={row.deactivated_at !== null} />
                       {row.in_scope ? null : <span class="muted"> (hors de votre périmètre)</span>}
@@ -125,7 +128,10 @@ export function SearchPage(props: Frame & { query: string; result: { rows: (Sear
   );
 }
 
-export function CreateAccountPage(props: Frame & { values: IdentityValues; errors: FieldErrors; general?: string; askSharedConfirmation: boolean; emailTaken: boolean }) {
+export function CreateAccountPage(
+  props: Frame & { values: IdentityValues; errors: FieldErrors; general?: string; askSharedConfirmation: boolean; sharedConfirmed?: boolean; emailTaken: boolean; homonyms?: { id: number; label: string; username: string }[] },
+) {
+  const homonyms = props.homonyms ?? [];
   return (
     <Layout title="Créer un compte" viewer={props.viewer} csrfToken={props.csrfToken}>
       <h1>Créer un compte</h1>
@@ -139,6 +145,23 @@ export function CreateAccountPage(props: Frame & { values: IdentityValues; error
       <form method="post" action="/administration/comptes/nouveau" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <IdentityFields values={props.values} errors={props.errors} />
+        {props.sharedConfirmed && !props.askSharedConfirmation ? <input type="hidden" name="confirmShared" value="1" /> : null}
+        {homonyms.length > 0 ? (
+          <fieldset class="fieldset">
+            <legend>Comptes portant déjà ce nom et ce prénom</legend>
+            <ul>
+              {homonyms.map((h) => (
+                <li>
+                  {h.label} – <a href={`/administration/comptes?q=${encodeURIComponent(h.username)}`}>rechercher ce compte<span class="visually-hidden"> ({h.username})</span></a>
+                </li>
+              ))}
+            </ul>
+            <div class="checkbox">
+              <input type="checkbox" id="confirmHomonyms" name="confirmHomonyms" value="1" />
+              <label for="confirmHomonyms">Je confirme qu’il s’agit d’une autre personne : créer un nouveau compte</label>
+            </div>
+          </fieldset>
+        ) : null}
         {props.askSharedConfirmation ? (
           <div class="checkbox">
             <input type="checkbox" id="confirmShared" name="confirmShared" value="1" />
@@ -281,6 +304,30 @@ export function GrantPage(props: GrantPageProps) {
           <a href="/administration/comptes">Annuler</a>
         </div>
       </form>
+    </Layout>
+  );
+}
+
+/** R34: after a grant to several accounts, who received what. */
+export function GrantDonePage(props: Frame & { outcome: GrantOutcome; accounts: { id: number; label: string }[] }) {
+  const o = props.outcome;
+  return (
+    <Layout title="Habilitation attribuée" viewer={props.viewer} csrfToken={props.csrfToken}>
+      <h1>Habilitation attribuée</h1>
+      <Alert kind="success">
+        L’habilitation {o.habilitation}, du {formatDate(o.start)} au {formatDate(o.end)}, est attribuée à {props.accounts.length} compte{props.accounts.length > 1 ? 's' : ''}.
+      </Alert>
+      <h2>Comptes qui l’ont reçue</h2>
+      <ul>
+        {props.accounts.map((a) => (
+          <li>
+            <a href={`/administration/comptes/${a.id}`}>{a.label}</a>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href="/administration/comptes">← Comptes et habilitations</a>
+      </p>
     </Layout>
   );
 }

@@ -18,6 +18,8 @@ export interface SearchRow {
   blocked_at: Date | null;
   deactivated_at: Date | null;
   in_scope: boolean;
+  /** R21: the establishments and units of the account's live habilitations, so that homonyms are told apart. */
+  places: string | null;
 }
 
 /** Counting stops here: "plus de 1 000 comptes" tells a referent to type more. */
@@ -40,20 +42,25 @@ export async function searchAccounts(
   db: Q,
   words: string[],
   inScope: RawBuilder<boolean>,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; today: string },
 ): Promise<{ rows: SearchRow[]; total: number; capped: boolean }> {
   const [head = '', ...rest] = words;
   const first = `${likeEscape(head)}%`;
   // The other words must appear anywhere; the first word's place decides the band. A prefix implies
   // "contains" (search_text holds the e-mail too), so the first two bands do not repeat it: that
   // leaves PostgreSQL the btree range as the obvious plan.
+  // A one-letter word (R21) matches the start of a word (last name, first name, username, e-mail);
+  // a longer one anywhere, as before.
+  const anywhere = (word: string) => (word.length === 1 ? `% ${likeEscape(word)}%` : `%${likeEscape(word)}%`);
   let base = db.selectFrom('accounts');
-  for (const word of rest) base = base.where('search_text', 'like', `%${likeEscape(word)}%`);
+  for (const word of rest) {
+    base = word.length === 1 ? base.where((eb) => eb.or([eb('search_text', 'like', `${likeEscape(word)}%`), eb('search_text', 'like', anywhere(word))])) : base.where('search_text', 'like', anywhere(word));
+  }
   const bands = [
     { query: base.where('search_text', 'like', first), order: 'search_text' as const },
     { query: base.where('email_fold', 'like', first).where('search_text', 'not like', first), order: 'email_fold' as const },
     {
-      query: base.where('search_text', 'like', `%${likeEscape(head)}%`).where('search_text', 'not like', first).where('email_fold', 'not like', first),
+      query: base.where('search_text', 'like', anywhere(head)).where('search_text', 'not like', first).where('email_fold', 'not like', first),
       order: 'search_text' as const,
     },
   ];
@@ -82,6 +89,16 @@ export async function searchAccounts(
       : await db
           .selectFrom('accounts as a')
           .select(['a.id', 'a.username', 'a.last_name', 'a.first_name', 'a.email', 'a.blocked_at', 'a.deactivated_at', inScope.as('in_scope')])
+          .select(
+            sql<string | null>`(
+              select string_agg(distinct coalesce(e.name || coalesce(' – ' || u.name, ''), 'Coordination ' || hp.department_code, 'Région ' || hp.region_code), ', ')
+              from habilitation_places hp
+              join habilitations h on h.id = hp.habilitation_id
+              left join establishments e on e.id = hp.establishment_id
+              left join units u on u.id = hp.unit_id
+              where hp.account_id = a.id and h.deleted_at is null and h.end_date >= ${page.today}
+            )`.as('places'),
+          )
           .where('a.id', 'in', pageIds)
           .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));

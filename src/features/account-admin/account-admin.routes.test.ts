@@ -271,10 +271,12 @@ describe('R30–R38 habilitations of an account', () => {
     expect(page.body).not.toContain('>Sanitaire - Région<');
   });
 
-  it('R34 grants the same habilitation to three accounts at once, with an event each', async () => {
+  it('R34 grants the same habilitation to three accounts at once, with an event each, and lists who received what', async () => {
     const people = await newPeople(3);
     const response = await grantTo('referentA', people.map((p) => p.id));
-    expect(response.statusCode).toBe(303);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('est attribuée à 3 comptes');
+    for (const person of people) expect(response.body).toContain(`href="/administration/comptes/${person.id}"`);
     for (const person of people) {
       const rows = await habilitationsOf(person.id);
       expect(rows).toHaveLength(2);

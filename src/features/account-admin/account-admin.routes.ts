@@ -10,7 +10,7 @@ import { defaultPeriod, grantOptions, grantHabilitations } from '../habilitation
 import { accountErrors } from '../accounts/account.errors.js';
 import { DuplicateGrantError } from '../habilitations/habilitation.errors.js';
 import * as service from './account-admin.service.js';
-import { AccountPage, ConfirmPage, CreateAccountPage, GrantPage, SearchPage, type IdentityValues } from './account-admin.pages.js';
+import { AccountPage, ConfirmPage, CreateAccountPage, GrantDonePage, GrantPage, SearchPage, type IdentityValues } from './account-admin.pages.js';
 
 const text = (max: number) => z.string().max(max).catch('');
 const identityForm = z.object({
@@ -21,6 +21,7 @@ const identityForm = z.object({
   mobilePhone: text(50),
   profession: text(200),
   confirmShared: text(5),
+  confirmHomonyms: text(5),
 });
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -120,7 +121,12 @@ export function accountHandlers(deps: Deps) {
     create: async (request: FastifyRequest, reply: FastifyReply) => {
       const form = identityForm.parse(request.body ?? {});
       try {
-        const created = await service.createAccount(deps, principalActor(request.principal!), { ...form, confirmShared: form.confirmShared === '1' }, request.ip);
+        const created = await service.createAccount(
+          deps,
+          principalActor(request.principal!),
+          { ...form, confirmShared: form.confirmShared === '1', confirmHomonyms: form.confirmHomonyms === '1' },
+          request.ip,
+        );
         return reply.redirect(`/administration/comptes/${created.id}?fait=cree`, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -132,7 +138,9 @@ export function accountHandlers(deps: Deps) {
             errors: { ...error.fields },
             general: error.message,
             askSharedConfirmation: error.code === 'ACCOUNT_EMAIL_SHARED',
+            sharedConfirmed: form.confirmShared === '1',
             emailTaken: error.code === 'ACCOUNT_EMAIL_ALREADY_EXISTS',
+            homonyms: error.code === 'ACCOUNT_HOMONYMS' ? await service.homonymsOf(deps, form) : [],
           }),
           error.status,
         );
@@ -218,14 +226,16 @@ export function accountHandlers(deps: Deps) {
       const values = { profileId: Number(form.profil) || undefined, placeKey: form.lieu, start: form.debut, end: form.fin, email: form.mail === '1' };
       const identifiers = identifiersOf(body.identifiant);
       try {
-        await grantHabilitations(
+        const outcome = await grantHabilitations(
           deps,
           request.principal!,
           { accountIds: ids, profileId: Number(form.profil), placeKey: form.lieu, startDate: form.debut, endDate: form.fin, emailNotifications: form.mail === '1', identifiers },
           request.ip,
         );
         if (ids.length === 1) return reply.redirect(`/administration/comptes/${ids[0]}?fait=attribuee`, 303);
-        return reply.redirect('/administration/comptes?fait=attribuee', 303);
+        // R34: after a grant to several accounts, the page lists who received what.
+        const received = await service.accountsForGrant(deps, request.principal!, outcome.accountIds, identifiers);
+        return html(reply, GrantDonePage({ ...frame(request), outcome, accounts: received.map((a) => ({ id: a.id, label: `${a.first_name} ${a.last_name.toUpperCase()} (${a.username})` })) }));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         const duplicate = error instanceof DuplicateGrantError ? error.existing : undefined;

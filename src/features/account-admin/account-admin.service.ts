@@ -5,6 +5,7 @@
  * audit event in the same transaction.
  */
 import type { Deps } from '../../deps.js';
+import { parisDate } from '../../platform/clock.js';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { accountScope, principalActor } from '../habilitations/habilitation.service.js';
 import { queueEmailChange } from '../accounts/email-change.service.js';
@@ -15,7 +16,7 @@ import { translateConstraint } from '../../platform/errors.js';
 import type { Principal } from '../habilitations/habilitation.policy.js';
 import { accountErrors } from '../accounts/account.errors.js';
 import { identitySchema, newAccountSchema, type IdentityInput, type NewAccountInput } from '../accounts/account.schemas.js';
-import { firstFreeUsername, isExactIdentifier, looksShared, maskEmail, proposeUsername, searchWords } from '../accounts/account.rules.js';
+import { firstFreeUsername, foldForSearch, isExactIdentifier, looksShared, maskEmail, proposeUsername, searchWords } from '../accounts/account.rules.js';
 import * as accounts from '../accounts/account.repository.js';
 import * as repo from './account-admin.repository.js';
 
@@ -36,7 +37,7 @@ export async function searchAccounts(deps: Deps, principal: Principal, query: st
   if (words.length === 0) return { rows: [], total: 0, capped: false, page: 1, pages: 0 };
   const pages = (total: number) => Math.ceil(total / SEARCH_PAGE_SIZE);
   const safePage = Math.max(1, Math.min(page, pages(repo.SEARCH_COUNT_CAP)));
-  const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(deps, principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
+  const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(deps, principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE, today: parisDate(deps.clock.now()) });
   return { rows: rows.map((row) => outOfScopeView(row, query)), total, capped, page: safePage, pages: pages(total) };
 }
 
@@ -46,7 +47,8 @@ export async function searchAccounts(deps: Deps, principal: Principal, query: st
  */
 function outOfScopeView<T extends { in_scope: boolean; username: string; email: string }>(row: T, query: string): T & { found: boolean } {
   if (row.in_scope) return { ...row, found: false };
-  return { ...row, email: maskEmail(row.email), found: isExactIdentifier(query, row) };
+  // Outside the scope, no place either: only the name, the username and the masked e-mail (R26).
+  return { ...row, email: maskEmail(row.email), ...('places' in row ? { places: null } : {}), found: isExactIdentifier(query, row) };
 }
 
 /**
@@ -54,7 +56,12 @@ function outOfScopeView<T extends { in_scope: boolean; username: string; email: 
  * "Création du compte" and sends the activation e-mail (R11), all in one transaction. An address
  * that looks shared (secretariat@…) needs `confirmShared`; an address of an active account is refused.
  */
-export async function createAccount(deps: Deps, actor: Actor, input: NewAccountInput & { confirmShared?: boolean }, ip: string | null = null) {
+export async function createAccount(
+  deps: Deps,
+  actor: Actor,
+  input: NewAccountInput & { confirmShared?: boolean; confirmHomonyms?: boolean },
+  ip: string | null = null,
+) {
   const parsed = newAccountSchema.safeParse(input);
   if (!parsed.success) throw accountErrors.ACCOUNT_INVALID(fieldErrors(parsed.error.issues));
   const data = parsed.data;
@@ -63,6 +70,8 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
   if (looksShared(data.email) && !input.confirmShared) {
     throw accountErrors.ACCOUNT_EMAIL_SHARED.at('email');
   }
+  // R21: a referent creating through the page confirms that same names are another person.
+  if (input.confirmHomonyms === false && (await homonymsOf(deps, data)).length > 0) throw accountErrors.ACCOUNT_HOMONYMS();
   const now = deps.clock.now();
   const proposal = proposeUsername(data.firstName, data.lastName);
   try {
@@ -89,6 +98,15 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
     // R20: the database's unique index on active e-mails is the last word, even under races.
     throw translateConstraint(error, { accounts_active_email_key: () => accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email') });
   }
+}
+
+/**
+ * R21: accounts with these last and first names, as the creation page lists them: name, username and
+ * masked e-mail only (R26: outside the scope nothing more may be seen).
+ */
+export async function homonymsOf(deps: Deps, names: { lastName: string; firstName: string }) {
+  const rows = await accounts.listHomonyms(deps.db, foldForSearch(names.lastName.trim()), foldForSearch(names.firstName.trim()));
+  return rows.map((r) => ({ id: r.id, label: `${r.first_name} ${r.last_name.toUpperCase()} (${r.username}) – ${maskEmail(r.email)}`, username: r.username }));
 }
 
 /** The account page (R22–R24): identity, states, habilitations, history — only within the scope. */

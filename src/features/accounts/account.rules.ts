@@ -31,7 +31,8 @@ export function searchWords(query: string): string[] {
   return foldForSearch(query)
     .split(/[\s,;]+/)
     .map((w) => w.trim())
-    .filter((w) => w.length >= 2)
+    // R21: one letter is enough (a prefix of the last name, first name or username).
+    .filter((w) => w.length >= 1)
     .slice(0, 5);
 }
 

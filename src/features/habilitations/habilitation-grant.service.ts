@@ -91,7 +91,16 @@ const LEVELS: Record<LocationLevel, string> = { unit: 'une unité', establishmen
  * outside their scope, a pair that no single grant of theirs allows (R33), a duration over 5 years
  * (R31). A deactivated account is reactivated (R23).
  */
-export async function grantHabilitations(deps: Deps, principal: Principal, input: GrantInput, ip: string | null): Promise<number[]> {
+/** What a grant gave, for the page that lists who received what (R34). */
+export interface GrantOutcome {
+  habilitationIds: number[];
+  accountIds: number[];
+  habilitation: string;
+  start: string;
+  end: string;
+}
+
+export async function grantHabilitations(deps: Deps, principal: Principal, input: GrantInput, ip: string | null): Promise<GrantOutcome> {
   const now = deps.clock.now();
   const today = parisDate(now);
   const fields: Record<string, string> = {};
@@ -125,7 +134,8 @@ export async function grantHabilitations(deps: Deps, principal: Principal, input
   const identifiers = (input.identifiers ?? []).slice(0, 20).map((i) => i.slice(0, 300));
   const grant = { accountIds, profile: profile!, place: place!, start: start!, end: end!, emailNotifications: input.emailNotifications, identifiers };
   try {
-    return await insertGrants(deps, principal, grant, ip);
+    const habilitationIds = await insertGrants(deps, principal, grant, ip);
+    return { habilitationIds, accountIds, habilitation: `${profile!.name} – ${place!.label}`, start: start!, end: end! };
   } catch (error) {
     // R20/R23: a deactivated account whose address another active account now uses cannot come back.
     throw translateConstraint(error, { accounts_active_email_key: () => habilitationErrors.GRANT_EMAIL_TAKEN() });
