@@ -25,10 +25,13 @@ export function summaryOf(errors: FieldErrors, general?: string): { field?: stri
 
 export function ErrorSummary({ errors }: { errors: { field?: string; message: string }[] }) {
   if (errors.length === 0) return null;
+  // The count is the fields to correct; a general line ("Le formulaire contient des erreurs.") is not one more problem.
+  const fields = errors.filter((e) => e.field).length;
+  const count = fields > 0 ? fields : errors.length;
   return (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
       <h2 id="error-summary-title" class="error-summary__title">
-        {errors.length === 1 ? 'Il y a un problème' : `Il y a ${errors.length} problèmes`}
+        {count === 1 ? 'Il y a un problème' : `Il y a ${count} problèmes`}
       </h2>
       <ul>
         {errors.map((error) => (

@@ -18,7 +18,7 @@ const today = parisDate(new Date());
 // A territory of its own: the review's lists hold this file's structures only.
 const REGION = '96';
 const DEPT = '961';
-const w = {} as { estA: { id: number; name: string }; unitA: { id: number; name: string }; referent: Account; region: Account; mover: Account; staff: Account };
+const w = {} as { estA: { id: number; name: string }; unitA: { id: number; name: string }; referent: Account; region: Account; mover: Account; staff: Account; ending: Account };
 
 beforeAll(async () => {
   server = await startServer();
@@ -36,6 +36,8 @@ beforeAll(async () => {
   await buildHabilitation(db, { accountId: w.mover.id, profile: 'SANITAIRE_RECEVEUR', unitId: (await buildUnit(db, estB.id, 'Accueil')).id });
   w.staff = await buildAccount(db, { first_name: 'Paul', last_name: `Equipe${tag}` });
   await buildHabilitation(db, { accountId: w.staff.id, profile: 'SANITAIRE_PRESCRIPTEUR', unitId: w.unitA.id, start: today, end: addToDate(today, { months: 3 }) });
+  w.ending = await buildAccount(db, { first_name: 'Lina', last_name: `Bientôt${tag}` });
+  await buildHabilitation(db, { accountId: w.ending.id, profile: 'SANITAIRE_RECEVEUR', unitId: w.unitA.id, end: addToDate(today, { days: 10 }) });
 });
 afterAll(async () => {
   await browser?.close();
@@ -101,6 +103,17 @@ describe('referents’ daily work in Chromium', () => {
     await page.getByLabel('Structure', { exact: true }).selectOption(String(w.estA.id));
     await page.getByRole('button', { name: 'Afficher' }).click();
     await expect(page.getByRole('heading', { level: 2, name: `Habilitations de ${w.estA.name}` }).isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
+    await page.close();
+  });
+
+  it('R37 R42 Mon compte flags a habilitation ending within 15 days and says whom to ask', async () => {
+    const page = await signedIn(w.ending, 390);
+    await page.goto(`${server.url}/mon-compte`);
+    const cell = page.getByRole('row', { name: /Sanitaire - Receveur/ }).getByText('expire dans 10 jours');
+    await expect(cell.isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('row', { name: /Sanitaire - Receveur/ }).getByRole('link', { name: 'Mes référents' }).isVisible()).resolves.toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await expectAccessible(page);
     await page.close();
   });

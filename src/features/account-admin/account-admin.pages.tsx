@@ -189,6 +189,8 @@ export interface AccountPageProps extends Frame {
   identityValues?: IdentityValues;
   notice?: string;
   error?: string;
+  /** A refused end date, shown at its field as well as at the top. */
+  endError?: { habilitationId: number; message: string } | undefined;
 }
 
 export function AccountPage(props: AccountPageProps) {
@@ -206,7 +208,7 @@ export function AccountPage(props: AccountPageProps) {
       <ErrorSummary errors={summaryOf(props.identityErrors)} />
 
       <AccountStateSection account={a} isSelf={props.isSelf} csrfToken={props.csrfToken} />
-      <AccountHabilitationsSection account={a} habilitations={props.habilitations} today={props.today} isSelf={props.isSelf} csrfToken={props.csrfToken} />
+      <AccountHabilitationsSection account={a} habilitations={props.habilitations} today={props.today} isSelf={props.isSelf} csrfToken={props.csrfToken} endError={props.endError} />
       <AccountIdentitySection account={a} isSelf={props.isSelf} values={props.identityValues} errors={props.identityErrors} csrfToken={props.csrfToken} />
       <AccountHistorySection history={props.history} />
     </Layout>

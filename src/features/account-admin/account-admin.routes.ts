@@ -22,6 +22,7 @@ const identityForm = z.object({
   profession: text(200),
   confirmShared: text(5),
   confirmHomonyms: text(5),
+  removeMobile: text(5),
 });
 const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -57,7 +58,7 @@ export function accountHandlers(deps: Deps) {
   const accountPage = async (
     request: FastifyRequest,
     accountId: number,
-    extra: { notice?: string; error?: string; identityErrors?: Record<string, string>; identityValues?: IdentityValues } = {},
+    extra: { notice?: string; error?: string; identityErrors?: Record<string, string>; identityValues?: IdentityValues; endError?: { habilitationId: number; message: string } } = {},
   ) => {
     const data = await service.getAccountForReferent(deps, request.principal!, accountId);
     return AccountPage({ ...frame(request), ...data, today: parisDate(deps.clock.now()), identityErrors: extra.identityErrors ?? {}, ...extra });
@@ -154,7 +155,7 @@ export function accountHandlers(deps: Deps) {
       const accountId = parseId(request.params.id);
       const form = identityForm.parse(request.body ?? {});
       try {
-        await service.updateIdentity(deps, request.principal!, accountId, form, request.ip);
+        await service.updateIdentity(deps, request.principal!, accountId, { ...form, removeMobile: form.removeMobile === '1' }, request.ip);
         return reply.redirect(`/administration/comptes/${accountId}?fait=identite`, 303);
       } catch (error) {
         if (!(error instanceof DomainError) || error.code === 'ACCOUNT_NOT_FOUND') throw error;
@@ -179,7 +180,8 @@ export function accountHandlers(deps: Deps) {
         return reply.redirect(`/administration/comptes/${accountId}?fait=fin`, 303);
       } catch (error) {
         if (!(error instanceof DomainError) || error.status === 404) throw error;
-        return html(reply, await accountPage(request, accountId, { error: error.message }), error.status);
+        const endError = error.status === 400 ? { habilitationId, message: error.message } : undefined;
+        return html(reply, await accountPage(request, accountId, { error: error.message, endError }), error.status);
       }
     },
 

@@ -21,6 +21,7 @@ export interface AdministeredAccount {
   email_verified_at: Date | null;
   phone: string | null;
   mobile_phone: string | null;
+  mobile_verified_at?: Date | null;
   profession: string | null;
   blocked_at: Date | null;
   deactivated_at: Date | null;
@@ -49,14 +50,39 @@ export interface IdentityValues {
   profession?: string | null;
 }
 
-export function IdentityFields({ values, errors }: { values: IdentityValues; errors: FieldErrors }) {
+/**
+ * The identity fields. `mobileStatus` (an existing account seen by a referent): the number itself is
+ * its owner's only — the referent reads "renseigné, vérifié" and may type a new one or remove it.
+ */
+export function IdentityFields({ values, errors, mobileStatus }: { values: IdentityValues; errors: FieldErrors; mobileStatus?: string }) {
   return (
     <>
       <Field id="lastName" label="Nom" value={values.lastName ?? ''} error={errors.lastName} required autocomplete="off" maxLength={100} />
       <Field id="firstName" label="Prénom" value={values.firstName ?? ''} error={errors.firstName} required autocomplete="off" maxLength={100} />
-      <Field id="email" label="Adresse e-mail professionnelle" type="email" value={values.email ?? ''} error={errors.email} required autocomplete="off" maxLength={254} hint="Une adresse personnelle : un compte = un professionnel = une adresse." />
+      <Field id="email" label="Adresse e-mail professionnelle" type="email" value={values.email ?? ''} error={errors.email} required autocomplete="off" maxLength={254} hint="L’adresse professionnelle de cette seule personne, pas celle d’un secrétariat ou d’un service : un compte = un professionnel = une adresse." />
       <Field id="phone" label="Téléphone (facultatif)" type="tel" value={values.phone ?? ''} error={errors.phone} autocomplete="off" maxLength={30} />
-      <Field id="mobilePhone" label="Téléphone mobile (facultatif)" type="tel" value={values.mobilePhone ?? ''} error={errors.mobilePhone} autocomplete="off" maxLength={30} />
+      {mobileStatus === undefined ? (
+        <Field id="mobilePhone" label="Téléphone mobile (facultatif)" type="tel" value={values.mobilePhone ?? ''} error={errors.mobilePhone} autocomplete="off" maxLength={30} />
+      ) : (
+        <>
+          <Field
+            id="mobilePhone"
+            label="Nouveau téléphone mobile (facultatif)"
+            type="tel"
+            value={values.mobilePhone ?? ''}
+            error={errors.mobilePhone}
+            autocomplete="off"
+            maxLength={30}
+            hint={`Téléphone mobile actuel : ${mobileStatus}. Laissez vide pour le garder ; un nouveau numéro devra être vérifié par la personne, et ses codes de connexion partiront par e-mail d’ici là.`}
+          />
+          {mobileStatus.startsWith('renseigné') ? (
+            <div class="checkbox">
+              <input type="checkbox" id="removeMobile" name="removeMobile" value="1" />
+              <label for="removeMobile">Retirer le téléphone mobile</label>
+            </div>
+          ) : null}
+        </>
+      )}
       <FieldFrame id="profession" label="Profession" error={errors.profession}>
         <select id="profession" name="profession" class="field__input" aria-invalid={errors.profession ? 'true' : undefined} aria-describedby={describedBy('profession', undefined, errors.profession)}>
           <option value="">— Choisir —</option>
@@ -143,7 +169,15 @@ export function AccountStateSection({ account: a, isSelf, csrfToken }: { account
   );
 }
 
-export function AccountHabilitationsSection(props: { account: AdministeredAccount; habilitations: HabilitationRow[]; today: string; isSelf: boolean; csrfToken: string }) {
+export function AccountHabilitationsSection(props: {
+  account: AdministeredAccount;
+  habilitations: HabilitationRow[];
+  today: string;
+  isSelf: boolean;
+  csrfToken: string;
+  /** A refused end date, shown at its field. */
+  endError?: { habilitationId: number; message: string } | undefined;
+}) {
   const a = props.account;
   const base = `/administration/comptes/${a.id}`;
   return (
@@ -211,7 +245,23 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
                           <label for={`fin-${h.id}`} class="visually-hidden">
                             Nouvelle date de fin de {h.profile_name}
                           </label>
-                          <input type="date" id={`fin-${h.id}`} name="fin" value={h.end_date} min={bounds.min} max={bounds.max} class="field__input field__input--date" />
+                          {props.endError?.habilitationId === h.id ? (
+                            <p id={`fin-${h.id}-error`} class="field__error">
+                              <span class="visually-hidden">Erreur : </span>
+                              {props.endError.message}
+                            </p>
+                          ) : null}
+                          <input
+                            type="date"
+                            id={`fin-${h.id}`}
+                            name="fin"
+                            value={h.end_date}
+                            min={bounds.min}
+                            max={bounds.max}
+                            class="field__input field__input--date"
+                            aria-invalid={props.endError?.habilitationId === h.id ? 'true' : undefined}
+                            aria-describedby={props.endError?.habilitationId === h.id ? `fin-${h.id}-error` : undefined}
+                          />
                           <button type="submit" class="button button--small button--secondary">
                             Changer la fin (prolonger ou raccourcir)
                           </button>
@@ -254,8 +304,9 @@ export function AccountIdentitySection(props: { account: AdministeredAccount; is
         <form method="post" action={`${base}/identite`} class="form" novalidate>
           <CsrfField token={props.csrfToken} />
           <IdentityFields
-            values={props.values ?? { lastName: a.last_name, firstName: a.first_name, email: a.email, phone: a.phone, mobilePhone: a.mobile_phone, profession: a.profession }}
+            values={props.values ?? { lastName: a.last_name, firstName: a.first_name, email: a.email, phone: a.phone, mobilePhone: '', profession: a.profession }}
             errors={props.errors}
+            mobileStatus={a.mobile_phone ? (a.mobile_verified_at ? 'renseigné, vérifié' : 'renseigné, pas encore vérifié') : 'non renseigné'}
           />
           <div class="form-actions">
             <button type="submit" class="button">

@@ -12,6 +12,8 @@ import { queueEmailChange } from '../accounts/email-change.service.js';
 import { queueActivation } from '../auth/password.service.js';
 import { endSessionsOfAccount } from '../auth/session.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
+import { enqueueMail } from '../../platform/outbox/outbox.js';
+import { buildMail, type MailContent } from '../../views/mail.js';
 import { translateConstraint } from '../../platform/errors.js';
 import type { Principal } from '../habilitations/habilitation.policy.js';
 import { accountErrors } from '../accounts/account.errors.js';
@@ -135,7 +137,7 @@ async function requireInScope(deps: Deps, principal: Principal, accountId: numbe
 }
 
 /** R22: a referent updates the identity of a person of their structure (not their own account: "Mon compte"). */
-export async function updateIdentity(deps: Deps, principal: Principal, accountId: number, input: IdentityInput, ip: string | null) {
+export async function updateIdentity(deps: Deps, principal: Principal, accountId: number, input: IdentityInput & { removeMobile?: boolean }, ip: string | null) {
   if (accountId === principal.accountId) throw accountErrors.ACCOUNT_SELF();
   const account = await requireInScope(deps, principal, accountId);
   const parsed = identitySchema.safeParse(input);
@@ -145,7 +147,8 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
   if (emailChanged && !account.deactivated_at && (await accounts.findActiveAccountByEmail(deps.db, data.email, accountId))) {
     throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email');
   }
-  const mobile = data.mobilePhone || null;
+  // The number is its owner's only: the referent's form comes empty; empty keeps it, "removeMobile" removes it.
+  const mobile = input.removeMobile ? null : (data.mobilePhone || account.mobile_phone || null);
   const mobileChanged = (mobile ?? '') !== (account.mobile_phone ?? '');
   const changes = [
     data.lastName !== account.last_name ? 'nom' : null,
@@ -175,7 +178,20 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
         details: { fields: changes },
         ip,
       });
+      // Not silently: a person who received codes by SMS is told they now come by e-mail, and why.
+      if (mobileChanged && account.otp_channel === 'SMS') {
+        await recordAudit(trx, {
+          actor: principalActor(principal),
+          subjectAccountId: accountId,
+          code: 'OTP_CHANNEL_CHANGED',
+          description: 'Réception du code de connexion par e-mail (le téléphone mobile a changé)',
+          details: { channel: 'EMAIL' },
+          ip,
+        });
+        await enqueueMail(trx, { to: account.email, ...mobileChangedMail({ firstName: account.first_name, referent: `${principal.viewer.firstName} ${principal.viewer.lastName.toUpperCase()}` }) });
+      }
     });
+    deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
   } catch (error) {
     throw translateConstraint(error, { accounts_active_email_key: () => accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email') });
   }
@@ -210,5 +226,17 @@ export async function changeAccountState(deps: Deps, principal: Principal, accou
     if (!changed) throw accountErrors.ACCOUNT_STATE_UNCHANGED();
     if (action === 'block' || action === 'deactivate') await endSessionsOfAccount(trx, accountId);
     await recordAudit(trx, { actor: principalActor(principal), subjectAccountId: accountId, ...STATE_EVENTS[action], ip });
+  });
+}
+
+/** The holder of an account whose mobile a referent changed, while their codes came by SMS. */
+function mobileChangedMail(options: { firstName: string; referent: string }): MailContent {
+  return buildMail({
+    subject: 'Vos codes de connexion Habilis arrivent désormais par e-mail',
+    paragraphs: [
+      `Bonjour ${options.firstName},`,
+      `${options.referent}, référent de votre structure, a modifié le numéro de téléphone mobile de votre compte. Tant que vous ne l’aurez pas vérifié dans « Mon compte », vos codes de connexion vous seront envoyés par e-mail.`,
+      'Si ce changement vous surprend, contactez le référent de votre structure.',
+    ],
   });
 }
