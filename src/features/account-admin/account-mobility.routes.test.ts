@@ -165,3 +165,37 @@ describe('R33 the regional administrator (ADR 0009)', () => {
     expect(medical.statusCode).toBe(400);
   });
 });
+
+describe('R26 authorization matrix: an account outside the scope, found by its exact username or e-mail', () => {
+  it('R26 granting is allowed; every other route of the administration answers as for a missing account', async () => {
+    const db = t.deps.db;
+    const found = await buildAccount(db, { blocked_at: new Date() });
+    const h = await buildHabilitation(db, { accountId: found.id, profile: 'SANITAIRE_RECEVEUR', establishmentId: w.estB.id });
+    const agent = await agentFor(w.referentA);
+    const base = `/administration/comptes/${found.id}`;
+    const q = `identifiant=${encodeURIComponent(found.username)}`;
+    const refused: [string, () => Promise<number>][] = [
+      ['GET account', async () => (await agent.get(`${base}?${q}`)).statusCode],
+      ['POST identity', async () => (await agent.post(`${base}/identite`, { lastName: 'X', firstName: 'Y', email: found.email, identifiant: found.username })).statusCode],
+      ['GET unblock', async () => (await agent.get(`${base}/debloquer`)).statusCode],
+      ['POST unblock', async () => (await agent.post(`${base}/debloquer`, { identifiant: found.username })).statusCode],
+      ['GET block', async () => (await agent.get(`${base}/bloquer`)).statusCode],
+      ['POST block', async () => (await agent.post(`${base}/bloquer`)).statusCode],
+      ['GET deactivate', async () => (await agent.get(`${base}/desactiver`)).statusCode],
+      ['POST deactivate', async () => (await agent.post(`${base}/desactiver`)).statusCode],
+      ['POST reactivate', async () => (await agent.post(`${base}/reactiver`)).statusCode],
+      ['POST end date', async () => (await agent.post(`${base}/habilitations/${h.id}/fin`, { fin: addToDate(today, { months: 7 }), identifiant: found.username })).statusCode],
+      ['GET delete', async () => (await agent.get(`${base}/habilitations/${h.id}/supprimer`)).statusCode],
+      ['POST delete', async () => (await agent.post(`${base}/habilitations/${h.id}/supprimer`)).statusCode],
+      ['GET review end date', async () => (await agent.get(`/administration/revue/habilitations/${h.id}/date-de-fin`)).statusCode],
+    ];
+    for (const [name, run] of refused) expect([name, await run()]).toEqual([name, 404]);
+    const row = await db.selectFrom('accounts').select(['blocked_at', 'last_name']).where('id', '=', found.id).executeTakeFirstOrThrow();
+    expect(row.blocked_at).not.toBeNull();
+    expect(row.last_name).toBe(found.last_name);
+    expect(await liveHabilitations(found.id)).toHaveLength(1);
+    // Granting, with the exact e-mail this time.
+    const granted = await grant(agent, [['identifiant', found.email], ['comptes', String(found.id)], ['profil', String(await profileId(db, 'SANITAIRE_RECEVEUR'))], ['lieu', `unit:${w.unitA.id}`], ['debut', today], ['fin', addToDate(today, { years: 2 })]]);
+    expect(granted.statusCode).toBe(303);
+  });
+});
