@@ -21,6 +21,8 @@ const FILES: Record<string, [string, string]> = {
   'altcha-setup.js': [JS, './static/altcha-setup.js'],
   // R39: the review's filters load the structure list when a domain or a coordination is chosen.
   'review-filters.js': [JS, './static/review-filters.js'],
+  // The main menu collapses behind a "Menu" button on narrow screens.
+  'menu.js': [JS, './static/menu.js'],
 };
 
 export interface Asset {

@@ -86,6 +86,7 @@ export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
         <title>{`${title} – Habilis`}</title>
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('habilis.css')} />
+        {viewer ? <script src={assetUrl('menu.js')} defer /> : null}
       </head>
       <body>
         <a class="skip-link" href="#contenu">

@@ -118,6 +118,24 @@ describe('referents’ daily work in Chromium', () => {
     await page.close();
   });
 
+  it('the menu collapses behind a "Menu" button at 390 px, and is open as it is at 1366 px', async () => {
+    const narrow = await signedIn(w.referent, 390);
+    await narrow.goto(`${server.url}/administration/comptes`);
+    const toggle = narrow.getByRole('button', { name: 'Menu' });
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(narrow.locator('.main-nav').getByRole('link', { name: 'Revue des habilitations' }).isVisible()).resolves.toBe(false);
+    await toggle.click();
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(narrow.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Revue des habilitations' }).isVisible()).resolves.toBe(true);
+    await expectAccessible(narrow);
+    await narrow.close();
+    const wide = await signedIn(w.referent, 1366);
+    await wide.goto(`${server.url}/administration/comptes`);
+    await expect(wide.getByRole('button', { name: 'Menu' }).isVisible()).resolves.toBe(false);
+    await expect(wide.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Revue des habilitations' }).isVisible()).resolves.toBe(true);
+    await wide.close();
+  });
+
   for (const width of [390, 1366]) {
     it(`pages at ${width} px wide: no horizontal page scroll, no axe violation`, async () => {
       const page = await signedIn(w.referent, width);
