@@ -85,12 +85,6 @@ export function defaultPeriod(now: Date): { start: string; end: string } {
 
 const LEVELS: Record<LocationLevel, string> = { unit: 'une unité', establishment: 'un établissement', department: 'une coordination (département)', region: 'une région' };
 
-/**
- * R30–R34: grants one habilitation to each account, all or none (one transaction). Refuses the
- * principal's own account whatever the request says (R32), a profile they may not grant or a place
- * outside their scope, a pair that no single grant of theirs allows (R33), a duration over 5 years
- * (R31). A deactivated account is reactivated (R23).
- */
 /** What a grant gave, for the page that lists who received what (R34). */
 export interface GrantOutcome {
   habilitationIds: number[];
@@ -100,6 +94,14 @@ export interface GrantOutcome {
   end: string;
 }
 
+/**
+ * R30–R34: grants one habilitation to each account, all or none (one transaction). Refuses the
+ * principal's own account whatever the request says (R32), a profile they may not grant or a place
+ * outside their scope, a pair that no single grant of theirs allows (R33), a duration over 5 years
+ * (R31), the same habilitation twice (R27). An account outside the scope receives it only when
+ * `identifiers` holds its exact username or e-mail (R26): audited as such, its holder e-mailed. A
+ * deactivated account is reactivated (R23).
+ */
 export async function grantHabilitations(deps: Deps, principal: Principal, input: GrantInput, ip: string | null): Promise<GrantOutcome> {
   const now = deps.clock.now();
   const today = parisDate(now);
