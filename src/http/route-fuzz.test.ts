@@ -145,7 +145,7 @@ const idValue = fc.oneof(fc.constantFrom(...BAD_IDS), fc.constantFrom(...['1', '
 function fieldValue(spec: FieldSpec | undefined): fc.Arbitrary<{ value: string | string[]; breaks: boolean }> {
   const breaking = spec && spec.kind !== 'id' && spec.kind !== 'ids' ? hostileText(spec).map((value) => ({ value, breaks: !(spec.multiline && /^Dupont(ligne\nautre|\t|\r|\u2028)$/.test(value)) })) : fc.constant({ value: '', breaks: false });
   const loose = fc.oneof(anyText, idValue).map((value) => ({ value, breaks: false }));
-  const repeated = fc.array(fc.oneof(anyText, idValue), { minLength: 2, maxLength: 3 }).map((value) => ({ value, breaks: spec !== undefined && spec.kind !== 'ids' }));
+  const repeated = fc.array(fc.oneof(anyText, idValue), { minLength: 2, maxLength: 3 }).map((value) => ({ value, breaks: spec !== undefined && spec.kind !== 'ids' && spec.kind !== 'texts' }));
   return fc.oneof({ weight: 3, arbitrary: breaking }, { weight: 4, arbitrary: loose }, { weight: 1, arbitrary: repeated });
 }
 

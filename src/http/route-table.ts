@@ -149,6 +149,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/mon-compte/assistants', 'liberal', assistants.invite);
   route('POST', '/mon-compte/assistants/:id/acces', 'liberal', assistants.changeAccess as RouteHandlerMethod);
   route('POST', '/mon-compte/assistants/:id/retirer', 'liberal', assistants.revoke as RouteHandlerMethod);
+  route('GET', '/mon-compte/assistants/:id/retirer', 'liberal', assistants.showRevoke as RouteHandlerMethod);
   route('GET', '/assistant/invitation', 'public', assistants.showInvitation as RouteHandlerMethod);
   route('GET', '/assistant/accepter', 'authenticated', assistants.showAccept);
   route('POST', '/assistant/accepter', 'authenticated', assistants.accept);
@@ -185,6 +186,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/administration/revue', reviewAccess, review.show as RouteHandlerMethod);
   route('GET', '/administration/revue/export', reviewAccess, review.exportXlsx as RouteHandlerMethod);
   route('POST', '/administration/revue/habilitations/:id/date-de-fin', grantAccess, review.changeEndDate as RouteHandlerMethod);
+  route('GET', '/administration/revue/habilitations/:id/date-de-fin', grantAccess, review.showEndDate as RouteHandlerMethod);
   route('GET', '/administration/revue/habilitations/:id/suppression', grantAccess, review.confirmDelete as RouteHandlerMethod);
   route('POST', '/administration/revue/habilitations/:id/suppression', grantAccess, review.delete as RouteHandlerMethod);
   route('GET', '/administration/structures-sans-referents', { right: 'territory.supervise' }, coverage.list as RouteHandlerMethod);
@@ -199,6 +201,8 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/administration/comptes/:id/debloquer', manage, accounts.showUnblock as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/debloquer', manage, accounts.unblock as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/bloquer', manage, accounts.block as RouteHandlerMethod);
+  route('GET', '/administration/comptes/:id/bloquer', manage, accounts.showBlock as RouteHandlerMethod);
+  route('GET', '/administration/comptes/:id/desactiver', manage, accounts.showDeactivate as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/desactiver', manage, accounts.deactivate as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/reactiver', manage, accounts.reactivate as RouteHandlerMethod);
   route('POST', '/administration/comptes/:id/habilitations/:hid/fin', grant, accounts.changeEnd as RouteHandlerMethod);

@@ -38,7 +38,7 @@ const MULTI_LINE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009
 const SINGLE_LINE_CONTROLS_G = new RegExp(SINGLE_LINE_CONTROLS.source, 'g');
 const MULTI_LINE_CONTROLS_G = new RegExp(MULTI_LINE_CONTROLS.source, 'g');
 
-export type FieldKind = 'text' | 'secret' | 'id' | 'ids';
+export type FieldKind = 'text' | 'texts' | 'secret' | 'id' | 'ids';
 
 /** What a declared field accepts: read by the fuzz tests to generate values that break it. */
 export interface FieldSpec {
@@ -166,6 +166,35 @@ export function ids(label: string, maxItems: number) {
       return [...new Set(values.map(Number))];
     }),
     { kind: 'ids', label, max: maxItems, multiline: false },
+  );
+}
+
+/** A repeated text field (several hidden inputs of one name): each value a `text(label, max)`, at most `maxItems`, empty ones dropped. */
+export function texts(label: string, max: number, maxItems: number) {
+  return declare(
+    z.unknown().optional().transform((raw, ctx): string[] => {
+      if (raw === undefined || raw === null) return [];
+      const values = Array.isArray(raw) ? raw : [raw];
+      if (values.length > maxItems) {
+        ctx.addIssue({ code: 'custom', message: `${label} : ${maxItems} au plus.` });
+        return z.NEVER;
+      }
+      const kept: string[] = [];
+      for (const value of values) {
+        if (typeof value !== 'string') {
+          ctx.addIssue({ code: 'custom', message: `${label} : du texte est attendu.` });
+          return z.NEVER;
+        }
+        const checked = normaliseText(value, { label, max });
+        if (!checked.ok) {
+          ctx.addIssue({ code: 'custom', message: checked.message });
+          return z.NEVER;
+        }
+        if (checked.value !== '') kept.push(checked.value);
+      }
+      return kept;
+    }),
+    { kind: 'texts', label, max, multiline: false },
   );
 }
 

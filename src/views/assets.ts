@@ -19,6 +19,10 @@ const FILES: Record<string, [string, string]> = {
   'altcha-fr.js': [JS, `${ALTCHA}i18n/fr-fr.js`],
   'altcha-pbkdf2.js': [JS, `${ALTCHA}workers/pbkdf2.js`],
   'altcha-setup.js': [JS, './static/altcha-setup.js'],
+  // R39: the review's filters load the structure list when a domain or a coordination is chosen.
+  'review-filters.js': [JS, './static/review-filters.js'],
+  // The main menu collapses behind a "Menu" button on narrow screens.
+  'menu.js': [JS, './static/menu.js'],
 };
 
 export interface Asset {

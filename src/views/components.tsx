@@ -25,10 +25,13 @@ export function summaryOf(errors: FieldErrors, general?: string): { field?: stri
 
 export function ErrorSummary({ errors }: { errors: { field?: string; message: string }[] }) {
   if (errors.length === 0) return null;
+  // The count is the fields to correct; a general line ("Le formulaire contient des erreurs.") is not one more problem.
+  const fields = errors.filter((e) => e.field).length;
+  const count = fields > 0 ? fields : errors.length;
   return (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
       <h2 id="error-summary-title" class="error-summary__title">
-        {errors.length === 1 ? 'Il y a un problème' : `Il y a ${errors.length} problèmes`}
+        {count === 1 ? 'Il y a un problème' : `Il y a ${count} problèmes`}
       </h2>
       <ul>
         {errors.map((error) => (
@@ -157,6 +160,7 @@ export interface HistoryLine {
 export function HistoryTable({ lines, caption }: { lines: HistoryLine[]; caption?: string }) {
   if (lines.length === 0) return <p>Aucun événement.</p>;
   return (
+    <div class="table-scroll" role="region" aria-label="Historique, défilement horizontal" tabIndex={0}>
     <table>
       {caption ? <caption class="visually-hidden">{caption}</caption> : null}
       <thead>
@@ -176,5 +180,6 @@ export function HistoryTable({ lines, caption }: { lines: HistoryLine[]; caption
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

@@ -12,6 +12,8 @@ export interface Viewer {
   liberal?: boolean;
   /** R15: an assistant of at least one liberal professional (menu "Mes délégations"). */
   assistant?: boolean;
+  /** R50: may run the ROR synchronisation (menu "Synchronisation ROR"). */
+  directorySync?: boolean;
 }
 
 export interface LayoutProps {
@@ -24,7 +26,7 @@ export interface LayoutProps {
 }
 
 /** A link shown to everyone signed in, or only to the holders of a right, or only to liberal professionals or assistants. */
-type MenuLink = { href: string; label: string; right?: string; only?: 'liberal' | 'assistant' };
+type MenuLink = { href: string; label: string; right?: string; only?: 'liberal' | 'assistant' | 'directorySync' };
 
 const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[] = [
   {
@@ -36,7 +38,7 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
           { href: '/annuaire/etablissements', label: 'Établissements' },
           { href: '/annuaire/services', label: 'Services' },
           { href: '/annuaire/unites', label: 'Unités' },
-          { href: '/annuaire/synchronisation', label: 'Synchronisation ROR', right: 'directory.edit' },
+          { href: '/annuaire/synchronisation', label: 'Synchronisation ROR', right: 'directory.edit', only: 'directorySync' },
         ],
       },
       {
@@ -97,6 +99,7 @@ export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
         <title>{`${title} – Habilis`}</title>
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('habilis.css')} />
+        {viewer ? <script src={assetUrl('menu.js')} defer /> : null}
       </head>
       <body>
         <a class="skip-link" href="#contenu">

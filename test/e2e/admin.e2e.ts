@@ -83,14 +83,17 @@ describe('a referent administers accounts in Chromium', () => {
       await page.getByLabel('Profil', { exact: true }).selectOption({ label: profile });
       await page.getByLabel('Lieu', { exact: true }).selectOption({ label: `Hôpital ${tag} – ${unitName}` });
       await page.getByRole('button', { name: 'Attribuer' }).click();
-      await expect(page.getByRole('status').first().textContent()).resolves.toContain('L’habilitation est attribuée.');
+      // R34: the page lists who received what.
+      await expect(page.getByRole('status').first().textContent()).resolves.toContain('est attribuée à 3 comptes');
+      for (const colleague of colleagues) await expect(page.getByRole('link', { name: new RegExp(colleague.username) }).isVisible()).resolves.toBe(true);
+      await expectAccessible(page);
     }
     const count = await server.deps.db.selectFrom('habilitations').select('id').where('account_id', 'in', colleagues.map((c) => c.id)).execute();
     expect(count).toHaveLength(9);
 
     await page.goto(`${server.url}/administration/comptes/${colleagues[0]!.id}`);
     await expectAccessible(page);
-    await page.getByRole('button', { name: /^Prolonger Sanitaire - Receveur jusqu’au .* \(\+1 an\)$/ }).click();
+    await page.getByRole('button', { name: /^Prolonger Sanitaire - Receveur jusqu’au .* \(\+5 ans\)$/ }).click();
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('La date de fin est enregistrée.');
     await page.getByRole('link', { name: /^Supprimer l’habilitation Référent unité/ }).click();
     await expectAccessible(page);

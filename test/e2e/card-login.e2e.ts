@@ -233,7 +233,12 @@ describe('e-CPS journeys in Chromium', () => {
     await expect(pro.getByRole('status').textContent()).resolves.toContain('Les accès sont enregistrés.');
     await assistant.reload();
     await expect(assistant.locator('main').textContent()).resolves.toContain('Accès aux données d’autonomieLecture');
-    await pro.getByRole('button', { name: 'Retirer tous les accès de Inès PETIT' }).click();
+    // R27: the withdrawal is confirmed on a page naming the assistant and the consequence.
+    await pro.getByRole('link', { name: 'Retirer tous les accès de Inès PETIT' }).click();
+    await expect(heading(pro)).resolves.toBe('Retirer les accès d’un assistant');
+    await expect(pro.locator('main').textContent()).resolves.toContain('Inès PETIT ne pourra plus agir pour votre compte');
+    await expectAccessible(pro);
+    await pro.getByRole('button', { name: 'Oui, retirer tous les accès' }).click();
     await expect(pro.getByRole('status').textContent()).resolves.toContain('n’a plus aucun accès');
     await expectAccessible(pro);
     await assistant.reload();

@@ -103,7 +103,7 @@ describe('review of habilitations in Chromium', () => {
     // R35: prolong Émilie Vincent's habilitation from her row.
     const newEnd = addToDate(today, { years: 1, months: 6 });
     await page.getByLabel('Nouvelle date de fin de l’habilitation de Émilie VINCENT, Sanitaire - Prescripteur').fill(newEnd);
-    await page.getByRole('button', { name: 'Modifier la date de fin de l’habilitation de Émilie VINCENT, Sanitaire - Prescripteur' }).click();
+    await page.getByRole('button', { name: 'Changer la fin (prolonger ou raccourcir) de l’habilitation de Émilie VINCENT, Sanitaire - Prescripteur' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'La date de fin de l’habilitation est modifiée.' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('row', { name: /VINCENT/ }).getByText(formatDate(newEnd)).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('columnheader', { name: /^Fin/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
@@ -113,7 +113,7 @@ describe('review of habilitations in Chromium', () => {
     const input = page.getByLabel('Nouvelle date de fin de l’habilitation de Zoé BLANC, Sanitaire - Prescripteur');
     await input.evaluate((el) => el.removeAttribute('max'));
     await input.fill(addToDate(today, { years: 7 }));
-    await page.getByRole('button', { name: 'Modifier la date de fin de l’habilitation de Zoé BLANC, Sanitaire - Prescripteur' }).click();
+    await page.getByRole('button', { name: 'Changer la fin (prolonger ou raccourcir) de l’habilitation de Zoé BLANC, Sanitaire - Prescripteur' }).click();
     await expect(h1(page)).resolves.toBe('Modifier la date de fin');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Une habilitation dure au plus 5 ans');
     await expectAccessible(page);

@@ -30,6 +30,12 @@ const REFERENT_RIGHTS: Right[] = ['accounts.manage', 'habilitations.grant', 'hab
 const TERRITORY_RIGHTS: Right[] = [...REFERENT_RIGHTS, 'territory.supervise', 'observatory.order'];
 const LOCAL_GRANTORS = ['REFERENT_STRUCTURE', 'REFERENT_UNITE', 'SANITAIRE_COORDINATION', 'GRAND_AGE_COORDINATION', 'SANITAIRE_REGION'];
 const ESMS_ADMIN: Right[] = ['esms.notifications.read', 'esms.followup.write', 'directory.read'];
+/**
+ * R33, ADR 0009: the platform's regional administrator has no domain, so it is bound to none: it
+ * grants the territory profiles of every domain and the first referents of any structure, which a
+ * domain-bound territory profile cannot do outside its own domain.
+ */
+const PLATFORM_ADMIN = 'ADMINISTRATEUR_REGIONAL';
 
 export const PROFILES: ProfileSpec[] = [
   {
@@ -38,7 +44,7 @@ export const PROFILES: ProfileSpec[] = [
     domain: null,
     level: 'establishment',
     rights: [...REFERENT_RIGHTS, 'directory.edit'],
-    grantedBy: ['REFERENT_STRUCTURE', 'SANITAIRE_COORDINATION', 'GRAND_AGE_COORDINATION', 'SANITAIRE_REGION'],
+    grantedBy: ['REFERENT_STRUCTURE', 'SANITAIRE_COORDINATION', 'GRAND_AGE_COORDINATION', 'SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Administre les comptes et les habilitations de son établissement et de ses unités.',
   },
   {
@@ -47,7 +53,7 @@ export const PROFILES: ProfileSpec[] = [
     domain: null,
     level: 'unit',
     rights: REFERENT_RIGHTS,
-    grantedBy: ['REFERENT_STRUCTURE', 'SANITAIRE_COORDINATION', 'GRAND_AGE_COORDINATION', 'SANITAIRE_REGION'],
+    grantedBy: ['REFERENT_STRUCTURE', 'SANITAIRE_COORDINATION', 'GRAND_AGE_COORDINATION', 'SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Administre les comptes et les habilitations de son unité.',
   },
   {
@@ -74,7 +80,7 @@ export const PROFILES: ProfileSpec[] = [
     domain: 'SANITAIRE',
     level: 'department',
     rights: TERRITORY_RIGHTS,
-    grantedBy: ['SANITAIRE_REGION'],
+    grantedBy: ['SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Accompagne les structures sanitaires de son département.',
   },
   {
@@ -83,7 +89,7 @@ export const PROFILES: ProfileSpec[] = [
     domain: 'SANITAIRE',
     level: 'region',
     rights: [...TERRITORY_RIGHTS, 'directory.edit'],
-    grantedBy: ['SANITAIRE_REGION'],
+    grantedBy: ['SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Pilote le service pour les structures sanitaires de la région.',
   },
   {
@@ -110,7 +116,7 @@ export const PROFILES: ProfileSpec[] = [
     domain: 'GRAND_AGE',
     level: 'department',
     rights: TERRITORY_RIGHTS,
-    grantedBy: ['SANITAIRE_REGION'],
+    grantedBy: ['SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Accompagne les établissements pour personnes âgées de son département.',
   },
   {
@@ -173,7 +179,7 @@ export const PROFILES: ProfileSpec[] = [
     domain: 'TND',
     level: 'region',
     rights: ['territory.supervise', 'habilitations.review', 'observatory.order', 'directory.read'],
-    grantedBy: ['SANITAIRE_REGION'],
+    grantedBy: ['SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Coordonne les plateformes TND de la région.',
   },
   {
@@ -182,8 +188,17 @@ export const PROFILES: ProfileSpec[] = [
     domain: 'HNP',
     level: 'region',
     rights: ['territory.supervise', 'habilitations.review', 'observatory.order', 'directory.read'],
-    grantedBy: ['SANITAIRE_REGION'],
+    grantedBy: ['SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Pilote le volet HNP pour la région.',
+  },
+  {
+    code: PLATFORM_ADMIN,
+    name: 'Administration régionale de la plateforme',
+    domain: null,
+    level: 'region',
+    rights: [...TERRITORY_RIGHTS, 'directory.edit'],
+    grantedBy: [PLATFORM_ADMIN],
+    description: 'Installe le service dans la région : profils de coordination et de région de tous les domaines, premiers référents des structures.',
   },
 ];
 
@@ -206,10 +221,14 @@ export async function loadCatalogue(db: Db): Promise<void> {
     const createdCodes = new Set(created.map((p) => p.code));
     const fresh = PROFILES.filter((p) => createdCodes.has(p.code));
     const rights = fresh.flatMap((p) => p.rights.map((right) => ({ profile_id: ids.get(p.code)!, right_code: right })));
-    const grantors = fresh.flatMap((p) =>
-      p.grantedBy.filter((g) => ids.has(g)).map((g) => ({ profile_id: ids.get(p.code)!, grantor_profile_id: ids.get(g)! })),
+    // A new profile gets its grantors, and becomes a grantor of the existing profiles the catalogue
+    // says it grants (ADR 0009: the regional administrator added to a running deployment).
+    const grantors = PROFILES.flatMap((p) =>
+      p.grantedBy
+        .filter((g) => ids.has(g) && (createdCodes.has(p.code) || createdCodes.has(g)))
+        .map((g) => ({ profile_id: ids.get(p.code)!, grantor_profile_id: ids.get(g)! })),
     );
     if (rights.length > 0) await trx.insertInto('profile_rights').values(rights).execute();
-    if (grantors.length > 0) await trx.insertInto('profile_grantors').values(grantors).execute();
+    if (grantors.length > 0) await trx.insertInto('profile_grantors').values(grantors).onConflict((oc) => oc.doNothing()).execute();
   });
 }

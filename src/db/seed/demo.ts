@@ -68,6 +68,8 @@ const PEOPLE: [string, string, string][] = [
   ['Gabriel', 'Duval', 'Infirmier'], ['Zoé', 'Joly', 'Aide-soignant'], ['Jules', 'Gautier', 'Assistant de service social'],
   // A liberal professional (R14) and the assistant they delegate to (R15): no habilitation, by nature.
   ['Paul', 'Fabre', 'Médecin généraliste'], ['Lina', 'Caron', 'Secrétaire médicale'],
+  // The platform's regional administrator (ADR 0009).
+  ['Margaux', 'Perret', 'Chargé de mission'],
 ];
 
 const LIBERAL_PERSON = 60;
@@ -142,6 +144,7 @@ const HABILITATIONS: DemoHabilitation[] = [
   { person: 52, profile: 'SANITAIRE_REGION', at: { region: '76' } },
   { person: 53, profile: 'TND_REFERENT_REGIONAL', at: { region: '76' } },
   { person: 54, profile: 'HNP_REGION', at: { region: '76' } },
+  { person: 62, profile: 'ADMINISTRATEUR_REGIONAL', at: { region: '76' } },
   // More staff
   { person: 46, profile: 'SANITAIRE_RECEVEUR', at: { unit: ['chu30', 'Médecine polyvalente'] } },
   { person: 47, profile: 'SANITAIRE_PRESCRIPTEUR', at: { unit: ['chu30', 'Médecine polyvalente'] } },
@@ -169,6 +172,7 @@ export const DEMO_LOGINS: { role: string; person: number }[] = [
   { role: 'ESMS Médical (IME)', person: 38 },
   { role: 'Coordination Sanitaire (Hérault)', person: 50 },
   { role: 'Région Sanitaire (Occitanie)', person: 52 },
+  { role: 'Administration régionale de la plateforme (Occitanie)', person: 62 },
   { role: 'Professionnel libéral (Mes assistants)', person: LIBERAL_PERSON },
   { role: 'Assistante du professionnel libéral (Mes délégations)', person: ASSISTANT_PERSON },
   { role: 'Compte bloqué', person: BLOCKED_PERSON },

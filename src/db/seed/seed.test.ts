@@ -77,7 +77,7 @@ describe('catalogue and demo data', () => {
     const categories = await db.selectFrom('establishments').select('category').distinct().execute();
     expect(categories.length).toBeGreaterThanOrEqual(9);
     expect(await count('units')).toBeGreaterThan(10);
-    expect(await count('accounts')).toBe(62);
+    expect(await count('accounts')).toBe(63);
   });
 
   it('has habilitations in every state: active, ending within 15 days, within 1 month, expired, deleted', async () => {
@@ -96,7 +96,7 @@ describe('catalogue and demo data', () => {
     const deactivated = await db.selectFrom('accounts').select('username').where('deactivated_at', 'is not', null).execute();
     expect(deactivated).toEqual([{ username: demoUsername(59) }]);
     const created = await db.selectFrom('audit_events').select('subject_account_id').where('code', '=', 'ACCOUNT_CREATED').execute();
-    expect(created).toHaveLength(62);
+    expect(created).toHaveLength(63);
   });
 
   it('R14 R15 has a liberal professional with an active assistant', async () => {
@@ -128,6 +128,35 @@ describe('catalogue and demo data', () => {
     const any = await db.selectFrom('accounts').select('password_hash').executeTakeFirstOrThrow();
     expect(await verifyPassword(any.password_hash!, DEMO_PASSWORD)).toBe(true);
     expect(await verifyPassword(any.password_hash!, 'mauvais-mot-de-passe')).toBe(false);
+  });
+
+  it('R33 a profile the catalogue adds to a running deployment becomes the grantor the catalogue says (ADR 0009)', async () => {
+    const grantorsOf = async (on: Db, code: string) =>
+      (
+        await on
+          .selectFrom('profile_grantors as g')
+          .innerJoin('profiles as p', 'p.id', 'g.profile_id')
+          .innerJoin('profiles as gp', 'gp.id', 'g.grantor_profile_id')
+          .select('gp.code')
+          .where('p.code', '=', code)
+          .execute()
+      ).map((r) => r.code);
+    // A deployment from before the regional administrator: the profile and its grantor rows are absent.
+    const older = await createScratchDatabase({ migrated: true });
+    const olderDb = createDatabase(older.url, 1);
+    try {
+      await seed(olderDb, { demo: false, now });
+      await olderDb.deleteFrom('profiles').where('code', '=', 'ADMINISTRATEUR_REGIONAL').execute();
+      expect(await grantorsOf(olderDb, 'GRAND_AGE_COORDINATION')).toEqual(['SANITAIRE_REGION']);
+      await seed(olderDb, { demo: false, now });
+      for (const code of ['GRAND_AGE_COORDINATION', 'TND_REFERENT_REGIONAL', 'HNP_REGION', 'REFERENT_STRUCTURE', 'ADMINISTRATEUR_REGIONAL']) {
+        expect(await grantorsOf(olderDb, code)).toContain('ADMINISTRATEUR_REGIONAL');
+      }
+      expect(await grantorsOf(olderDb, 'GRAND_AGE_COORDINATION')).toContain('SANITAIRE_REGION');
+    } finally {
+      await olderDb.destroy();
+      await older.drop();
+    }
   });
 });
 

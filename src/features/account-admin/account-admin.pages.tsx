@@ -5,7 +5,8 @@
  */
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CsrfField, describedBy, ErrorSummary, Field, FieldFrame, summaryOf, type FieldErrors, type HistoryLine } from '../../views/components.js';
-import type { GrantablePlace, GrantableProfile } from '../habilitations/habilitation-grant.service.js';
+import type { GrantablePlace, GrantableProfile, GrantOutcome } from '../habilitations/habilitation-grant.service.js';
+import { formatDate } from '../../platform/clock.js';
 import { DEFAULT_DURATION_YEARS } from '../habilitations/habilitation-grant.service.js';
 import { MAX_DURATION_YEARS } from '../habilitations/habilitation-change.rules.js';
 import type { HabilitationRow, SearchRow } from './account-admin.repository.js';
@@ -28,7 +29,7 @@ interface Frame {
   csrfToken: string;
 }
 
-export function SearchPage(props: Frame & { query: string; result: { rows: SearchRow[]; total: number; capped: boolean; page: number; pages: number }; notice?: string }) {
+export function SearchPage(props: Frame & { query: string; result: { rows: (SearchRow & { found: boolean })[]; total: number; capped: boolean; page: number; pages: number }; notice?: string }) {
   const { rows, total, capped, page, pages } = props.result;
   const link = (p: number) => `/administration/comptes?q=${encodeURIComponent(props.query)}&page=${p}`;
   return (
@@ -36,6 +37,10 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
       <h1>Comptes et habilitations</h1>
       {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
       <p>Recherchez toujours la personne avant de créer un compte : un professionnel garde le même compte toute sa carrière.</p>
+      <p>
+        Une personne qui arrive d’une autre structure : saisissez son nom d’utilisateur ou son adresse e-mail exacts pour la trouver et lui ajouter une
+        habilitation de votre périmètre.
+      </p>
       <form method="get" action="/administration/comptes" class="form search-form" role="search">
         <Field id="q" label="Nom, prénom, nom d’utilisateur ou adresse e-mail" value={props.query} maxLength={100} hint="Les accents et les majuscules sont ignorés ; un début de mot suffit." />
         <div class="form-actions">
@@ -53,6 +58,8 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
           <p role="status">Aucun compte ne correspond à « {props.query} ».</p>
         ) : (
           <form method="get" action="/administration/habilitations/attribuer">
+            {rows.some((row) => row.found) ? <input type="hidden" name="identifiant" value={props.query.trim()} /> : null}
+            <div class="table-scroll" role="region" aria-label="Comptes trouvés, défilement horizontal" tabIndex={0}>
             <table>
               <caption>
                 {capped ? `Plus de ${total} comptes trouvés : précisez la recherche` : `${total} compte${total > 1 ? 's' : ''} trouvé${total > 1 ? 's' : ''}`} – page {page} sur {pages}
@@ -66,6 +73,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
                   <th scope="col">Prénom</th>
                   <th scope="col">Nom d’utilisateur</th>
                   <th scope="col">Adresse e-mail</th>
+                  <th scope="col">Établissements et unités</th>
                   <th scope="col">État</th>
                 </tr>
               </thead>
@@ -73,7 +81,7 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
                 {rows.map((row) => (
                   <tr>
                     <td>
-                      {row.in_scope ? (
+                      {row.in_scope || row.found ? (
                         <input type="checkbox" name="comptes" value={String(row.id)} id={`compte-${row.id}`} aria-label={`Sélectionner ${row.first_name} ${row.last_name}`} />
                       ) : null}
                     </td>
@@ -81,14 +89,24 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
                     <td>{row.first_name}</td>
                     <td>{row.username}</td>
                     <td>{row.email}</td>
+                    <td>{row.places ?? ''}</td>
                     <td>
                       <StateBadges blocked={row.blocked_at !== null} deactivated={row.deactivated_at !== null} />
                       {row.in_scope ? null : <span class="muted"> (hors de votre périmètre)</span>}
+                      {row.found ? (
+                        <>
+                          {' '}
+                          <a href={`/administration/habilitations/attribuer?comptes=${row.id}&identifiant=${encodeURIComponent(props.query.trim())}`}>
+                            Ajouter une habilitation de votre périmètre<span class="visually-hidden"> à {row.first_name} {row.last_name.toUpperCase()}</span>
+                          </a>
+                        </>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            </div>
             <div class="form-actions">
               <button type="submit" class="button">
                 Attribuer une habilitation aux comptes sélectionnés
@@ -110,7 +128,10 @@ export function SearchPage(props: Frame & { query: string; result: { rows: Searc
   );
 }
 
-export function CreateAccountPage(props: Frame & { values: IdentityValues; errors: FieldErrors; general?: string; askSharedConfirmation: boolean; emailTaken: boolean }) {
+export function CreateAccountPage(
+  props: Frame & { values: IdentityValues; errors: FieldErrors; general?: string; askSharedConfirmation: boolean; sharedConfirmed?: boolean; emailTaken: boolean; homonyms?: { id: number; label: string; username: string }[] },
+) {
+  const homonyms = props.homonyms ?? [];
   return (
     <Layout title="Créer un compte" viewer={props.viewer} csrfToken={props.csrfToken}>
       <h1>Créer un compte</h1>
@@ -124,6 +145,23 @@ export function CreateAccountPage(props: Frame & { values: IdentityValues; error
       <form method="post" action="/administration/comptes/nouveau" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <IdentityFields values={props.values} errors={props.errors} />
+        {props.sharedConfirmed && !props.askSharedConfirmation ? <input type="hidden" name="confirmShared" value="1" /> : null}
+        {homonyms.length > 0 ? (
+          <fieldset class="fieldset">
+            <legend>Comptes portant déjà ce nom et ce prénom</legend>
+            <ul>
+              {homonyms.map((h) => (
+                <li>
+                  {h.label} – <a href={`/administration/comptes?q=${encodeURIComponent(h.username)}`}>rechercher ce compte<span class="visually-hidden"> ({h.username})</span></a>
+                </li>
+              ))}
+            </ul>
+            <div class="checkbox">
+              <input type="checkbox" id="confirmHomonyms" name="confirmHomonyms" value="1" />
+              <label for="confirmHomonyms">Je confirme qu’il s’agit d’une autre personne : créer un nouveau compte</label>
+            </div>
+          </fieldset>
+        ) : null}
         {props.askSharedConfirmation ? (
           <div class="checkbox">
             <input type="checkbox" id="confirmShared" name="confirmShared" value="1" />
@@ -151,6 +189,8 @@ export interface AccountPageProps extends Frame {
   identityValues?: IdentityValues;
   notice?: string;
   error?: string;
+  /** A refused end date, shown at its field as well as at the top. */
+  endError?: { habilitationId: number; message: string } | undefined;
 }
 
 export function AccountPage(props: AccountPageProps) {
@@ -168,7 +208,7 @@ export function AccountPage(props: AccountPageProps) {
       <ErrorSummary errors={summaryOf(props.identityErrors)} />
 
       <AccountStateSection account={a} isSelf={props.isSelf} csrfToken={props.csrfToken} />
-      <AccountHabilitationsSection account={a} habilitations={props.habilitations} today={props.today} isSelf={props.isSelf} csrfToken={props.csrfToken} />
+      <AccountHabilitationsSection account={a} habilitations={props.habilitations} today={props.today} isSelf={props.isSelf} csrfToken={props.csrfToken} endError={props.endError} />
       <AccountIdentitySection account={a} isSelf={props.isSelf} values={props.identityValues} errors={props.identityErrors} csrfToken={props.csrfToken} />
       <AccountHistorySection history={props.history} />
     </Layout>
@@ -195,11 +235,15 @@ const LIEU_HINT = 'Unité, établissement, coordination ou région, selon le pro
 
 export interface GrantPageProps extends Frame {
   accounts: { id: number; label: string }[];
+  /** R26: the exact usernames or e-mails searched, sent again with the grant. */
+  identifiers?: string[];
   profiles: GrantableProfile[];
   places: GrantablePlace[];
   values: { profileId?: number; placeKey?: string; start: string; end: string; email: boolean };
   errors: FieldErrors;
   general?: string;
+  /** R27: the habilitation the grant would repeat. */
+  duplicate?: { accountId: number; habilitationId: number };
 }
 
 export function GrantPage(props: GrantPageProps) {
@@ -207,8 +251,16 @@ export function GrantPage(props: GrantPageProps) {
     <Layout title="Attribuer une habilitation" viewer={props.viewer} csrfToken={props.csrfToken}>
       <h1>Attribuer une habilitation</h1>
       <ErrorSummary errors={summaryOf(props.errors, props.general)} />
+      {props.duplicate ? (
+        <p>
+          <a href={`/administration/comptes/${props.duplicate.accountId}#habilitation-${props.duplicate.habilitationId}`}>Voir l’habilitation existante</a>
+        </p>
+      ) : null}
       <form method="post" action="/administration/habilitations/attribuer" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
+        {(props.identifiers ?? []).map((i) => (
+          <input type="hidden" name="identifiant" value={i} />
+        ))}
         <fieldset class="fieldset" id="comptes">
           <legend>Comptes ({props.accounts.length})</legend>
           {props.errors.comptes ? <p class="field__error">{props.errors.comptes}</p> : null}
@@ -254,6 +306,30 @@ export function GrantPage(props: GrantPageProps) {
           <a href="/administration/comptes">Annuler</a>
         </div>
       </form>
+    </Layout>
+  );
+}
+
+/** R34: after a grant to several accounts, who received what. */
+export function GrantDonePage(props: Frame & { outcome: GrantOutcome; accounts: { id: number; label: string }[] }) {
+  const o = props.outcome;
+  return (
+    <Layout title="Habilitation attribuée" viewer={props.viewer} csrfToken={props.csrfToken}>
+      <h1>Habilitation attribuée</h1>
+      <Alert kind="success">
+        L’habilitation {o.habilitation}, du {formatDate(o.start)} au {formatDate(o.end)}, est attribuée à {props.accounts.length} compte{props.accounts.length > 1 ? 's' : ''}.
+      </Alert>
+      <h2>Comptes qui l’ont reçue</h2>
+      <ul>
+        {props.accounts.map((a) => (
+          <li>
+            <a href={`/administration/comptes/${a.id}`}>{a.label}</a>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href="/administration/comptes">← Comptes et habilitations</a>
+      </p>
     </Layout>
   );
 }

@@ -18,6 +18,8 @@ export interface SearchRow {
   blocked_at: Date | null;
   deactivated_at: Date | null;
   in_scope: boolean;
+  /** R21: the establishments and units of the account's live habilitations, so that homonyms are told apart. */
+  places: string | null;
 }
 
 /** Counting stops here: "plus de 1 000 comptes" tells a referent to type more. */
@@ -40,20 +42,28 @@ export async function searchAccounts(
   db: Q,
   words: string[],
   inScope: RawBuilder<boolean>,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; today: string },
 ): Promise<{ rows: SearchRow[]; total: number; capped: boolean }> {
   const [head = '', ...rest] = words;
   const first = `${likeEscape(head)}%`;
   // The other words must appear anywhere; the first word's place decides the band. A prefix implies
   // "contains" (search_text holds the e-mail too), so the first two bands do not repeat it: that
   // leaves PostgreSQL the btree range as the obvious plan.
+  // A one-letter word (R21) matches the start of a word (last name, first name, username, e-mail);
+  // a longer one anywhere, as before.
+  const anywhere = (word: string) => (word.length === 1 ? `% ${likeEscape(word)}%` : `%${likeEscape(word)}%`);
   let base = db.selectFrom('accounts');
-  for (const word of rest) base = base.where('search_text', 'like', `%${likeEscape(word)}%`);
+  for (const word of rest) {
+    // A one-letter word after the first filters the first word's rows only: written with strpos, which
+    // no index serves, so that PostgreSQL never reads the trigram lists of "any word starting with j"
+    // (a fifth of the accounts) to intersect them with a last name's few rows.
+    base = word.length === 1 ? base.where(sql<boolean>`strpos(' ' || search_text, ${` ${word}`}) > 0`) : base.where('search_text', 'like', anywhere(word));
+  }
   const bands = [
     { query: base.where('search_text', 'like', first), order: 'search_text' as const },
     { query: base.where('email_fold', 'like', first).where('search_text', 'not like', first), order: 'email_fold' as const },
     {
-      query: base.where('search_text', 'like', `%${likeEscape(head)}%`).where('search_text', 'not like', first).where('email_fold', 'not like', first),
+      query: base.where('search_text', 'like', anywhere(head)).where('search_text', 'not like', first).where('email_fold', 'not like', first),
       order: 'search_text' as const,
     },
   ];
@@ -82,20 +92,33 @@ export async function searchAccounts(
       : await db
           .selectFrom('accounts as a')
           .select(['a.id', 'a.username', 'a.last_name', 'a.first_name', 'a.email', 'a.blocked_at', 'a.deactivated_at', inScope.as('in_scope')])
+          .select(
+            sql<string | null>`(
+              select string_agg(distinct coalesce(e.name || coalesce(' – ' || u.name, ''), 'Coordination ' || hp.department_code, 'Région ' || hp.region_code), ', ')
+              from habilitation_places hp
+              left join establishments e on e.id = hp.establishment_id
+              left join units u on u.id = hp.unit_id
+              where hp.account_id = a.id and hp.deleted_at is null and hp.end_date >= ${page.today}
+            )`.as('places'),
+          )
           .where('a.id', 'in', pageIds)
           .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   return { rows: pageIds.map((id) => byId.get(id)).filter((r): r is SearchRow => r !== undefined), total: Math.min(seen, SEARCH_COUNT_CAP), capped: seen > SEARCH_COUNT_CAP };
 }
 
-/** The accounts among `ids` that lie in the scope, as the grant page lists them (one query). */
-export async function listAccountsInScope(db: Q, ids: number[], inScope: RawBuilder<boolean>) {
+/**
+ * The accounts among `ids` that lie in the scope, or (R26) whose username or e-mail is exactly one
+ * of `identifiers`, as the grant page lists them (one query).
+ */
+export async function listAccountsForGrant(db: Q, ids: number[], inScope: RawBuilder<boolean>, identifiers: readonly string[]) {
   if (ids.length === 0) return [];
+  const exact = identifiers.map((i) => i.trim().toLowerCase()).filter((i) => i.length > 0);
   return db
     .selectFrom('accounts as a')
-    .select(['a.id', 'a.first_name', 'a.last_name', 'a.username'])
+    .select(['a.id', 'a.first_name', 'a.last_name', 'a.username', 'a.email', inScope.as('in_scope')])
     .where('a.id', 'in', ids)
-    .where(inScope)
+    .where((eb) => (exact.length === 0 ? inScope : eb.or([inScope, eb(sql`lower(a.username)`, 'in', exact), eb(sql`lower(a.email)`, 'in', exact)])))
     .orderBy('a.last_name')
     .orderBy('a.first_name')
     .execute();

@@ -271,10 +271,12 @@ describe('R30–R38 habilitations of an account', () => {
     expect(page.body).not.toContain('>Sanitaire - Région<');
   });
 
-  it('R34 grants the same habilitation to three accounts at once, with an event each', async () => {
+  it('R34 grants the same habilitation to three accounts at once, with an event each, and lists who received what', async () => {
     const people = await newPeople(3);
     const response = await grantTo('referentA', people.map((p) => p.id));
-    expect(response.statusCode).toBe(303);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('est attribuée à 3 comptes');
+    for (const person of people) expect(response.body).toContain(`href="/administration/comptes/${person.id}"`);
     for (const person of people) {
       const rows = await habilitationsOf(person.id);
       expect(rows).toHaveLength(2);
@@ -339,7 +341,10 @@ describe('R30–R38 habilitations of an account', () => {
     const [h] = await habilitationsOf(person!.id);
     const agent = await agentFor('referentA');
     const page = await agent.get(`/administration/comptes/${person!.id}`);
-    expect(page.body).toContain('+6 mois');
+    // It ends in 1 year: "+6 mois" and "+1 an" would not prolong it, so they are not offered (R35).
+    expect(page.body).not.toContain('+6 mois');
+    expect(page.body).toContain(`+2 ans → ${formatDate(addToDate(today, { years: 2 }))}`);
+    expect(page.body).toContain('Changer la fin (prolonger ou raccourcir)');
     expect(page.body).toContain('Créer et envoyer des demandes d’admission (prescripteur)');
     const oneYear = addToDate(today, { years: 1 });
     expect((await agent.post(`/administration/comptes/${person!.id}/habilitations/${h!.id}/fin`, { fin: oneYear })).statusCode).toBe(303);

@@ -6,7 +6,8 @@
 import { CsrfField, describedBy, Field, FieldFrame, HistoryTable, type FieldErrors, type HistoryLine } from '../../views/components.js';
 import { addToDate, formatDate, formatDateTime } from '../../platform/clock.js';
 import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
-import { endDateBounds } from '../habilitations/habilitation-change.rules.js';
+import { endDateBounds, prolongationShortcuts } from '../habilitations/habilitation-change.rules.js';
+import { ProlongationButtons } from '../habilitations/habilitation-change.pages.js';
 import { PROFESSIONS } from '../accounts/account.schemas.js';
 import type { HabilitationRow } from './account-admin.repository.js';
 
@@ -20,6 +21,7 @@ export interface AdministeredAccount {
   email_verified_at: Date | null;
   phone: string | null;
   mobile_phone: string | null;
+  mobile_verified_at?: Date | null;
   profession: string | null;
   blocked_at: Date | null;
   deactivated_at: Date | null;
@@ -48,14 +50,39 @@ export interface IdentityValues {
   profession?: string | null;
 }
 
-export function IdentityFields({ values, errors }: { values: IdentityValues; errors: FieldErrors }) {
+/**
+ * The identity fields. `mobileStatus` (an existing account seen by a referent): the number itself is
+ * its owner's only — the referent reads "renseigné, vérifié" and may type a new one or remove it.
+ */
+export function IdentityFields({ values, errors, mobileStatus }: { values: IdentityValues; errors: FieldErrors; mobileStatus?: string }) {
   return (
     <>
       <Field id="lastName" label="Nom" value={values.lastName ?? ''} error={errors.lastName} required autocomplete="off" maxLength={100} />
       <Field id="firstName" label="Prénom" value={values.firstName ?? ''} error={errors.firstName} required autocomplete="off" maxLength={100} />
-      <Field id="email" label="Adresse e-mail professionnelle" type="email" value={values.email ?? ''} error={errors.email} required autocomplete="off" maxLength={254} hint="Une adresse personnelle : un compte = un professionnel = une adresse." />
+      <Field id="email" label="Adresse e-mail professionnelle" type="email" value={values.email ?? ''} error={errors.email} required autocomplete="off" maxLength={254} hint="L’adresse professionnelle de cette seule personne, pas celle d’un secrétariat ou d’un service : un compte = un professionnel = une adresse." />
       <Field id="phone" label="Téléphone (facultatif)" type="tel" value={values.phone ?? ''} error={errors.phone} autocomplete="off" maxLength={30} />
-      <Field id="mobilePhone" label="Téléphone mobile (facultatif)" type="tel" value={values.mobilePhone ?? ''} error={errors.mobilePhone} autocomplete="off" maxLength={30} />
+      {mobileStatus === undefined ? (
+        <Field id="mobilePhone" label="Téléphone mobile (facultatif)" type="tel" value={values.mobilePhone ?? ''} error={errors.mobilePhone} autocomplete="off" maxLength={30} />
+      ) : (
+        <>
+          <Field
+            id="mobilePhone"
+            label="Nouveau téléphone mobile (facultatif)"
+            type="tel"
+            value={values.mobilePhone ?? ''}
+            error={errors.mobilePhone}
+            autocomplete="off"
+            maxLength={30}
+            hint={`Téléphone mobile actuel : ${mobileStatus}. Laissez vide pour le garder ; un nouveau numéro devra être vérifié par la personne, et ses codes de connexion partiront par e-mail d’ici là.`}
+          />
+          {mobileStatus.startsWith('renseigné') ? (
+            <div class="checkbox">
+              <input type="checkbox" id="removeMobile" name="removeMobile" value="1" />
+              <label for="removeMobile">Retirer le téléphone mobile</label>
+            </div>
+          ) : null}
+        </>
+      )}
       <FieldFrame id="profession" label="Profession" error={errors.profession}>
         <select id="profession" name="profession" class="field__input" aria-invalid={errors.profession ? 'true' : undefined} aria-describedby={describedBy('profession', undefined, errors.profession)}>
           <option value="">— Choisir —</option>
@@ -99,12 +126,6 @@ export function RightsList({ rights }: { rights: string[] }) {
   );
 }
 
-const PROLONGATIONS: { label: string; amount: { months?: number; years?: number } }[] = [
-  { label: '+6 mois', amount: { months: 6 } },
-  { label: '+1 an', amount: { years: 1 } },
-  { label: '+2 ans', amount: { years: 2 } },
-  { label: '+5 ans', amount: { years: 5 } },
-];
 
 export function AccountStateSection({ account: a, isSelf, csrfToken }: { account: AdministeredAccount; isSelf: boolean; csrfToken: string }) {
   const base = `/administration/comptes/${a.id}`;
@@ -125,26 +146,38 @@ export function AccountStateSection({ account: a, isSelf, csrfToken }: { account
               <span aria-hidden="true">🔓 </span>Débloquer le compte
             </a>
           ) : (
-            <form method="post" action={`${base}/bloquer`} class="inline-form">
+            // R27: blocking and deactivating go through a confirmation naming the person and the consequence.
+            <a href={`${base}/bloquer`} class="button button--secondary">
+              Bloquer le compte
+            </a>
+          )}
+          {a.deactivated_at ? (
+            <form method="post" action={`${base}/reactiver`} class="inline-form">
               <CsrfField token={csrfToken} />
               <button type="submit" class="button button--secondary">
-                Bloquer le compte
+                Réactiver le compte
               </button>
             </form>
+          ) : (
+            <a href={`${base}/desactiver`} class="button button--secondary">
+              Désactiver le compte
+            </a>
           )}
-          <form method="post" action={`${base}/${a.deactivated_at ? 'reactiver' : 'desactiver'}`} class="inline-form">
-            <CsrfField token={csrfToken} />
-            <button type="submit" class="button button--secondary">
-              {a.deactivated_at ? 'Réactiver le compte' : 'Désactiver le compte'}
-            </button>
-          </form>
         </div>
       )}
     </>
   );
 }
 
-export function AccountHabilitationsSection(props: { account: AdministeredAccount; habilitations: HabilitationRow[]; today: string; isSelf: boolean; csrfToken: string }) {
+export function AccountHabilitationsSection(props: {
+  account: AdministeredAccount;
+  habilitations: HabilitationRow[];
+  today: string;
+  isSelf: boolean;
+  csrfToken: string;
+  /** A refused end date, shown at its field. */
+  endError?: { habilitationId: number; message: string } | undefined;
+}) {
   const a = props.account;
   const base = `/administration/comptes/${a.id}`;
   return (
@@ -160,6 +193,7 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
       {props.habilitations.length === 0 ? (
         <p>Aucune habilitation.</p>
       ) : (
+        <div class="table-scroll" role="region" aria-label="Habilitations du compte, défilement horizontal" tabIndex={0}>
         <table>
           <caption class="visually-hidden">Habilitations de {a.first_name} {a.last_name}</caption>
           <thead>
@@ -178,7 +212,7 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
               const bounds = endDateBounds(h.start_date, props.today);
               const editable = !h.deleted_at && !props.isSelf;
               return (
-                <tr class={h.deleted_at ? 'row--deleted' : undefined}>
+                <tr id={`habilitation-${h.id}`} class={h.deleted_at ? 'row--deleted' : undefined}>
                   <td>
                     {h.profile_name}
                     <RightsList rights={h.rights} />
@@ -199,26 +233,37 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
                   <td>
                     {editable ? (
                       <div class="row-actions">
-                        {PROLONGATIONS.map((p) => {
-                          const end = addToDate(props.today, p.amount);
-                          return end <= bounds.max ? (
-                            <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form">
-                              <CsrfField token={props.csrfToken} />
-                              <input type="hidden" name="fin" value={end} />
-                              <button type="submit" class="button button--small" aria-label={`Prolonger ${h.profile_name} jusqu’au ${formatDate(end)} (${p.label})`}>
-                                {p.label}
-                              </button>
-                            </form>
-                          ) : null;
-                        })}
+                        <ProlongationButtons
+                          shortcuts={prolongationShortcuts(h.start_date, h.end_date, props.today)}
+                          action={`${base}/habilitations/${h.id}/fin`}
+                          field="fin"
+                          what={h.profile_name}
+                          csrfToken={props.csrfToken}
+                        />
                         <form method="post" action={`${base}/habilitations/${h.id}/fin`} class="inline-form date-form">
                           <CsrfField token={props.csrfToken} />
                           <label for={`fin-${h.id}`} class="visually-hidden">
                             Nouvelle date de fin de {h.profile_name}
                           </label>
-                          <input type="date" id={`fin-${h.id}`} name="fin" value={h.end_date} min={bounds.min} max={bounds.max} class="field__input field__input--date" />
+                          {props.endError?.habilitationId === h.id ? (
+                            <p id={`fin-${h.id}-error`} class="field__error">
+                              <span class="visually-hidden">Erreur : </span>
+                              {props.endError.message}
+                            </p>
+                          ) : null}
+                          <input
+                            type="date"
+                            id={`fin-${h.id}`}
+                            name="fin"
+                            value={h.end_date}
+                            min={bounds.min}
+                            max={bounds.max}
+                            class="field__input field__input--date"
+                            aria-invalid={props.endError?.habilitationId === h.id ? 'true' : undefined}
+                            aria-describedby={props.endError?.habilitationId === h.id ? `fin-${h.id}-error` : undefined}
+                          />
                           <button type="submit" class="button button--small button--secondary">
-                            Changer la fin
+                            Changer la fin (prolonger ou raccourcir)
                           </button>
                         </form>
                         <a href={`${base}/habilitations/${h.id}/supprimer`} class="delete-link" aria-label={`Supprimer l’habilitation ${h.profile_name} – ${placeLabel(h)}`}>
@@ -232,6 +277,7 @@ export function AccountHabilitationsSection(props: { account: AdministeredAccoun
             })}
           </tbody>
         </table>
+        </div>
       )}
     </>
   );
@@ -258,8 +304,9 @@ export function AccountIdentitySection(props: { account: AdministeredAccount; is
         <form method="post" action={`${base}/identite`} class="form" novalidate>
           <CsrfField token={props.csrfToken} />
           <IdentityFields
-            values={props.values ?? { lastName: a.last_name, firstName: a.first_name, email: a.email, phone: a.phone, mobilePhone: a.mobile_phone, profession: a.profession }}
+            values={props.values ?? { lastName: a.last_name, firstName: a.first_name, email: a.email, phone: a.phone, mobilePhone: '', profession: a.profession }}
             errors={props.errors}
+            mobileStatus={a.mobile_phone ? (a.mobile_verified_at ? 'renseigné, vérifié' : 'renseigné, pas encore vérifié') : 'non renseigné'}
           />
           <div class="form-actions">
             <button type="submit" class="button">

@@ -5,17 +5,20 @@
  * audit event in the same transaction.
  */
 import type { Deps } from '../../deps.js';
+import { parisDate } from '../../platform/clock.js';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { accountScope, principalActor } from '../habilitations/habilitation.service.js';
 import { queueEmailChange } from '../accounts/email-change.service.js';
 import { queueActivation } from '../auth/password.service.js';
 import { endSessionsOfAccount } from '../auth/session.service.js';
 import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
+import { enqueueMail } from '../../platform/outbox/outbox.js';
+import { buildMail, type MailContent } from '../../views/mail.js';
 import { translateConstraint } from '../../platform/errors.js';
 import type { Principal } from '../habilitations/habilitation.policy.js';
 import { accountErrors } from '../accounts/account.errors.js';
 import { identitySchema, newAccountSchema, type IdentityInput, type NewAccountInput } from '../accounts/account.schemas.js';
-import { firstFreeUsername, looksShared, proposeUsername, searchWords } from '../accounts/account.rules.js';
+import { firstFreeUsername, foldForSearch, isExactIdentifier, looksShared, maskEmail, proposeUsername, searchWords } from '../accounts/account.rules.js';
 import * as accounts from '../accounts/account.repository.js';
 import * as repo from './account-admin.repository.js';
 
@@ -36,8 +39,18 @@ export async function searchAccounts(deps: Deps, principal: Principal, query: st
   if (words.length === 0) return { rows: [], total: 0, capped: false, page: 1, pages: 0 };
   const pages = (total: number) => Math.ceil(total / SEARCH_PAGE_SIZE);
   const safePage = Math.max(1, Math.min(page, pages(repo.SEARCH_COUNT_CAP)));
-  const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(deps, principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE });
-  return { rows, total, capped, page: safePage, pages: pages(total) };
+  const { rows, total, capped } = await repo.searchAccounts(deps.db, words, inScope(deps, principal), { limit: SEARCH_PAGE_SIZE, offset: (safePage - 1) * SEARCH_PAGE_SIZE, today: parisDate(deps.clock.now()) });
+  return { rows: rows.map((row) => outOfScopeView(row, query)), total, capped, page: safePage, pages: pages(total) };
+}
+
+/**
+ * R26: an account outside the scope shows its name, its username and a masked e-mail, nothing
+ * else; found by its exact username or e-mail, it may receive a habilitation of the referent's scope.
+ */
+function outOfScopeView<T extends { in_scope: boolean; username: string; email: string }>(row: T, query: string): T & { found: boolean } {
+  if (row.in_scope) return { ...row, found: false };
+  // Outside the scope, no place either: only the name, the username and the masked e-mail (R26).
+  return { ...row, email: maskEmail(row.email), ...('places' in row ? { places: null } : {}), found: isExactIdentifier(query, row) };
 }
 
 /**
@@ -45,7 +58,12 @@ export async function searchAccounts(deps: Deps, principal: Principal, query: st
  * "Création du compte" and sends the activation e-mail (R11), all in one transaction. An address
  * that looks shared (secretariat@…) needs `confirmShared`; an address of an active account is refused.
  */
-export async function createAccount(deps: Deps, actor: Actor, input: NewAccountInput & { confirmShared?: boolean }, ip: string | null = null) {
+export async function createAccount(
+  deps: Deps,
+  actor: Actor,
+  input: NewAccountInput & { confirmShared?: boolean; confirmHomonyms?: boolean },
+  ip: string | null = null,
+) {
   const parsed = newAccountSchema.safeParse(input);
   if (!parsed.success) throw accountErrors.ACCOUNT_INVALID(fieldErrors(parsed.error.issues));
   const data = parsed.data;
@@ -54,6 +72,8 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
   if (looksShared(data.email) && !input.confirmShared) {
     throw accountErrors.ACCOUNT_EMAIL_SHARED.at('email');
   }
+  // R21: a referent creating through the page confirms that same names are another person.
+  if (input.confirmHomonyms === false && (await homonymsOf(deps, data)).length > 0) throw accountErrors.ACCOUNT_HOMONYMS();
   const now = deps.clock.now();
   const proposal = proposeUsername(data.firstName, data.lastName);
   try {
@@ -82,6 +102,15 @@ export async function createAccount(deps: Deps, actor: Actor, input: NewAccountI
   }
 }
 
+/**
+ * R21: accounts with these last and first names, as the creation page lists them: name, username and
+ * masked e-mail only (R26: outside the scope nothing more may be seen).
+ */
+export async function homonymsOf(deps: Deps, names: { lastName: string; firstName: string }) {
+  const rows = await accounts.listHomonyms(deps.db, foldForSearch(names.lastName.trim()), foldForSearch(names.firstName.trim()));
+  return rows.map((r) => ({ id: r.id, label: `${r.first_name} ${r.last_name.toUpperCase()} (${r.username}) – ${maskEmail(r.email)}`, username: r.username }));
+}
+
 /** The account page (R22–R24): identity, states, habilitations, history — only within the scope. */
 export async function getAccountForReferent(deps: Deps, principal: Principal, accountId: number) {
   const account = await repo.getAccountInScope(deps.db, accountId, inScope(deps, principal));
@@ -91,9 +120,14 @@ export async function getAccountForReferent(deps: Deps, principal: Principal, ac
   return { account, habilitations, history, isSelf: accountId === principal.accountId };
 }
 
-/** The accounts of a multi-selection (R34) that the principal may grant to; forged ids are dropped. */
-export async function accountsForGrant(deps: Deps, principal: Principal, ids: number[]) {
-  return repo.listAccountsInScope(deps.db, ids, inScope(deps, principal));
+/**
+ * The accounts of a multi-selection (R34) that the principal may grant to, forged ids dropped: those
+ * of the scope, and (R26) those outside it whose exact username or e-mail is among `identifiers`
+ * (shown masked).
+ */
+export async function accountsForGrant(deps: Deps, principal: Principal, ids: number[], identifiers: string[] = []) {
+  const rows = await repo.listAccountsForGrant(deps.db, ids, inScope(deps, principal), identifiers);
+  return rows.filter((row) => row.in_scope || identifiers.some((i) => isExactIdentifier(i, row))).map((row) => outOfScopeView(row, ''));
 }
 
 async function requireInScope(deps: Deps, principal: Principal, accountId: number) {
@@ -103,7 +137,7 @@ async function requireInScope(deps: Deps, principal: Principal, accountId: numbe
 }
 
 /** R22: a referent updates the identity of a person of their structure (not their own account: "Mon compte"). */
-export async function updateIdentity(deps: Deps, principal: Principal, accountId: number, input: IdentityInput, ip: string | null) {
+export async function updateIdentity(deps: Deps, principal: Principal, accountId: number, input: IdentityInput & { removeMobile?: boolean }, ip: string | null) {
   if (accountId === principal.accountId) throw accountErrors.ACCOUNT_SELF();
   const account = await requireInScope(deps, principal, accountId);
   const parsed = identitySchema.safeParse(input);
@@ -113,7 +147,8 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
   if (emailChanged && !account.deactivated_at && (await accounts.findActiveAccountByEmail(deps.db, data.email, accountId))) {
     throw accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email');
   }
-  const mobile = data.mobilePhone || null;
+  // The number is its owner's only: the referent's form comes empty; empty keeps it, "removeMobile" removes it.
+  const mobile = input.removeMobile ? null : (data.mobilePhone || account.mobile_phone || null);
   const mobileChanged = (mobile ?? '') !== (account.mobile_phone ?? '');
   const changes = [
     data.lastName !== account.last_name ? 'nom' : null,
@@ -143,7 +178,20 @@ export async function updateIdentity(deps: Deps, principal: Principal, accountId
         details: { fields: changes },
         ip,
       });
+      // Not silently: a person who received codes by SMS is told they now come by e-mail, and why.
+      if (mobileChanged && account.otp_channel === 'SMS') {
+        await recordAudit(trx, {
+          actor: principalActor(principal),
+          subjectAccountId: accountId,
+          code: 'OTP_CHANNEL_CHANGED',
+          description: 'Réception du code de connexion par e-mail (le téléphone mobile a changé)',
+          details: { channel: 'EMAIL' },
+          ip,
+        });
+        await enqueueMail(trx, { to: account.email, ...mobileChangedMail({ firstName: account.first_name, referent: `${principal.viewer.firstName} ${principal.viewer.lastName.toUpperCase()}` }) });
+      }
     });
+    deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
   } catch (error) {
     throw translateConstraint(error, { accounts_active_email_key: () => accountErrors.ACCOUNT_EMAIL_ALREADY_EXISTS.at('email') });
   }
@@ -178,5 +226,17 @@ export async function changeAccountState(deps: Deps, principal: Principal, accou
     if (!changed) throw accountErrors.ACCOUNT_STATE_UNCHANGED();
     if (action === 'block' || action === 'deactivate') await endSessionsOfAccount(trx, accountId);
     await recordAudit(trx, { actor: principalActor(principal), subjectAccountId: accountId, ...STATE_EVENTS[action], ip });
+  });
+}
+
+/** The holder of an account whose mobile a referent changed, while their codes came by SMS. */
+function mobileChangedMail(options: { firstName: string; referent: string }): MailContent {
+  return buildMail({
+    subject: 'Vos codes de connexion Habilis arrivent désormais par e-mail',
+    paragraphs: [
+      `Bonjour ${options.firstName},`,
+      `${options.referent}, référent de votre structure, a modifié le numéro de téléphone mobile de votre compte. Tant que vous ne l’aurez pas vérifié dans « Mon compte », vos codes de connexion vous seront envoyés par e-mail.`,
+      'Si ce changement vous surprend, contactez le référent de votre structure.',
+    ],
   });
 }

@@ -9,7 +9,13 @@ export const accountErrors = defineErrors({
   ACCOUNT_EMAIL_ALREADY_EXISTS: {
     status: 409,
     message:
-      'Cette adresse e-mail est déjà celle d’un compte actif : un professionnel n’a qu’un compte. Recherchez ce compte par son adresse e-mail et ajoutez-lui une habilitation.',
+      'Cette adresse e-mail est déjà celle d’un compte actif : un professionnel n’a qu’un compte. Recherchez ce compte par cette adresse e-mail exacte : vous pourrez lui ajouter une habilitation de votre périmètre.',
+  },
+  // R21: search before creating — an account with the same names may be this person's.
+  ACCOUNT_HOMONYMS: {
+    status: 409,
+    message:
+      'Un ou plusieurs comptes portent déjà ce nom et ce prénom : vérifiez qu’il ne s’agit pas de cette personne (un professionnel garde son compte toute sa carrière), ou cochez la case pour confirmer qu’il s’agit d’une autre personne.',
   },
   ACCOUNT_EMAIL_SHARED: {
     status: 400,

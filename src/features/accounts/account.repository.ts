@@ -97,6 +97,27 @@ export async function isUsernameTaken(db: Q, username: string): Promise<boolean>
   return row !== undefined;
 }
 
+/**
+ * R21: accounts whose folded last and first names are exactly these (a btree range of search_text,
+ * which starts with "last first "), for the homonym warning at creation.
+ */
+export async function listHomonyms(db: Q, lastNameFold: string, firstNameFold: string, limit = 10) {
+  const escape = (w: string) => w.replace(/[%_\\]/g, '\\$&');
+  return db
+    .selectFrom('accounts')
+    .select(['id', 'first_name', 'last_name', 'username', 'email'])
+    .where('search_text', 'like', `${escape(lastNameFold)} ${escape(firstNameFold)} %`)
+    .orderBy('search_text')
+    .limit(limit)
+    .execute();
+}
+
+/** R12, R13: the account's RPPS, recorded at its first card or e-CPS pairing; never replaced. False when it already had one. */
+export async function recordRpps(db: Q, accountId: number, rpps: string): Promise<boolean> {
+  const result = await db.updateTable('accounts').set({ rpps }).where('id', '=', accountId).where('rpps', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function isRppsTaken(db: Q, rpps: string): Promise<boolean> {
   return (await db.selectFrom('accounts').select('id').where('rpps', '=', rpps).executeTakeFirst()) !== undefined;
 }

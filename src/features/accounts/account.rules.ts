@@ -31,7 +31,8 @@ export function searchWords(query: string): string[] {
   return foldForSearch(query)
     .split(/[\s,;]+/)
     .map((w) => w.trim())
-    .filter((w) => w.length >= 2)
+    // R21: one letter is enough (a prefix of the last name, first name or username).
+    .filter((w) => w.length >= 1)
     .slice(0, 5);
 }
 
@@ -102,3 +103,13 @@ export function maskPhone(phone: string): string {
 
 /** R41, R22: a change of e-mail address is validated through a link valid 24 hours, like a reset link (R09). */
 export const EMAIL_CHANGE_TTL_MS = 24 * 3_600_000;
+
+/**
+ * R26: the search was an exact username or an exact e-mail address of this account (case ignored,
+ * spaces around trimmed). Only then may a referent see an account outside their scope (name,
+ * username, masked e-mail) and grant it a habilitation of their own scope.
+ */
+export function isExactIdentifier(query: string, account: { username: string; email: string }): boolean {
+  const q = query.trim().toLowerCase();
+  return q.length > 0 && (q === account.username.toLowerCase() || q === account.email.toLowerCase());
+}

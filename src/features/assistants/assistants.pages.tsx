@@ -127,12 +127,10 @@ export function AssistantsPage(props: AssistantsPageProps) {
                 </button>
               </div>
             </form>
-            <form method="post" action={`/mon-compte/assistants/${row.id}/retirer`} class="inline-form">
-              <CsrfField token={props.csrfToken} />
-              <button type="submit" class="button button--danger">
-                {row.state === 'active' ? `Retirer tous les accès de ${name}` : `Retirer l’invitation de ${name}`}
-              </button>
-            </form>
+            {/* R27: withdrawing goes through a confirmation naming the person and the consequence. */}
+            <a href={`/mon-compte/assistants/${row.id}/retirer`} class="button button--danger">
+              {row.state === 'active' ? `Retirer tous les accès de ${name}` : `Retirer l’invitation de ${name}`}
+            </a>
           </section>
         );
       })}
@@ -366,6 +364,28 @@ export function MyDelegationsPage(props: { csrfToken: string; viewer: Viewer; ro
           <LevelsList levels={row} />
         </section>
       ))}
+    </Layout>
+  );
+}
+
+/** R27: the confirmation of a withdrawal names the assistant and the consequence. */
+export function RevokeConfirmPage(props: { csrfToken: string; viewer: Viewer; id: number; name: string; active: boolean }) {
+  const title = props.active ? 'Retirer les accès d’un assistant' : 'Retirer une invitation';
+  return (
+    <Layout title={title} viewer={props.viewer} csrfToken={props.csrfToken}>
+      <h1>{title}</h1>
+      <p>
+        {props.active
+          ? `Retirer tous les accès de ${props.name} ? Dès sa prochaine action, ${props.name} ne pourra plus agir pour votre compte ni consulter vos dossiers ; il faudra une nouvelle invitation pour lui rendre des accès.`
+          : `Retirer l’invitation de ${props.name} ? Le lien qui lui a été envoyé ne fonctionnera plus.`}
+      </p>
+      <form method="post" action={`/mon-compte/assistants/${props.id}/retirer`} class="form-actions">
+        <CsrfField token={props.csrfToken} />
+        <button type="submit" class="button button--danger">
+          {props.active ? 'Oui, retirer tous les accès' : 'Oui, retirer l’invitation'}
+        </button>
+        <a href="/mon-compte/assistants">Annuler</a>
+      </form>
     </Layout>
   );
 }

@@ -16,7 +16,8 @@ import { bindFlowToSession } from '../card-login/card-login.service.js';
 import * as service from './assistants.service.js';
 import * as assistantAccount from './assistant-account.service.js';
 import { ASSISTANT_ACCOUNT_URLS, clearInvitation, keepInvitation, pendingInvitation } from './assistants.cookies.js';
-import { AcceptPage, AssistantAccountPage, AssistantsPage, InvitationPage, MyDelegationsPage } from './assistants.pages.js';
+import { AcceptPage, AssistantAccountPage, AssistantsPage, InvitationPage, MyDelegationsPage, RevokeConfirmPage } from './assistants.pages.js';
+import { httpErrors } from '../../http/errors.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -94,6 +95,15 @@ export function assistantHandlers(deps: Deps) {
         return assistantsPage(request, reply, { rowError: { id, message } }, error.status);
       }
     }),
+
+    showRevoke: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+      const id = parseId(request.params.id);
+      const row = (await service.listAssistants(deps, request.principal!)).find((r) => r.id === id && r.state !== 'revoked');
+      if (!row) throw httpErrors.NOT_FOUND();
+      const first = row.assistant_first_name ?? row.invited_first_name;
+      const last = row.assistant_first_name ? row.assistant_last_name! : row.invited_last_name;
+      return html(reply, RevokeConfirmPage({ ...frame(request), id, name: `${first} ${last.toUpperCase()}`, active: row.state === 'active' }));
+    },
 
     revoke: async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
       const id = parseId(request.params.id);

@@ -258,6 +258,22 @@ describe('R15 invitation, acceptance, change and revocation', () => {
     expect((await delegationsOf(pro.account.id))[0]).toMatchObject({ status: 'active', files: 'write', medical: 'read', autonomy: 'none' });
   });
 
+  it('R27 withdrawing an assistant asks for a confirmation that names the person and the consequence', async () => {
+    const { pro } = await invitedAndAccepted();
+    const [row] = await delegationsOf(pro.account.id);
+    const list = await pro.agent.get('/mon-compte/assistants');
+    expect(list.body).toContain(`href="/mon-compte/assistants/${row!.id}/retirer"`);
+    expect(list.body).not.toContain(`action="/mon-compte/assistants/${row!.id}/retirer"`);
+    const confirm = await pro.agent.get(`/mon-compte/assistants/${row!.id}/retirer`);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toMatch(/Retirer tous les accès de [^ ]+ [A-ZÉ]+ \?/);
+    expect(confirm.body).toContain('ne pourra plus agir pour votre compte');
+    expect(confirm.body).toContain(`action="/mon-compte/assistants/${row!.id}/retirer"`);
+    // A GET changes nothing, and another professional's delegation is not found.
+    expect((await delegationsOf(pro.account.id))[0]).toMatchObject({ status: 'active' });
+    expect((await (await liberalProfessional()).agent.get(`/mon-compte/assistants/${row!.id}/retirer`)).statusCode).toBe(404);
+  });
+
   it('R15 the link serves once, never for another address, never for the professional, and not after 7 days', async () => {
     const { link } = await invitedAndAccepted();
     const late = await buildActiveAccount(t.deps.db, PASSWORD);

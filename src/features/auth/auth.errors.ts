@@ -1,6 +1,9 @@
 /** Error catalogue of authentication: stable codes, French messages users read. */
 import { defineErrors } from '../../platform/errors.js';
 
+/** "1 minute", "2 minutes": French plural from 2 on. */
+const countOf = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
+
 export const authErrors = defineErrors({
   // R01: one message, whatever was wrong; it never says whether the username exists.
   INVALID_CREDENTIALS: { status: 401, message: 'Nom d’utilisateur ou mot de passe incorrect.' },
@@ -27,7 +30,7 @@ export const authErrors = defineErrors({
   CODE_RESEND_TOO_SOON: {
     status: 429,
     message: ({ seconds }: { seconds: number }) =>
-      `Un code vient d’être envoyé. Patientez ${seconds < 60 ? `${seconds} secondes` : `${Math.ceil(seconds / 60)} minutes`} avant d’en demander un autre.`,
+      `Un code vient d’être envoyé. Patientez ${seconds < 60 ? countOf(seconds, 'seconde') : countOf(Math.ceil(seconds / 60), 'minute')} avant d’en demander un autre.`,
   },
   // R07: the message lists what is wrong with the chosen password.
   PASSWORD_INVALID: { status: 400, message: ({ problems }: { problems: readonly string[] }) => problems.join(' ') },

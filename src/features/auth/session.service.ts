@@ -7,7 +7,7 @@
 import type { Deps } from '../../deps.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { parisDate } from '../../platform/clock.js';
-import type { Delegation, Principal } from '../habilitations/habilitation.policy.js';
+import { canRunDirectorySync, type Delegation, type Principal } from '../habilitations/habilitation.policy.js';
 import { activeGrants } from '../habilitations/habilitation.service.js';
 import type { PendingStep } from './auth.rules.js';
 import * as sessions from './session.repository.js';
@@ -59,7 +59,7 @@ export async function principalOf(deps: Deps, session: AuthSession | null): Prom
   if (!session || session.strength !== 'strong' || session.pendingStep) return null;
   const grants = await activeGrants(deps, session.accountId, parisDate(deps.clock.now()));
   const { liberal, delegations } = session;
-  return {
+  const principal: Principal = {
     accountId: session.accountId,
     viewer: { ...session.viewer, rights: [...new Set(grants.flatMap((g) => g.rights))], liberal, assistant: delegations.length > 0 },
     strength: session.strength,
@@ -67,6 +67,9 @@ export async function principalOf(deps: Deps, session: AuthSession | null): Prom
     liberal,
     delegations,
   };
+  // Menus lead only to what the person may use ("Synchronisation ROR": region administrators of the directory).
+  principal.viewer.directorySync = canRunDirectorySync(principal);
+  return principal;
 }
 
 export interface SessionSpec {

@@ -100,6 +100,44 @@ describe('R12 CPS card login', () => {
     expect(await t.deps.db.selectFrom('professional_identities').select('kind').where('account_id', '=', account.id).execute()).toEqual([]);
   });
 
+  it('R12 R13 one identity per account: the first pairing records the RPPS; another RPPS is refused afterwards', async () => {
+    const card = await issueCard(ca);
+    const account = await buildActiveAccount(t.deps.db, PASSWORD);
+    const browser = behindProxy();
+    await browser.get('/connexion/carte', withCard(card));
+    await trustBrowserOf(t.deps.db, browser, account.id);
+    expect((await browser.post('/connexion/carte/association', { username: account.username, password: PASSWORD })).statusCode).toBe(303);
+    expect((await t.deps.db.selectFrom('accounts').select('rpps').where('id', '=', account.id).executeTakeFirstOrThrow()).rpps).toBe(card.rpps);
+    const paired = await t.deps.db.selectFrom('audit_events').select('description').where('subject_account_id', '=', account.id).where('code', '=', 'IDENTITY_PAIRED').executeTakeFirstOrThrow();
+    expect(paired.description).toContain(`RPPS ${card.rpps} enregistré sur le compte`);
+
+    // An account from before this rule: an e-CPS of one RPPS paired, no RPPS recorded. A card of another RPPS is refused.
+    const older = await buildActiveAccount(t.deps.db, PASSWORD);
+    const ecps = await issueCard(ca);
+    await t.deps.db.insertInto('professional_identities').values({ kind: 'psc', subject: ecps.subject, account_id: older.id, paired_at: new Date() }).execute();
+    const other = await issueCard(ca);
+    const second = behindProxy();
+    await second.get('/connexion/carte', withCard(other));
+    await trustBrowserOf(t.deps.db, second, older.id);
+    const refused = await second.post('/connexion/carte/association', { username: older.username, password: PASSWORD });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('n’est pas celui de ce compte');
+    expect(await t.deps.db.selectFrom('professional_identities').select('kind').where('account_id', '=', older.id).execute()).toEqual([{ kind: 'psc' }]);
+  });
+
+  it('R12 a card whose RPPS is already another account’s is refused: one account per professional', async () => {
+    const card = await issueCard(ca);
+    await buildActiveAccount(t.deps.db, PASSWORD, { rpps: card.rpps });
+    const account = await buildActiveAccount(t.deps.db, PASSWORD);
+    const browser = behindProxy();
+    await browser.get('/connexion/carte', withCard(card));
+    await trustBrowserOf(t.deps.db, browser, account.id);
+    const refused = await browser.post('/connexion/carte/association', { username: account.username, password: PASSWORD });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('déjà celui d’un autre compte');
+    expect(await t.deps.db.selectFrom('professional_identities').select('kind').where('account_id', '=', account.id).execute()).toEqual([]);
+  });
+
   it('R12 pairs a valid card after the account’s password, then the card alone opens a strong session', async () => {
     const card = await issueCard(ca);
     const account = await buildActiveAccount(t.deps.db, PASSWORD);

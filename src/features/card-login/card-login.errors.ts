@@ -32,6 +32,11 @@ export const cardLoginErrors = defineErrors({
     status: 403,
     message: 'Le numéro RPPS de cette identité n’est pas celui de ce compte : l’association est refusée.',
   },
+  // R12, R13: one identity per account — the RPPS recorded at the first pairing is the only one.
+  PAIRING_RPPS_TAKEN: {
+    status: 409,
+    message: 'Ce numéro RPPS est déjà celui d’un autre compte : un professionnel n’a qu’un compte. Contactez le référent de votre structure.',
+  },
   IDENTITY_ALREADY_PAIRED: {
     status: 409,
     message: 'Ce compte est déjà associé à une autre identité de ce type. Contactez le référent de votre structure.',

@@ -13,6 +13,8 @@ import type { PendingStep } from '../auth/auth.rules.js';
 import { authErrors } from '../auth/auth.errors.js';
 import { checkPassword, pendingStepFor } from '../auth/auth.service.js';
 import { pairIdentityIn, touchIdentity } from '../auth/credentials.service.js';
+import { recordRpps } from '../accounts/account.repository.js';
+import { translateConstraint } from '../../platform/errors.js';
 import { cardErrors, cardLoginErrors, partnerErrors } from './card-login.errors.js';
 import type { CertificateSource } from './card-login.certificate.js';
 import { verifyCardCertificate } from './card-login.certificate.js';
@@ -218,19 +220,26 @@ export async function pairIdentity(
   const now = deps.clock.now();
   const account = await repo.getAccount(deps.db, checked.accountId);
   if (!account) throw authErrors.INVALID_CREDENTIALS();
-  if ((input.kind === 'psc' || input.kind === 'cps') && account.rpps && subject !== `8${account.rpps}`) throw cardLoginErrors.PAIRING_RPPS_MISMATCH();
+  const national = input.kind === 'psc' || input.kind === 'cps';
+  if (national && account.rpps && subject !== `8${account.rpps}`) throw cardLoginErrors.PAIRING_RPPS_MISMATCH();
+  // R12, R13: an account is one professional — a card or e-CPS of another RPPS than the one paired first is refused.
+  const rpps = national ? parseNationalId(subject) : null;
+  const paired = await repo.listIdentitiesOfAccount(deps.db, account.id);
+  if (national && paired.some((i) => (i.kind === 'psc' || i.kind === 'cps') && i.subject !== subject)) throw cardLoginErrors.PAIRING_RPPS_MISMATCH();
   await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.completeFlow(trx, flowHash, now))) throw cardLoginErrors.PAIRING_EXPIRED();
     if (await repo.getAccountByIdentity(trx, input.kind, subject)) throw cardLoginErrors.IDENTITY_ALREADY_PAIRED();
     if ((await repo.listIdentitiesOfAccount(trx, account.id)).some((i) => i.kind === input.kind)) throw cardLoginErrors.IDENTITY_ALREADY_PAIRED();
     await pairIdentityIn(trx, { kind: input.kind, subject, accountId: account.id, now });
+    // The account's RPPS is recorded at its first pairing: the account is that professional's from then on.
+    const recordedRpps = rpps?.type === 'RPPS' && !account.rpps ? await recordRpps(trx, account.id, rpps.number) : false;
     const actor = { kind: 'account' as const, accountId: account.id, label: actorLabel(account) };
     await recordAudit(trx, {
       actor,
       subjectAccountId: account.id,
       code: 'IDENTITY_PAIRED',
-      description: `Association de l’identité ${kindLabel(input.kind)} ${subject} au compte`,
-      details: { kind: input.kind, subject, practicePlaces: flow.practice_places },
+      description: `Association de l’identité ${kindLabel(input.kind)} ${subject} au compte${recordedRpps ? ` (RPPS ${rpps!.number} enregistré sur le compte)` : ''}`,
+      details: { kind: input.kind, subject, practicePlaces: flow.practice_places, ...(recordedRpps ? { rpps: rpps!.number } : {}) },
       ip: input.ip,
     });
     await recordAudit(trx, { actor, subjectAccountId: account.id, code: 'LOGIN_SUCCEEDED', description: `Connexion réussie (${kindLabel(input.kind)}, association)`, ip: input.ip });
@@ -246,6 +255,9 @@ export async function pairIdentity(
         ],
       }),
     });
+  }).catch((error: unknown) => {
+    // Another account already holds this RPPS (the database's unique index has the last word).
+    throw translateConstraint(error, { accounts_rpps_key: () => cardLoginErrors.PAIRING_RPPS_TAKEN() });
   });
   return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), returnPath: flow.return_path };
 }

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { lockTarget } from '../../platform/rate-limit.js';
-import { can, type Principal } from '../habilitations/habilitation.policy.js';
+import { can, canRunDirectorySync, type Principal } from '../habilitations/habilitation.policy.js';
 import type { Place } from '../habilitations/habilitation.rules.js';
 import { principalActor } from '../habilitations/habilitation.service.js';
 import { DomainError } from '../../platform/errors.js';
@@ -262,10 +262,8 @@ export async function getPhoto(deps: Deps, photoId: number, variant: 'data' | 't
   return { ...photo, contentType: variant === 'thumbnail' ? 'image/webp' : photo.content_type };
 }
 
-/** Administrators of the directory: 'directory.edit' held at a region (they own the whole copy). */
-export function canRunSync(principal: Principal | null): boolean {
-  return principal?.grants.some((g) => g.location.level === 'region' && g.rights.includes('directory.edit')) ?? false;
-}
+/** Administrators of the directory (the policy's `canRunDirectorySync`). */
+export const canRunSync = canRunDirectorySync;
 
 export async function listSyncRuns(deps: Deps, principal: Principal) {
   if (!canRunSync(principal)) throw directoryErrors.SYNC_FORBIDDEN();

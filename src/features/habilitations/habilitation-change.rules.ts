@@ -1,5 +1,5 @@
 /** Pure rules of changing a habilitation's end date (R31, R35). They take `today`; they never read the clock. */
-import { addToDate } from '../../platform/clock.js';
+import { addToDate, formatDate } from '../../platform/clock.js';
 
 /** R31: a habilitation lasts at most 5 years. */
 export const MAX_DURATION_YEARS = 5;
@@ -38,4 +38,35 @@ export function checkEndDate(endDate: string, startDate: string, today: string):
   if (endDate < min) return 'before_min';
   if (endDate > max) return 'after_max';
   return 'ok';
+}
+
+/** R35: the prolongation shortcuts, counted from today. */
+export const PROLONGATION_SHORTCUTS: readonly { label: string; amount: { months?: number; years?: number } }[] = [
+  { label: '+6 mois', amount: { months: 6 } },
+  { label: '+1 an', amount: { years: 1 } },
+  { label: '+2 ans', amount: { years: 2 } },
+  { label: '+5 ans', amount: { years: MAX_DURATION_YEARS } },
+];
+
+export interface ProlongationShortcuts {
+  /** The shortcuts offered, each with the end date it sets. */
+  offered: { label: string; end: string }[];
+  /** Why "+5 ans" is not offered, when it is not (R31): null when it is. */
+  fiveYearsAbsent: string | null;
+}
+
+/**
+ * R35: which shortcuts a habilitation's row offers. A shortcut sets today + its amount; it is offered
+ * only when that moves the end later (a shortcut never shortens: that stays "Changer la fin") and stays
+ * within 5 years of the start (R31). "+5 ans" fits only a habilitation starting today or later; when it
+ * is absent the page says why.
+ */
+export function prolongationShortcuts(startDate: string, endDate: string, today: string): ProlongationShortcuts {
+  const max = addToDate(startDate, { years: MAX_DURATION_YEARS });
+  const offered = PROLONGATION_SHORTCUTS.map((s) => ({ label: s.label, end: addToDate(today, s.amount) })).filter((s) => s.end > endDate && s.end <= max);
+  const fiveYears = addToDate(today, { years: MAX_DURATION_YEARS });
+  let fiveYearsAbsent: string | null = null;
+  if (fiveYears > max) fiveYearsAbsent = `« +5 ans » n’est pas proposé : une habilitation dure au plus 5 ans depuis son début, soit jusqu’au ${formatDate(max)} au plus tard.`;
+  else if (fiveYears <= endDate) fiveYearsAbsent = '« +5 ans » n’est pas proposé : la fin actuelle est déjà plus tardive.';
+  return { offered, fiveYearsAbsent };
 }

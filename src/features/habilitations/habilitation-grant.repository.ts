@@ -131,13 +131,17 @@ export async function getPlaceByKey(db: Q, key: string): Promise<(GrantablePlace
   return null;
 }
 
-/** The accounts of a grant that lie in the scope (`inScope`, alias `a`), locked until the grant commits. */
-export async function lockAccountsInScope(trx: Q, accountIds: readonly number[], inScope: RawBuilder<boolean>) {
+/**
+ * The accounts of a grant that lie in the scope (`inScope`, alias `a`), or (R26) whose username or
+ * e-mail is exactly one of `identifiers`, locked until the grant commits.
+ */
+export async function lockAccountsForGrant(trx: Q, accountIds: readonly number[], inScope: RawBuilder<boolean>, identifiers: readonly string[]) {
+  const exact = identifiers.map((i) => i.trim().toLowerCase()).filter((i) => i.length > 0);
   return trx
     .selectFrom('accounts as a')
-    .select(['a.id', 'a.deactivated_at'])
+    .select(['a.id', 'a.deactivated_at', 'a.username', 'a.email', 'a.first_name', inScope.as('in_scope')])
     .where('a.id', 'in', [...accountIds])
-    .where(inScope)
+    .where((eb) => (exact.length === 0 ? inScope : eb.or([inScope, eb(sql`lower(a.username)`, 'in', exact), eb(sql`lower(a.email)`, 'in', exact)])))
     .forUpdate()
     .execute();
 }
@@ -170,4 +174,30 @@ export async function insertHabilitation(trx: Q, g: NewGrant): Promise<number> {
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * R27: a live habilitation of one of these accounts with the same profile at the same place whose
+ * dates overlap [start, end] — the grant would give it twice. Read after the accounts are locked.
+ */
+export async function findOverlappingGrant(trx: Q, g: { accountIds: readonly number[]; profileId: number; place: Place; start: string; end: string }) {
+  const p = g.place;
+  return trx
+    .selectFrom('habilitations as h')
+    .innerJoin('accounts as a', 'a.id', 'h.account_id')
+    .select(['h.id', 'h.account_id', 'h.start_date', 'h.end_date', 'a.first_name', 'a.last_name'])
+    .where('h.account_id', 'in', [...g.accountIds])
+    .where('h.profile_id', '=', g.profileId)
+    .where('h.deleted_at', 'is', null)
+    .where('h.start_date', '<=', g.end)
+    .where('h.end_date', '>=', g.start)
+    .where((eb) =>
+      p.level === 'unit' ? eb('h.unit_id', '=', p.unitId!)
+      : p.level === 'establishment' ? eb.and([eb('h.establishment_id', '=', p.establishmentId!), eb('h.unit_id', 'is', null)])
+      : p.level === 'department' ? eb('h.department_code', '=', p.departmentCode!)
+      : eb('h.region_code', '=', p.regionCode!),
+    )
+    .orderBy('h.id')
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -9,9 +9,13 @@ import type { LocationLevel } from '../../db/schema.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { addToDate, formatDate, parisDate } from '../../platform/clock.js';
 import { translateConstraint } from '../../platform/errors.js';
+import { OUTBOX_JOB } from '../../platform/outbox/outbox.job.js';
 import { setDeactivated } from '../accounts/account.repository.js';
-import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, type Principal } from './habilitation.policy.js';
-import { habilitationErrors } from './habilitation.errors.js';
+import { isExactIdentifier } from '../accounts/account.rules.js';
+import { enqueueMail } from '../../platform/outbox/outbox.js';
+import { can, canGrantProfile, canGrantProfileAt, canGrantTo, domainBoundOf, type Grant, type PlaceFacts, type Principal } from './habilitation.policy.js';
+import { habilitationAddedMail } from './habilitation-grant.mails.js';
+import { DuplicateGrantError, habilitationErrors } from './habilitation.errors.js';
 import { accountScope, principalActor } from './habilitation.service.js';
 import { parseCalendarDate, MAX_DURATION_YEARS } from './habilitation-change.rules.js';
 import * as repo from './habilitation-grant.repository.js';
@@ -69,6 +73,8 @@ export interface GrantInput {
   startDate: string;
   endDate: string;
   emailNotifications: boolean;
+  /** R26: exact usernames or e-mails the referent searched; an account outside the scope found by one may receive the grant. */
+  identifiers?: string[];
 }
 
 /** Today and the proposed end (today + 2 years, R31). */
@@ -79,13 +85,24 @@ export function defaultPeriod(now: Date): { start: string; end: string } {
 
 const LEVELS: Record<LocationLevel, string> = { unit: 'une unité', establishment: 'un établissement', department: 'une coordination (département)', region: 'une région' };
 
+/** What a grant gave, for the page that lists who received what (R34). */
+export interface GrantOutcome {
+  habilitationIds: number[];
+  accountIds: number[];
+  habilitation: string;
+  start: string;
+  end: string;
+}
+
 /**
  * R30–R34: grants one habilitation to each account, all or none (one transaction). Refuses the
  * principal's own account whatever the request says (R32), a profile they may not grant or a place
  * outside their scope, a pair that no single grant of theirs allows (R33), a duration over 5 years
- * (R31). A deactivated account is reactivated (R23).
+ * (R31), the same habilitation twice (R27). An account outside the scope receives it only when
+ * `identifiers` holds its exact username or e-mail (R26): audited as such, its holder e-mailed. A
+ * deactivated account is reactivated (R23).
  */
-export async function grantHabilitations(deps: Deps, principal: Principal, input: GrantInput, ip: string | null): Promise<number[]> {
+export async function grantHabilitations(deps: Deps, principal: Principal, input: GrantInput, ip: string | null): Promise<GrantOutcome> {
   const now = deps.clock.now();
   const today = parisDate(now);
   const fields: Record<string, string> = {};
@@ -116,9 +133,11 @@ export async function grantHabilitations(deps: Deps, principal: Principal, input
   else if (start && end > addToDate(start, { years: MAX_DURATION_YEARS })) fields.fin = 'Une habilitation dure au plus 5 ans.';
   if (Object.keys(fields).length > 0) throw habilitationErrors.GRANT_INVALID(fields);
 
-  const grant = { accountIds, profile: profile!, place: place!, start: start!, end: end!, emailNotifications: input.emailNotifications };
+  const identifiers = (input.identifiers ?? []).slice(0, 20).map((i) => i.slice(0, 300));
+  const grant = { accountIds, profile: profile!, place: place!, start: start!, end: end!, emailNotifications: input.emailNotifications, identifiers };
   try {
-    return await insertGrants(deps, principal, grant, ip);
+    const habilitationIds = await insertGrants(deps, principal, grant, ip);
+    return { habilitationIds, accountIds, habilitation: `${profile!.name} – ${place!.label}`, start: start!, end: end! };
   } catch (error) {
     // R20/R23: a deactivated account whose address another active account now uses cannot come back.
     throw translateConstraint(error, { accounts_active_email_key: () => habilitationErrors.GRANT_EMAIL_TAKEN() });
@@ -128,16 +147,27 @@ export async function grantHabilitations(deps: Deps, principal: Principal, input
 async function insertGrants(
   deps: Deps,
   principal: Principal,
-  g: { accountIds: number[]; profile: repo.CatalogueProfile; place: repo.GrantablePlace; start: string; end: string; emailNotifications: boolean },
+  g: { accountIds: number[]; profile: repo.CatalogueProfile; place: repo.GrantablePlace; start: string; end: string; emailNotifications: boolean; identifiers: string[] },
   ip: string | null,
 ): Promise<number[]> {
   const { accountIds, profile, place, start, end } = g;
   const inScope = accountScope(deps, principal);
-  return deps.db.transaction().execute(async (trx) => {
-    const accounts = await repo.lockAccountsInScope(trx, accountIds, inScope);
+  const referentPlace = await grantorPlaceLabel(deps, principal, profile, place);
+  const created = await deps.db.transaction().execute(async (trx) => {
+    const found = await repo.lockAccountsForGrant(trx, accountIds, inScope, g.identifiers);
+    // R26: outside the scope, only an account whose exact username or e-mail the referent typed.
+    const accounts = found.filter((a) => a.in_scope || g.identifiers.some((i) => isExactIdentifier(i, a)));
     if (accounts.length !== accountIds.length) throw habilitationErrors.GRANT_ACCOUNT_OUT_OF_SCOPE();
+    // R27: never the same habilitation twice (the accounts are locked: two grants cannot both pass).
+    const twice = await repo.findOverlappingGrant(trx, { accountIds, profileId: profile.id, place, start, end });
+    if (twice) {
+      const who = `${twice.first_name} ${twice.last_name.toUpperCase()}`;
+      const base = habilitationErrors.GRANT_DUPLICATE.at('comptes', { who, from: formatDate(twice.start_date), to: formatDate(twice.end_date) });
+      throw new DuplicateGrantError(base, { accountId: twice.account_id, habilitationId: twice.id });
+    }
     const created: number[] = [];
     const actor = principalActor(principal);
+    const referent = `${principal.viewer.firstName} ${principal.viewer.lastName.toUpperCase()} (${principal.viewer.username})`;
     for (const account of accounts) {
       const id = await repo.insertHabilitation(trx, {
         accountId: account.id,
@@ -149,14 +179,19 @@ async function insertGrants(
         createdBy: principal.accountId,
       });
       created.push(id);
+      const what = `${profile.name} – ${place.label} (du ${formatDate(start)} au ${formatDate(end)})`;
       await recordAudit(trx, {
         actor,
         subjectAccountId: account.id,
         code: 'HABILITATION_GRANTED',
-        description: `Ajout de l’habilitation ${profile.name} – ${place.label} (du ${formatDate(start)} au ${formatDate(end)})`,
-        details: { habilitationId: id, profile: profile.code, place: place.key, start, end },
+        description: account.in_scope ? `Ajout de l’habilitation ${what}` : `Habilitation ajoutée par ${referent}, référent de ${referentPlace} : ${what}`,
+        details: { habilitationId: id, profile: profile.code, place: place.key, start, end, ...(account.in_scope ? {} : { outOfScope: true }) },
         ip,
       });
+      if (!account.in_scope) {
+        const habilitation = `${profile.name} – ${place.label}`;
+        await enqueueMail(trx, { to: account.email, ...habilitationAddedMail({ firstName: account.first_name, referent, referentPlace, habilitation, start, end }) });
+      }
       if (account.deactivated_at) {
         await setDeactivated(trx, account.id, null);
         await recordAudit(trx, { actor, subjectAccountId: account.id, code: 'ACCOUNT_REACTIVATED', description: 'Réactivation du compte par ajout d’habilitation', ip });
@@ -164,4 +199,19 @@ async function insertGrants(
     }
     return created;
   });
+  if (created.length > 0) deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
+  return created;
+}
+
+const keyOf = (location: Grant['location']): string =>
+  location.level === 'unit' ? `unit:${location.unitId}`
+  : location.level === 'establishment' ? `establishment:${location.establishmentId}`
+  : location.level === 'department' ? `department:${location.departmentCode}`
+  : `region:${location.regionCode}`;
+
+/** R26: where the referent is referent, as the account's history and the e-mail name it: the place of the grant that allows this one. */
+async function grantorPlaceLabel(deps: Deps, principal: Principal, profile: repo.CatalogueProfile, place: PlaceFacts): Promise<string> {
+  const grant = principal.grants.find((g) => canGrantProfileAt({ ...principal, grants: [g] }, profile, place));
+  const location = grant ? await repo.getPlaceByKey(deps.db, keyOf(grant.location)) : null;
+  return location?.label ?? 'son périmètre';
 }

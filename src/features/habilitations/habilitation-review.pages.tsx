@@ -4,6 +4,7 @@
  * Pure functions of their props; everything works without JavaScript.
  */
 import { Layout, type Viewer } from '../../views/layout.js';
+import { assetUrl } from '../../views/assets.js';
 import { Alert, CsrfField, describedBy, ErrorSummary, FieldFrame } from '../../views/components.js';
 import { formatDate, formatDateTime } from '../../platform/clock.js';
 import { FewReferentsBanner } from './referent-coverage.pages.js';
@@ -13,6 +14,7 @@ import { REVIEW_PATH, reviewSearch, type ReviewFilters } from './habilitation-re
 import type { ReviewPage as ReviewData, ReviewRowView } from './habilitation-review.service.js';
 import type { ChangeableHabilitation } from './habilitation.service.js';
 import type { ReviewSort } from './habilitation-review.rules.js';
+import { ProlongationButtons } from './habilitation-change.pages.js';
 
 export const REVIEW_NOTICES: Record<string, string> = {
   'date-de-fin': 'La date de fin de l’habilitation est modifiée.',
@@ -113,15 +115,25 @@ function RowActions({ row, csrfToken, retour }: { row: ReviewRowView; csrfToken:
           class="field__input end-date-form__input"
         />
         <button type="submit" class="button button--small">
-          Modifier<span class="visually-hidden"> la date de fin de l’habilitation de {who}</span>
+          Changer la fin<span class="visually-hidden"> (prolonger ou raccourcir) de l’habilitation de {who}</span>
         </button>
       </form>
+      <a href={`${REVIEW_PATH}/habilitations/${row.habilitation_id}/date-de-fin?retour=${encodeURIComponent(retour)}`}>
+        Prolonger<span class="visually-hidden"> l’habilitation de {who}</span>
+      </a>
       <a href={`${REVIEW_PATH}/habilitations/${row.habilitation_id}/suppression?retour=${encodeURIComponent(retour)}`} class="delete-link">
         <span aria-hidden="true">✕</span>
         <span class="visually-hidden">Supprimer l’habilitation de {who}</span>
       </a>
     </td>
   );
+}
+
+/** R39: what the structure list says when empty — "Choisissez d'abord…" only when it is true. */
+function structureEmptyLabel(filters: ReviewFilters, count: number): string {
+  if (count > 0) return 'Choisir une structure';
+  if (!filters.domain || !filters.department) return 'Choisissez d’abord un domaine et une coordination';
+  return 'Aucune structure de ce domaine dans cette coordination';
 }
 
 export interface ReviewPageProps {
@@ -141,12 +153,13 @@ export function ReviewPage({ viewer, csrfToken, review, done }: ReviewPageProps)
       <h1>Revue des habilitations</h1>
       {doneText ? <Alert kind="success">{doneText}</Alert> : null}
       {review.notice ? <Alert kind="warning">{review.notice}</Alert> : null}
+      <script src={assetUrl('review-filters.js')} defer />
       <form method="get" action={REVIEW_PATH} class="review-filters">
         <fieldset>
           <legend>Filtres</legend>
           <p class="field__hint">
-            Domaine, coordination et structure sont obligatoires. Après avoir changé le domaine ou la coordination, choisissez « Afficher » pour mettre
-            à jour la liste des structures.
+            Domaine, coordination et structure sont obligatoires. Une fois le domaine et la coordination choisis, « Charger les structures » met à
+            jour la liste des structures.
           </p>
           <div class="filters-grid">
             <Select id="domaine" label="Domaine" value={filters.domain} empty="Choisir un domaine" required options={options.domains.map((d) => ({ value: d.code, label: d.name }))} />
@@ -158,12 +171,17 @@ export function ReviewPage({ viewer, csrfToken, review, done }: ReviewPageProps)
               required
               options={options.departments.map((d) => ({ value: d.code, label: `${d.code} – ${d.name}` }))}
             />
+            <div class="filters-step">
+              <button type="submit" id="charger-structures" name="etape" value="structures" formnovalidate class="button button--secondary">
+                Charger les structures
+              </button>
+            </div>
             <Select
               id="structure"
               label="Structure"
               value={filters.establishmentId ? String(filters.establishmentId) : null}
-              empty={options.establishments.length > 0 ? 'Choisir une structure' : 'Choisissez d’abord un domaine et une coordination'}
-              required
+              empty={structureEmptyLabel(filters, options.establishments.length)}
+              required={options.establishments.length > 0}
               options={options.establishments.map((e) => ({ value: String(e.id), label: `${e.name} (${e.finess})` }))}
             />
             <Select
@@ -298,17 +316,31 @@ function HabilitationSummary({ h }: { h: ChangeableHabilitation }) {
   );
 }
 
-export function EndDatePage(props: { viewer: Viewer; csrfToken: string; habilitation: ChangeableHabilitation; retour: string; value: string; error: string }) {
+export function EndDatePage(props: { viewer: Viewer; csrfToken: string; habilitation: ChangeableHabilitation; retour: string; value: string; error?: string }) {
   const h = props.habilitation;
+  const action = `${REVIEW_PATH}/habilitations/${h.id}/date-de-fin`;
   return (
     <Layout title="Modifier la date de fin" viewer={props.viewer} csrfToken={props.csrfToken}>
       <h1>Modifier la date de fin</h1>
-      <ErrorSummary errors={[{ field: 'endDate', message: props.error }]} />
+      {props.error ? <ErrorSummary errors={[{ field: 'endDate', message: props.error }]} /> : null}
       <HabilitationSummary h={h} />
+      <h2>Prolonger à partir d’aujourd’hui</h2>
+      {h.shortcuts.offered.length === 0 ? <p>Aucun raccourci ne prolongerait cette habilitation : choisissez une date ci-dessous.</p> : null}
+      <div class="row-actions">
+        <ProlongationButtons
+          shortcuts={h.shortcuts}
+          action={action}
+          field="endDate"
+          hidden={{ retour: props.retour }}
+          what={`l’habilitation de ${h.holder.firstName} ${h.holder.lastName.toUpperCase()}`}
+          csrfToken={props.csrfToken}
+        />
+      </div>
+      <h2>Changer la fin (prolonger ou raccourcir)</h2>
       <form method="post" action={`${REVIEW_PATH}/habilitations/${h.id}/date-de-fin`} class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="retour" value={props.retour} />
-        <div class="field field--error">
+        <div class={props.error ? 'field field--error' : 'field'}>
           <label for="endDate" class="field__label">
             Nouvelle date de fin
           </label>
@@ -316,10 +348,12 @@ export function EndDatePage(props: { viewer: Viewer; csrfToken: string; habilita
             Entre le {formatDate(h.bounds.min)} et le {formatDate(h.bounds.max)} : une habilitation dure au plus 5 ans. Une date plus proche arrête
             l’habilitation ce jour-là.
           </p>
-          <p id="endDate-error" class="field__error">
-            <span class="visually-hidden">Erreur : </span>
-            {props.error}
-          </p>
+          {props.error ? (
+            <p id="endDate-error" class="field__error">
+              <span class="visually-hidden">Erreur : </span>
+              {props.error}
+            </p>
+          ) : null}
           <input
             id="endDate"
             name="endDate"
@@ -328,9 +362,9 @@ export function EndDatePage(props: { viewer: Viewer; csrfToken: string; habilita
             min={h.bounds.min}
             max={h.bounds.max}
             required
-            autofocus
-            aria-invalid="true"
-            aria-describedby="endDate-hint endDate-error"
+            autofocus={props.error ? true : undefined}
+            aria-invalid={props.error ? 'true' : undefined}
+            aria-describedby={props.error ? 'endDate-hint endDate-error' : 'endDate-hint'}
             class="field__input"
           />
         </div>

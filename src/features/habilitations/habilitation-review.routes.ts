@@ -78,6 +78,13 @@ export function reviewHandlers(deps: Deps) {
       }
     }),
 
+    /** R35: the end-date page of a row: the shortcuts with the date each sets, and any date (a GET changes nothing). */
+    showEndDate: async (request: IdRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const habilitation = await habilitations.getChangeableHabilitation(deps, principal, habilitationId(request));
+      return html(reply, EndDatePage({ viewer: principal.viewer, csrfToken: request.csrfToken, habilitation, retour: reviewReturnPath(request.query.retour), value: habilitation.endDate }));
+    },
+
     /** R36, first step: the confirmation page (a GET changes nothing). */
     confirmDelete: async (request: IdRequest, reply: FastifyReply) => {
       const principal = request.principal!;

@@ -1,5 +1,5 @@
 /** Error catalogue of habilitations: grants (R30–R34), changes (R32, R35, R36) and the review (R39): stable codes, French messages. */
-import { defineErrors } from '../../platform/errors.js';
+import { defineErrors, DomainError } from '../../platform/errors.js';
 
 export const habilitationErrors = defineErrors({
   // Out of scope answers the same as absent: a forged id learns nothing about other structures.
@@ -33,9 +33,25 @@ export const habilitationErrors = defineErrors({
     code: 'ACCOUNT_EMAIL_ALREADY_EXISTS',
     message: 'Un des comptes désactivés a une adresse e-mail reprise par un autre compte actif : modifiez-la avant de lui attribuer une habilitation.',
   },
+  // R27: the same habilitation (account, profile, place, overlapping dates) is never granted twice.
+  GRANT_DUPLICATE: {
+    status: 409,
+    message: (p: { who: string; from: string; to: string }) =>
+      `${p.who} a déjà cette habilitation sur ce lieu (du ${p.from} au ${p.to}) : prolongez-la plutôt que de l’attribuer une seconde fois.`,
+  },
   REVIEW_FILTERS_INVALID: { status: 400, message: 'Choisissez un domaine, une coordination et une structure.' },
   REVIEW_STRUCTURE_OUT_OF_SCOPE: {
     status: 403,
     message: 'Cette structure ne fait pas partie de votre périmètre : vous ne pouvez pas en consulter les habilitations.',
   },
 });
+
+/** R27: a duplicate grant, with the habilitation it would repeat (the page links to it). */
+export class DuplicateGrantError extends DomainError {
+  constructor(
+    base: DomainError,
+    readonly existing: { accountId: number; habilitationId: number },
+  ) {
+    super(base.code, base.message, base.status, base.fields);
+  }
+}

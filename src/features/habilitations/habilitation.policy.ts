@@ -34,7 +34,7 @@ export interface Grant {
 export interface Principal {
   accountId: number;
   /** What pages show of the person; `rights` (held somewhere) chooses the menu entries. */
-  viewer: { firstName: string; lastName: string; username: string; rights?: readonly string[]; liberal?: boolean; assistant?: boolean };
+  viewer: { firstName: string; lastName: string; username: string; rights?: readonly string[]; liberal?: boolean; assistant?: boolean; directorySync?: boolean };
   strength: 'password' | 'strong';
   grants: readonly Grant[];
   /** R14: a liberal professional (their own practice): they may invite assistants. Absent: false. */
@@ -194,6 +194,13 @@ export function changeRefusal(principal: Principal | null, h: HabilitationFacts)
 /** R32, R33: may the principal change the end date of this habilitation, or delete it? */
 export function canChangeHabilitation(principal: Principal | null, h: HabilitationFacts): boolean {
   return changeRefusal(principal, h) === null;
+}
+
+// ─── R50: the directory's synchronisation with the ROR ─────────────────────────────────────────
+
+/** R50: who may run and follow the ROR synchronisation — 'directory.edit' held at a region (they own the whole copy). */
+export function canRunDirectorySync(principal: Principal | null): boolean {
+  return isStrong(principal) && principal.grants.some((g) => g.location.level === 'region' && g.rights.includes('directory.edit'));
 }
 
 // ─── R15: delegations of a liberal professional ───────────────────────────────────────────────

@@ -10,7 +10,7 @@ import { formatDate, parisDate } from '../../platform/clock.js';
 import { changeRefusal, placesWhere, type ChangeRefusal, type Principal } from './habilitation.policy.js';
 import { accountInScope } from './habilitation-scope.repository.js';
 import { habilitationErrors } from './habilitation.errors.js';
-import { checkEndDate, endDateBounds, parseCalendarDate } from './habilitation-change.rules.js';
+import { checkEndDate, endDateBounds, parseCalendarDate, prolongationShortcuts, type ProlongationShortcuts } from './habilitation-change.rules.js';
 import * as repo from './habilitation-change.repository.js';
 import { listActiveGrants } from './habilitation.repository.js';
 import { listReferentsOf, type ReferentRow } from './referent.repository.js';
@@ -57,13 +57,11 @@ const REFUSALS: Record<ChangeRefusal, () => Error> = {
  * The habilitation once the policy lets the actor change it (`changeRefusal`: R32, R33; out of
  * scope answers as absent). Locked when asked (inside the transaction of the change).
  */
-async function loadChangeable(db: Deps['db'], principal: Principal, habilitationId: number, lock: boolean, holderId?: number): Promise<repo.LockedHabilitation> {
+async function loadChangeable(db: Deps['db'], principal: Principal, habilitationId: number, lock: boolean, ofAccount?: number): Promise<repo.LockedHabilitation> {
   if (!Number.isSafeInteger(habilitationId) || habilitationId < 1 || habilitationId > 2_147_483_647) throw habilitationErrors.HABILITATION_NOT_FOUND();
   const h = lock ? await repo.getHabilitationForUpdate(db, habilitationId) : await repo.getHabilitation(db, habilitationId);
-  if (!h) throw habilitationErrors.HABILITATION_NOT_FOUND();
-  // A URL that names the holder (/administration/comptes/:id/habilitations/:hid/…) must name the real
-  // one, checked before anything is written (issue 12: the fuzz found a 404 answered after the write).
-  if (holderId !== undefined && h.accountId !== holderId) throw habilitationErrors.HABILITATION_NOT_FOUND();
+  // A habilitation reached through another account's URL answers as absent, before anything is written.
+  if (!h || (ofAccount !== undefined && h.accountId !== ofAccount)) throw habilitationErrors.HABILITATION_NOT_FOUND();
   const refusal = changeRefusal(principal, { accountId: h.accountId, profile: h.profile, place: h.place, deleted: h.deletedAt !== null });
   if (refusal) throw REFUSALS[refusal]();
   return h;
@@ -78,6 +76,8 @@ export interface ChangeableHabilitation {
   endDate: string;
   /** R35: the end dates the change accepts. */
   bounds: { min: string; max: string };
+  /** R35: the prolongation shortcuts offered, with the date each sets. */
+  shortcuts: ProlongationShortcuts;
 }
 
 /** What the confirmation and correction pages show, after the same checks as the change itself. */
@@ -91,6 +91,7 @@ export async function getChangeableHabilitation(deps: Deps, principal: Principal
     startDate: h.startDate,
     endDate: h.endDate,
     bounds: endDateBounds(h.startDate, parisDate(deps.clock.now())),
+    shortcuts: prolongationShortcuts(h.startDate, h.endDate, parisDate(deps.clock.now())),
   };
 }
 
@@ -106,13 +107,14 @@ export async function changeHabilitationEndDate(
   habilitationId: number,
   newEndDate: string,
   ip: string | null,
-  holderId?: number,
+  /** The account of the URL (`/administration/comptes/A/habilitations/H/…`): H must be A's. */
+  ofAccount?: number,
 ): Promise<EndDateChange> {
   const endDate = parseCalendarDate(newEndDate);
   if (!endDate) throw habilitationErrors.HABILITATION_END_DATE_INVALID.at('endDate');
   const today = parisDate(deps.clock.now());
   return deps.db.transaction().execute(async (trx) => {
-    const h = await loadChangeable(trx, principal, habilitationId, true, holderId);
+    const h = await loadChangeable(trx, principal, habilitationId, true, ofAccount);
     const check = checkEndDate(endDate, h.startDate, today);
     if (check === 'before_min') {
       throw habilitationErrors.HABILITATION_END_DATE_BEFORE_MIN.at('endDate');
@@ -136,10 +138,10 @@ export async function changeHabilitationEndDate(
 }
 
 /** R36: deletes a habilitation; it stays visible as deleted ("Supprimée le …", by whom). */
-export async function deleteHabilitation(deps: Deps, principal: Principal, habilitationId: number, ip: string | null, holderId?: number): Promise<Deletion> {
+export async function deleteHabilitation(deps: Deps, principal: Principal, habilitationId: number, ip: string | null, ofAccount?: number): Promise<Deletion> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const h = await loadChangeable(trx, principal, habilitationId, true, holderId);
+    const h = await loadChangeable(trx, principal, habilitationId, true, ofAccount);
     await repo.markDeleted(trx, h.id, now, principal.accountId);
     await recordAudit(trx, {
       actor: principalActor(principal),

@@ -212,6 +212,7 @@ function HabilitationsTable({ habilitations, csrfToken }: { habilitations: Habil
     return <p>Vous n’avez aucune habilitation. Pour en obtenir une, contactez le référent de la structure où vous travaillez.</p>;
   }
   return (
+    <div class="table-scroll" role="region" aria-label="Tableau, défilement horizontal" tabIndex={0}>
     <table>
       <thead>
         <tr>
@@ -232,10 +233,16 @@ function HabilitationsTable({ habilitations, csrfToken }: { habilitations: Habil
             <tr>
               <th scope="row">{h.profileName}</th>
               <td>{h.location}</td>
-              <td>
+              <td class={h.ending ? `end-date--${h.ending.level}` : undefined}>
                 du {formatDate(h.startDate)} au {formatDate(h.endDate)}
                 <br />
                 {HABILITATION_STATUS_LABELS[h.status]}
+                {h.ending ? (
+                  <>
+                    <br />
+                    <strong>{h.ending.text}</strong> : pour la prolonger, contactez le référent de sa structure (<a href="/mes-referents">Mes référents</a>).
+                  </>
+                ) : null}
               </td>
               <td>
                 <details>
@@ -282,11 +289,13 @@ function HabilitationsTable({ habilitations, csrfToken }: { habilitations: Habil
         })}
       </tbody>
     </table>
+    </div>
   );
 }
 
 function SessionsTable({ sessions, csrfToken }: { sessions: SessionView[]; csrfToken: string }) {
   return (
+    <div class="table-scroll" role="region" aria-label="Tableau, défilement horizontal" tabIndex={0}>
     <table>
       <caption>Sessions ouvertes</caption>
       <thead>
@@ -324,12 +333,14 @@ function SessionsTable({ sessions, csrfToken }: { sessions: SessionView[]; csrfT
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
 function BrowsersTable({ browsers, csrfToken }: { browsers: BrowserView[]; csrfToken: string }) {
   if (browsers.length === 0) return <p>Aucun navigateur de confiance.</p>;
   return (
+    <div class="table-scroll" role="region" aria-label="Tableau, défilement horizontal" tabIndex={0}>
     <table>
       <caption>Navigateurs de confiance</caption>
       <thead>
@@ -358,6 +369,7 @@ function BrowsersTable({ browsers, csrfToken }: { browsers: BrowserView[]; csrfT
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 

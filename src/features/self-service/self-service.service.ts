@@ -12,6 +12,7 @@ import { actorLabel } from '../../platform/audit/audit.js';
 import { hmac } from '../../platform/crypto.js';
 import { parisDate } from '../../platform/clock.js';
 import { RIGHTS, isRight } from '../habilitations/habilitation.rights.js';
+import { endDateStatus, type EndDateStatus } from '../habilitations/habilitation-review.rules.js';
 import { pendingEmailChange } from '../accounts/email-change.service.js';
 import { verifyCurrentPassword } from '../auth/password.service.js';
 import { listTrustedBrowsersWithHash } from '../auth/credentials.service.js';
@@ -64,6 +65,8 @@ export interface HabilitationView {
   startDate: string;
   endDate: string;
   status: HabilitationStatus;
+  /** R37: ending within 15 days (red) or 1 month (orange), in words; null otherwise. */
+  ending: { level: 'red' | 'orange'; text: string } | null;
   rights: { code: string; label: string }[];
   createdAt: Date;
   deletedAt: Date | null;
@@ -121,12 +124,16 @@ export function habilitationView(row: repo.HabilitationRow, today: string): Habi
     startDate: row.start_date,
     endDate: row.end_date,
     status: habilitationStatus(row, today),
+    ending: endingOf(endDateStatus({ endDate: row.end_date, deletedAt: row.deleted_at }, today)),
     rights: row.rights.map((code) => ({ code, label: isRight(code) ? RIGHTS[code] : code })),
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
     emailNotifications: row.email_notifications,
   };
 }
+
+const endingOf = (status: EndDateStatus): HabilitationView['ending'] =>
+  status.level === 'red' || status.level === 'orange' ? { level: status.level, text: status.text } : null;
 
 /** My live sessions, each with the row it came from (its id hash stays here). */
 export async function liveSessions(deps: Deps, ctx: SelfContext) {
