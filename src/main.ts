@@ -17,6 +17,8 @@ import { authCleanupJob } from './features/auth/auth.job.js';
 import { habilitationLifecycleJob } from './features/habilitations/habilitation-lifecycle.job.js';
 import { accountDeactivationJob } from './features/account-admin/account-deactivation.job.js';
 import { directorySyncJob } from './features/directory/directory-sync.job.js';
+import { observatoryOrderJob } from './features/observatory/observatory-order.job.js';
+import { observatoryPurgeJob } from './features/observatory/observatory-purge.job.js';
 
 async function main(): Promise<void> {
   let config;
@@ -51,7 +53,14 @@ async function serve(config: Config, target: DatabaseTarget, logger: Logger): Pr
   const { demoLoaded } = await seed(deps.db, { demo: config.demoData, now: deps.clock.now() });
   if (demoLoaded) logger.info('données de démonstration chargées');
 
-  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps)], logger, { work: config.jobs });
+  // Observatoire (issue 15): one job per statistics order, and its housekeeping.
+  const observatoryJobs = { queues: [observatoryOrderJob(deps)], scheduled: [observatoryPurgeJob(deps)] };
+  deps.jobs = await startJobs(
+    databaseUrl,
+    [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), ...observatoryJobs.scheduled],
+    logger,
+    { work: config.jobs, queues: observatoryJobs.queues },
+  );
   const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? httpPortTaken(config.host, config.port) : error;

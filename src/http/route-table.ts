@@ -24,6 +24,7 @@ import { invitationSignInHooks } from '../features/assistants/assistants.cookies
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
+import { observatoryHandlers } from '../features/observatory/observatory.routes.js';
 
 type Method = 'GET' | 'POST';
 
@@ -201,6 +202,15 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/administration/comptes/:id/habilitations/:hid/supprimer', grant, accounts.delete as RouteHandlerMethod);
   route('GET', '/administration/habilitations/attribuer', grant, accounts.showGrant as RouteHandlerMethod);
   route('POST', '/administration/habilitations/attribuer', grant, accounts.grant);
+  // Observatoire: statistics orders (issue 15, R70)
+  const observatory = observatoryHandlers(deps);
+  const order = { right: 'observatory.order' } as const;
+  route('GET', '/observatoire/commander', order, observatory.showOrder as RouteHandlerMethod);
+  route('POST', '/observatoire/commander', order, observatory.placeOrder);
+  route('GET', '/observatoire/consulter', order, observatory.listOrders as RouteHandlerMethod);
+  route('GET', '/observatoire/consulter/etat', order, observatory.statuses);
+  route('GET', '/observatoire/commandes/:id', order, observatory.showResult as RouteHandlerMethod);
+  route('GET', '/observatoire/commandes/:id/excel', order, observatory.downloadFile as RouteHandlerMethod);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
   if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));

@@ -19,6 +19,8 @@ const FILES: Record<string, [string, string]> = {
   'altcha-fr.js': [JS, `${ALTCHA}i18n/fr-fr.js`],
   'altcha-pbkdf2.js': [JS, `${ALTCHA}workers/pbkdf2.js`],
   'altcha-setup.js': [JS, './static/altcha-setup.js'],
+  // Observatoire, "Consulter": follows the status of pending orders (R70).
+  'observatoire.js': [JS, './static/observatoire.js'],
 };
 
 export interface Asset {

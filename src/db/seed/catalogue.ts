@@ -37,7 +37,8 @@ export const PROFILES: ProfileSpec[] = [
     name: 'Référent structure',
     domain: null,
     level: 'establishment',
-    rights: [...REFERENT_RIGHTS, 'directory.edit'],
+    // R70: a structure referent orders the statistics of their structure (migration 2026-12-06T1400).
+    rights: [...REFERENT_RIGHTS, 'directory.edit', 'observatory.order'],
     grantedBy: ['REFERENT_STRUCTURE', 'SANITAIRE_COORDINATION', 'GRAND_AGE_COORDINATION', 'SANITAIRE_REGION'],
     description: 'Administre les comptes et les habilitations de son établissement et de ses unités.',
   },
