@@ -36,7 +36,7 @@ export const accountStates = defineRequest({
         },
         {
           key: 'departements',
-          title: 'Comptes par département et par état',
+          title: 'Comptes par département et état',
           description: 'Un compte habilité dans plusieurs départements est compté dans chacun.',
           columns: [
             { key: 'departement', label: 'Département', type: 'text' },

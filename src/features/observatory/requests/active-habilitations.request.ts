@@ -17,7 +17,7 @@ export const activeHabilitations = defineRequest({
       tables: [
         {
           key: 'profils',
-          title: 'Habilitations actives par profil',
+          title: 'Habilitations par profil',
           columns: [
             { key: 'profil', label: 'Profil', type: 'text' },
             { key: 'domaine', label: 'Domaine', type: 'text' },
@@ -28,7 +28,7 @@ export const activeHabilitations = defineRequest({
         },
         {
           key: 'lieux',
-          title: 'Habilitations actives par lieu',
+          title: 'Habilitations par lieu',
           columns: [
             { key: 'departement', label: 'Département', type: 'text' },
             { key: 'lieu', label: 'Établissement ou niveau', type: 'text' },

@@ -29,7 +29,7 @@ export const endingHabilitations = defineRequest({
         },
         {
           key: 'lieux',
-          title: 'Échéances dans le mois par établissement',
+          title: 'Échéances par établissement',
           columns: [
             { key: 'departement', label: 'Département', type: 'text' },
             { key: 'lieu', label: 'Établissement ou niveau', type: 'text' },

@@ -52,7 +52,7 @@ export const loginMethods = defineRequest({
         },
         {
           key: 'mois',
-          title: 'Connexions par mois et par méthode',
+          title: 'Connexions par mois et méthode',
           columns: [
             { key: 'mois', label: 'Mois', type: 'month' },
             ...used.map(([method, label]) => ({ key: method, label, type: 'count' as const, persons: true })),

@@ -29,7 +29,7 @@ export const referentCoverage = defineRequest({
       tables: [
         {
           key: 'departements',
-          title: 'Structures avec moins de 2 référents, par département',
+          title: 'Structures par département',
           // Counts of structures, not of persons: no small-count suppression applies.
           columns: [
             { key: 'departement', label: 'Département', type: 'text' },

@@ -1,0 +1,75 @@
+/**
+ * The Observatoire's test world (R70): a region of its own (91) with two departments, three
+ * establishments, people holding habilitations there, and the three kinds of orderers — a structure
+ * referent (their establishment), a coordination (their department), a region (their region) —
+ * plus someone without the right. Counts are chosen so that some cells fall under 5.
+ */
+import type { Account } from '../src/db/schema.js';
+import type { Db } from '../src/db/database.js';
+import { Agent } from './agent.js';
+import type { TestApp } from './test-app.js';
+import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, ensureTerritory, openTestSession } from './factories.js';
+
+export const REGION = '91';
+export const DEPT_A = '911';
+export const DEPT_B = '912';
+
+export interface ObservatoryWorld {
+  estA: { id: number; name: string; finess: string };
+  estB: { id: number; name: string; finess: string };
+  estC: { id: number; name: string; finess: string };
+  unitA: { id: number };
+  referentA: Account;
+  coordinationA: Account;
+  region: Account;
+  /** A Sanitaire region of another region: nothing of region 91 is theirs. */
+  otherRegion: Account;
+  plain: Account;
+}
+
+async function people(db: Db, n: number, profile: string, place: { establishmentId?: number; unitId?: number }) {
+  for (let i = 0; i < n; i += 1) {
+    const account = await buildAccount(db);
+    await buildHabilitation(db, { accountId: account.id, profile, ...place });
+  }
+}
+
+export async function buildObservatoryWorld(db: Db): Promise<ObservatoryWorld> {
+  await ensureTerritory(db, REGION, DEPT_A);
+  await ensureTerritory(db, REGION, DEPT_B);
+  await ensureTerritory(db, '92', '921');
+  const estA = await buildEstablishment(db, { region: REGION, department: DEPT_A, name: 'Centre Alpha' });
+  const estB = await buildEstablishment(db, { region: REGION, department: DEPT_A, name: 'Clinique Bêta' });
+  const estC = await buildEstablishment(db, { region: REGION, department: DEPT_B, name: 'Hôpital Gamma' });
+  const unitA = await buildUnit(db, estA.id, 'Unité Alpha 1');
+  // Alpha: 7 prescribers in its unit; Bêta: 3 receivers (under 5); Gamma: 12 prescribers.
+  await people(db, 7, 'SANITAIRE_PRESCRIPTEUR', { unitId: unitA.id });
+  await people(db, 3, 'SANITAIRE_RECEVEUR', { unitId: (await buildUnit(db, estB.id)).id });
+  await people(db, 12, 'SANITAIRE_PRESCRIPTEUR', { unitId: (await buildUnit(db, estC.id)).id });
+  const referentA = await buildAccount(db, { first_name: 'Rémi', last_name: 'Référent' });
+  await buildHabilitation(db, { accountId: referentA.id, profile: 'REFERENT_STRUCTURE', establishmentId: estA.id });
+  const coordinationA = await buildAccount(db, { first_name: 'Carla', last_name: 'Coordination' });
+  await buildHabilitation(db, { accountId: coordinationA.id, profile: 'SANITAIRE_COORDINATION', departmentCode: DEPT_A });
+  const region = await buildAccount(db, { first_name: 'Rose', last_name: 'Région' });
+  await buildHabilitation(db, { accountId: region.id, profile: 'SANITAIRE_REGION', regionCode: REGION });
+  const otherRegion = await buildAccount(db);
+  await buildHabilitation(db, { accountId: otherRegion.id, profile: 'SANITAIRE_REGION', regionCode: '92' });
+  const plain = await buildAccount(db);
+  await buildHabilitation(db, { accountId: plain.id, profile: 'SANITAIRE_PRESCRIPTEUR', unitId: unitA.id });
+  return { estA, estB, estC, unitA, referentA, coordinationA, region, otherRegion, plain };
+}
+
+/** A signed-in browser of this account (its session opened at `at`, for a clock that travels). */
+export async function agentOf(t: TestApp, account: Account, at = new Date()): Promise<Agent> {
+  const agent = new Agent(t.app);
+  const session = await openTestSession(t.deps.db, account.id, { lastSeenAt: at, expiresAt: new Date(at.getTime() + 3_600_000) });
+  agent.cookies.set('habilis_session', session.split('=')[1]!);
+  return agent;
+}
+
+/** The orders and the audit events of an account: what "nothing written" is checked against. */
+export async function writtenBy(db: Db, accountId: number): Promise<{ orders: number; events: number }> {
+  const orders = await db.selectFrom('observatory_orders').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  const events = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('actor_account_id', '=', accountId).executeTakeFirstOrThrow();
+  return { orders: Number(orders.n), events: Number(events.n) };
+}
