@@ -1,5 +1,5 @@
 /**
- * The Observatoire's test world (R70): a region of its own (91) with two departments, three
+ * The Observatoire's test world (R70): a region of its own (91 unless told) with two departments, three
  * establishments, people holding habilitations there, and the three kinds of orderers — a structure
  * referent (their establishment), a coordination (their department), a region (their region) —
  * plus someone without the right. Counts are chosen so that some cells fall under 5.
@@ -10,9 +10,13 @@ import { Agent } from './agent.js';
 import type { TestApp } from './test-app.js';
 import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, ensureTerritory, openTestSession } from './factories.js';
 
-export const REGION = '91';
-export const DEPT_A = '911';
-export const DEPT_B = '912';
+/** Each test file its own region (the run's database is shared by files running in parallel). */
+export interface Territory {
+  region: string;
+  deptA: string;
+  deptB: string;
+}
+export const TERRITORY_91: Territory = { region: '91', deptA: '911', deptB: '912' };
 
 export interface ObservatoryWorld {
   estA: { id: number; name: string; finess: string };
@@ -34,7 +38,8 @@ async function people(db: Db, n: number, profile: string, place: { establishment
   }
 }
 
-export async function buildObservatoryWorld(db: Db): Promise<ObservatoryWorld> {
+export async function buildObservatoryWorld(db: Db, territory: Territory = TERRITORY_91): Promise<ObservatoryWorld> {
+  const { region: REGION, deptA: DEPT_A, deptB: DEPT_B } = territory;
   await ensureTerritory(db, REGION, DEPT_A);
   await ensureTerritory(db, REGION, DEPT_B);
   await ensureTerritory(db, '92', '921');

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
-import { agentOf, buildObservatoryWorld, DEPT_A, type ObservatoryWorld } from '../../../test/observatory-world.js';
+import { agentOf, buildObservatoryWorld, type ObservatoryWorld } from '../../../test/observatory-world.js';
 import { buildAccount, buildHabilitation } from '../../../test/factories.js';
 import type { Account } from '../../db/schema.js';
 import { addToDate, parisDate } from '../../platform/clock.js';
@@ -24,7 +24,7 @@ const monthAgo = addToDate(today, { months: -1 });
 
 beforeAll(async () => {
   t = await buildTestApp();
-  w = await buildObservatoryWorld(t.deps.db);
+  w = await buildObservatoryWorld(t.deps.db, { region: '95', deptA: '951', deptB: '952' });
 });
 afterAll(async () => {
   await t.close();
@@ -47,21 +47,21 @@ const places = (result: OrderResult | null) => table(result, 'lieux').rows.map((
 
 describe('R70 scope matrix: an order reads only where the orderer holds observatory.order', () => {
   it('R70 structure referent → their structure; coordination → their department; region → their region; another region → nothing of it', async () => {
-    expect(places((await run(w.referentA, 'habilitations-actives')).result)).toEqual(['911 Centre Alpha']);
-    expect(places((await run(w.coordinationA, 'habilitations-actives')).result)).toEqual(['911 (coordination)', '911 Centre Alpha', '911 Clinique Bêta']);
-    expect(places((await run(w.region, 'habilitations-actives')).result)).toEqual(expect.arrayContaining(['911 (coordination)', '911 Centre Alpha', '911 Clinique Bêta', '912 Hôpital Gamma', 'Rég (région)']));
+    expect(places((await run(w.referentA, 'habilitations-actives')).result)).toEqual(['951 Centre Alpha']);
+    expect(places((await run(w.coordinationA, 'habilitations-actives')).result)).toEqual(['951 (coordination)', '951 Centre Alpha', '951 Clinique Bêta']);
+    expect(places((await run(w.region, 'habilitations-actives')).result)).toEqual(expect.arrayContaining(['951 (coordination)', '951 Centre Alpha', '951 Clinique Bêta', '952 Hôpital Gamma', 'Rég (région)']));
     const other = places((await run(w.otherRegion, 'habilitations-actives')).result);
     expect(other.some((p) => /Alpha|Bêta|Gamma/.test(p))).toBe(false);
   });
 
-  it('R70 criteria narrow inside the scope: a region ordering department 912 reads Gamma only', async () => {
-    expect(places((await run(w.region, 'habilitations-actives', { departement: '912' })).result)).toEqual(['912 Hôpital Gamma']);
-    expect(places((await run(w.coordinationA, 'habilitations-actives', { etablissement: String(w.estB.id) })).result)).toEqual(['911 Clinique Bêta']);
+  it('R70 criteria narrow inside the scope: a region ordering one department reads its establishments only', async () => {
+    expect(places((await run(w.region, 'habilitations-actives', { departement: '952' })).result)).toEqual(['952 Hôpital Gamma']);
+    expect(places((await run(w.coordinationA, 'habilitations-actives', { etablissement: String(w.estB.id) })).result)).toEqual(['951 Clinique Bêta']);
   });
 
   it('R70 the scope is checked again when the job runs: a habilitation deleted since fails the order with a French reason', async () => {
     const coordination = await buildAccount(t.deps.db);
-    const h = await buildHabilitation(t.deps.db, { accountId: coordination.id, profile: 'SANITAIRE_COORDINATION', departmentCode: DEPT_A });
+    const h = await buildHabilitation(t.deps.db, { accountId: coordination.id, profile: 'SANITAIRE_COORDINATION', departmentCode: '951' });
     const agent = await agentOf(t, coordination);
     const response = await agent.post('/observatoire/commander', { demande: 'habilitations-actives', debut: monthAgo, fin: today, etablissement: String(w.estA.id) });
     const id = Number(/commande=(\d+)/.exec(response.headers.location as string)![1]);
@@ -91,7 +91,7 @@ describe('R70 Comptes et habilitations: figures, with counts under 5 hidden', ()
     const result = (await run(w.coordinationA, 'structures-sans-2-referents')).result;
     const list = table(result, 'structures').rows.map((r) => [r[2], r[3]]);
     expect(list).toEqual(expect.arrayContaining([['Centre Alpha', 'Un seul référent'], ['Clinique Bêta', 'Aucun référent']]));
-    const byDepartment = table(result, 'departements').rows.find((r) => String(r[0]).startsWith('911'))!;
+    const byDepartment = table(result, 'departements').rows.find((r) => String(r[0]).startsWith('951'))!;
     expect(byDepartment.slice(1)).toEqual([2, 1, 1, 2]);
   });
 
