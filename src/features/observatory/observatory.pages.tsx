@@ -118,6 +118,11 @@ export function OrderFormPage(props: Frame & { request: ObservatoryRequest; choi
       <p class="lead">{request.description}</p>
       <ErrorSummary errors={summaryOf(errors, props.general)} />
       <ConsolidationAdvice until={props.choices.consolidatedUntil} />
+      {/^\d{4}-\d{2}-\d{2}$/.test(values.fin) && values.fin > props.choices.consolidatedUntil && values.fin <= props.choices.today ? (
+        <Alert kind="warning" title="Période récente">
+          <p>La période choisie se termine après le {day(props.choices.consolidatedUntil)} : ses derniers jours ne sont pas encore consolidés.</p>
+        </Alert>
+      ) : null}
       <form method="post" action={ORDER_PATH} novalidate>
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="demande" value={request.code} />

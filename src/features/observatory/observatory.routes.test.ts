@@ -136,6 +136,11 @@ describe('R70 bad input: a French 4xx, nothing written', () => {
     });
   }
 
+  it('R70 the form shown again warns when the period ends less than 15 days ago', async () => {
+    const { response } = await order(w.coordinationA, { fin: today(), commentaire: 'x'.repeat(501) });
+    expect(response.body).toContain('Période récente');
+  });
+
   it('R70 refuses a criterion outside the scope (forged form): 403, nothing written', async () => {
     const before = await writtenBy(t.deps.db, w.coordinationA.id);
     const gamma = await order(w.coordinationA, { etablissement: String(w.estC.id) });
