@@ -110,6 +110,8 @@ const envSchema = z.object({
   ROR_TLS_KEY_FILE: z.string().min(1).optional(),
   /** PEM file of the CA certificates that sign the ROR's server certificate, when not a public CA. */
   ROR_TLS_CA_FILE: z.string().min(1).optional(),
+  /** R64: months the ESMS access log is kept before the purge job removes it (issue 14). */
+  ESMS_ACCESS_LOG_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   /** R51: largest PDF document a referent may add to a sheet, in megabytes. */
   DIRECTORY_DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
   /** Pro Santé Connect issuer (R13), e.g. https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet. Unset: no e-CPS button. */
@@ -208,6 +210,8 @@ export type Config = Readonly<{
   partners: readonly PartnerConfig[];
   /** R51: largest PDF document of a sheet, in bytes. */
   directoryDocumentMaxBytes: number;
+  /** R64: months the ESMS access log is kept. */
+  esmsAccessLogMonths: number;
 }>;
 
 export type PartnerConfig = Readonly<{
@@ -386,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     partners: Object.freeze((e.PARTNERS ?? []).map((p) => Object.freeze({ ...p, issuer: new URL(p.issuer), strongAcr: Object.freeze([...p.strongAcr]) }))),
     directoryDocumentMaxBytes: e.DIRECTORY_DOCUMENT_MAX_MB * 1024 * 1024,
+    esmsAccessLogMonths: e.ESMS_ACCESS_LOG_MONTHS,
   });
 }
 

@@ -17,6 +17,7 @@ import { authCleanupJob } from './features/auth/auth.job.js';
 import { habilitationLifecycleJob } from './features/habilitations/habilitation-lifecycle.job.js';
 import { accountDeactivationJob } from './features/account-admin/account-deactivation.job.js';
 import { directorySyncJob } from './features/directory/directory-sync.job.js';
+import { esmsAccessLogJob } from './features/esms/esms-access-log.job.js';
 import { observatoryOrderJob } from './features/observatory/observatory-order.job.js';
 import { observatoryPurgeJob } from './features/observatory/observatory-purge.job.js';
 
@@ -57,7 +58,7 @@ async function serve(config: Config, target: DatabaseTarget, logger: Logger): Pr
   const observatoryJobs = { queues: [observatoryOrderJob(deps)], scheduled: [observatoryPurgeJob(deps)] };
   deps.jobs = await startJobs(
     databaseUrl,
-    [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), ...observatoryJobs.scheduled],
+    [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), esmsAccessLogJob(deps), ...observatoryJobs.scheduled],
     logger,
     { work: config.jobs, queues: observatoryJobs.queues },
   );

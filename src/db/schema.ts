@@ -503,6 +503,144 @@ export interface Database {
   cog_departments: CogDepartmentTable;
 }
 
+// ─── ESMS notifications of the Handicap module (issue 14, R60–R64, ADR 0007) ─────────────────────
+/** A status of JDV_J252 (ESMS) or JDV_J253 (unit), with its dashboard stage and whether it needs a reason. */
+export interface EsmsStatusCodeTable {
+  code: string;
+  label: string;
+  value_set: 'JDV_J252' | 'JDV_J253';
+  stage: 'a_traiter' | 'en_cours' | 'liste_attente' | 'admis' | 'clotures' | null;
+  reason_required: boolean;
+}
+/** A reason of TRE_R358. */
+export interface EsmsReasonCodeTable {
+  code: string;
+  label: string;
+}
+/** An orientation category (ADR 0007: FINESS categories until TRE_R420 is available). */
+export interface EsmsOrientationCategoryTable {
+  code: string;
+  short_label: string;
+  label: string;
+}
+/** The person a decision is about (tier 1). */
+export interface EsmsPersonTable {
+  id: Generated<number>;
+  last_name: string;
+  first_name: string;
+  birth_date: CalendarDate;
+  mdph_department: string;
+  mdph_individual_number: string;
+  search_text: ColumnType<string, never, never>;
+}
+/** A CDAPH orientation decision (tier 1): idNat_Decision, idDecision, dates, nature, category, Creton. */
+export interface EsmsDecisionTable {
+  id: Generated<number>;
+  national_id: string;
+  mdph_decision_id: string;
+  person_id: number;
+  decision_date: CalendarDate;
+  right_nature: string;
+  opening_date: CalendarDate;
+  end_date: CalendarDate;
+  category_code: string;
+  creton: Generated<boolean>;
+  imported_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+/** Tier 2: the needs evaluation of a decision (R60's eleven fields). */
+export interface EsmsEvaluationTable {
+  decision_id: number;
+  care_arrangement: string | null;
+  difficulty: string | null;
+  schooling_situation: string | null;
+  schooling_time: string | null;
+  schooling_assessment: string | null;
+  vocational_training_level: string | null;
+  work_situation: string | null;
+  current_job_fitness: string | null;
+  vocational_prospects: string | null;
+  planned_evolution: string | null;
+  observed_evolution: string | null;
+}
+/** Tier 3: the medical data of a decision (R60's five fields). */
+export interface EsmsMedicalDataTable {
+  decision_id: number;
+  main_pathology: string | null;
+  rare_disease: string | null;
+  rare_disability: string | null;
+  main_impairment: string | null;
+  compensation_needs: string | null;
+}
+/** A decision addressed to one ESMS: its current status (R61) and its version (optimistic concurrency). */
+export interface EsmsNotificationTable {
+  id: Generated<number>;
+  decision_id: number;
+  establishment_id: number;
+  unit_id: number | null;
+  status_code: Generated<string>;
+  status_date: CalendarDate;
+  status_reason_code: string | null;
+  version: Generated<number>;
+  retrieved_by_account_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+/** R61: one line of the append-only follow-up history. */
+export interface EsmsFollowupTable {
+  id: Generated<number>;
+  notification_id: number;
+  status_code: string;
+  status_date: CalendarDate;
+  reason_code: string | null;
+  unit_id: number | null;
+  comment: string | null;
+  actor_account_id: number | null;
+  actor_label: string;
+  recorded_at: Generated<Date>;
+}
+/** R64: one read of notifications (append-only, purged by esms_access_log_purge). */
+export interface EsmsAccessLogTable {
+  id: Generated<number>;
+  occurred_at: Timestamp;
+  account_id: number | null;
+  actor_label: string;
+  notification_ids: ColumnType<number[], number[], never>;
+  tier: number;
+  channel: 'page' | 'json' | 'export';
+}
+/** An API client of the decision import (interim, until OAuth client credentials). */
+export interface EsmsApiClientTable {
+  id: Generated<number>;
+  client_id: string;
+  name: string;
+  secret_hash: Buffer;
+  scope: 'esms.import';
+  region_code: string;
+  created_by_account_id: number;
+  created_at: Generated<Date>;
+  revoked_at: NullableTimestamp;
+}
+/** R40 grouping: the last ESMS e-mail each account received. */
+export interface EsmsMailDeliveryTable {
+  account_id: number;
+  last_sent_at: Timestamp;
+}
+export interface Database {
+  esms_status_codes: EsmsStatusCodeTable;
+  esms_reason_codes: EsmsReasonCodeTable;
+  esms_orientation_categories: EsmsOrientationCategoryTable;
+  esms_persons: EsmsPersonTable;
+  esms_decisions: EsmsDecisionTable;
+  esms_evaluations: EsmsEvaluationTable;
+  esms_medical_data: EsmsMedicalDataTable;
+  esms_notifications: EsmsNotificationTable;
+  esms_followups: EsmsFollowupTable;
+  esms_access_log: EsmsAccessLogTable;
+  esms_api_clients: EsmsApiClientTable;
+  esms_mail_deliveries: EsmsMailDeliveryTable;
+}
+
 // ─── Observatoire: statistics orders (issue 15, R70) ──────────────────────────────────────────
 export type ObservatoryOrderStatus = 'pending' | 'running' | 'ready' | 'failed' | 'expired';
 /** One statistics order: who, which predefined request, period, criteria, private comment, status, result. */

@@ -24,6 +24,8 @@ import { invitationSignInHooks } from '../features/assistants/assistants.cookies
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
+import { esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
+import { esmsApiHandlers } from '../features/esms/esms-api.routes.js';
 import { observatoryHandlers } from '../features/observatory/observatory.routes.js';
 
 type Method = 'GET' | 'POST';
@@ -202,6 +204,23 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/administration/comptes/:id/habilitations/:hid/supprimer', grant, accounts.delete as RouteHandlerMethod);
   route('GET', '/administration/habilitations/attribuer', grant, accounts.showGrant as RouteHandlerMethod);
   route('POST', '/administration/habilitations/attribuer', grant, accounts.grant);
+  // ESMS notifications of the Handicap module (issue 14, R60–R64)
+  const esms = esmsHandlers(deps);
+  const esmsRead = { right: 'esms.notifications.read' } as const;
+  route('GET', '/esms/tableau-de-bord', esmsRead, esms.dashboard as RouteHandlerMethod);
+  route('GET', '/esms/tableau-de-bord/export', esmsRead, esms.exportXlsx as RouteHandlerMethod);
+  route('GET', '/esms/notifications/:id', esmsRead, esms.show as RouteHandlerMethod);
+  route('POST', '/esms/notifications/:id/suivi', { right: 'esms.followup.write' }, esms.followup as RouteHandlerMethod);
+  route('GET', '/api/v1/esms/notifications/:id', esmsRead, esms.showJson as RouteHandlerMethod);
+  route('GET', '/api/v1/esms/statuts', esmsRead, esmsFhirHandlers(deps).statuses as RouteHandlerMethod);
+  const esmsRetrieval = esmsRetrievalHandlers(deps);
+  route('GET', '/esms/recuperer', esmsRead, esmsRetrieval.show);
+  route('POST', '/esms/recuperer', esmsRead, esmsRetrieval.search);
+  route('POST', '/esms/recuperer/prendre', esmsRead, esmsRetrieval.take);
+  // The MDPH's import: no session, no CSRF; its caller is authenticated by esms-api-auth.ts (client id + secret, scope esms.import).
+  const esmsApi = esmsApiHandlers(deps);
+  routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: 'public' });
+  app.route({ method: 'POST', url: '/api/v1/esms/decisions', handler: esmsApi.importDecisions, bodyLimit: 16 * 1024 * 1024, config: { access: 'public', csrf: false } });
   // Observatoire: statistics orders (issue 15, R70)
   const observatory = observatoryHandlers(deps);
   const order = { right: 'observatory.order' } as const;

@@ -54,6 +54,18 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
     ],
   },
   {
+    title: 'Handicap',
+    groups: [
+      {
+        title: 'Notifications ESMS',
+        links: [
+          { href: '/esms/tableau-de-bord', label: 'Tableau de bord', right: 'esms.notifications.read' },
+          { href: '/esms/recuperer', label: 'Récupérer une notification', right: 'esms.notifications.read' },
+        ],
+      },
+    ],
+  },
+  {
     title: 'Observatoire',
     groups: [
       {

@@ -10,6 +10,8 @@ import { hashPassword } from '../../platform/passwords.js';
 import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
 import { proposeUsername } from '../../features/accounts/account.rules.js';
 import { PROFILES } from './catalogue.js';
+import { loadEsmsDemo } from './esms-demo.js';
+import { actorLabel } from '../../platform/audit/audit.js';
 
 /** Meets the password policy; published in the README and printed at start: demo only. */
 export const DEMO_PASSWORD = 'Habilis-Demo-2026!';
@@ -171,6 +173,9 @@ export const DEMO_LOGINS: { role: string; person: number }[] = [
   { role: 'Assistante du professionnel libéral (Mes délégations)', person: ASSISTANT_PERSON },
   { role: 'Compte bloqué', person: BLOCKED_PERSON },
   { role: 'Compte désactivé', person: DEACTIVATED_PERSON },
+  // ESMS notifications (issue 14): one account per tier at the IME (vroussel, the medical tier, is listed above).
+  { role: 'ESMS Administratif (IME, niveau 1)', person: 36 },
+  { role: 'ESMS Social, éducatif (IME, niveau 2)', person: 37 },
 ];
 
 export function demoUsername(person: number): string {
@@ -368,6 +373,14 @@ export async function loadDemoData(db: Db, now: Date): Promise<boolean> {
         at: now,
       });
     }
+    // ESMS notifications of the demo IME, ESAT and SESSAD (issue 14), followed up by their administrative profiles.
+    const actor = (person: number) => ({ accountId: accountIds[person]!, label: actorLabel({ first_name: PEOPLE[person]![0], last_name: PEOPLE[person]![1], username: demoUsername(person) }) });
+    const units = (key: string) => [...unitIds].filter(([k]) => k.startsWith(`${key}/`)).map(([, id]) => id);
+    await loadEsmsDemo(trx, [
+      { establishmentId: establishmentIds.get('ime34')!, unitIds: units('ime34'), category: '183', actor: actor(36) },
+      { establishmentId: establishmentIds.get('esat34')!, unitIds: units('esat34'), category: '246', actor: actor(39) },
+      { establishmentId: establishmentIds.get('sessad34')!, unitIds: units('sessad34'), category: '182', actor: actor(40) },
+    ], now);
     return true;
   });
 }

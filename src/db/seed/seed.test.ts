@@ -130,3 +130,29 @@ describe('catalogue and demo data', () => {
     expect(await verifyPassword(any.password_hash!, 'mauvais-mot-de-passe')).toBe(false);
   });
 });
+
+describe('ESMS demo notifications (issue 14)', () => {
+  it('R60 R61 about 150 notifications at the IME, ESAT and SESSAD, in every ESMS status, with reasons, evaluations, medical data and histories', async () => {
+    const rows = await db
+      .selectFrom('esms_notifications as n')
+      .innerJoin('establishments as e', 'e.id', 'n.establishment_id')
+      .select(['e.finess', 'n.status_code', 'n.status_reason_code', 'n.decision_id'])
+      .execute();
+    expect(rows.length).toBeGreaterThanOrEqual(140);
+    expect(new Set(rows.map((r) => r.finess))).toEqual(new Set(['349900045', '349900052', '349900060']));
+    const statuses = await db.selectFrom('esms_status_codes').select('code').where('value_set', '=', 'JDV_J252').execute();
+    expect(new Set(rows.map((r) => r.status_code))).toEqual(new Set(statuses.map((s) => s.code)));
+    const required = new Set((await db.selectFrom('esms_status_codes').select('code').where('reason_required', '=', true).execute()).map((r) => r.code));
+    for (const r of rows) expect(r.status_reason_code !== null, r.status_code).toBe(required.has(r.status_code));
+    const evaluations = await db.selectFrom('esms_evaluations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const medical = await db.selectFrom('esms_medical_data').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect([evaluations.n, medical.n]).toEqual([rows.length, rows.length]);
+    const histories = await db.selectFrom('esms_followups').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(histories.n).toBeGreaterThan(rows.length);
+  });
+
+  it('R60 vroussel (tier 3), jhenry (tier 2) and mmuller (tier 1) are printed demo logins at the IME', async () => {
+    const printed = DEMO_LOGINS.map((l) => demoUsername(l.person));
+    expect(printed).toEqual(expect.arrayContaining(['vroussel', 'jhenry', 'mmuller']));
+  });
+});

@@ -233,6 +233,39 @@ export function canActFor(principal: Principal | null, ownerAccountId: number, a
   return (principal.delegations ?? []).some((d) => d.professionalAccountId === ownerAccountId && levelAllows(d[area], access));
 }
 
+// ─── R60: the tier of an ESMS notification a principal may read ───────────────────────────────
+
+/** 0: nothing; 1: decision and person; 2: + needs evaluation; 3: + medical data. */
+export type EsmsTier = 0 | 1 | 2 | 3;
+
+/**
+ * R60: the tier the principal reads a notification at, from their grants at its place (its unit,
+ * else its establishment, with department and region). Tiers need the dashboard right at that same
+ * place: a referent, coordination or region profile without an ESMS profile reads nothing, and
+ * evaluation or medical rights held elsewhere count for nothing here.
+ */
+export function esmsTierOf(principal: Principal | null, place: Place): EsmsTier {
+  if (!isStrong(principal)) return 0;
+  let tier: EsmsTier = 0;
+  for (const grant of principal.grants) {
+    if (!grant.rights.includes('esms.notifications.read') || !locationContains(grant.location, place)) continue;
+    const here: EsmsTier = grant.rights.includes('esms.medical.read') ? 3 : grant.rights.includes('esms.evaluation.read') ? 2 : 1;
+    if (here > tier) tier = here;
+  }
+  return tier;
+}
+
+/** R61: may the principal record a follow-up action on a notification at this place? */
+export function canFollowUpEsms(principal: Principal | null, place: Place): boolean {
+  return esmsTierOf(principal, place) > 0 && can(principal, 'esms.followup.write', place);
+}
+
+/** The interim import API clients and the CSV import are a region administrator's: territory supervision at a region. */
+export function esmsImportRegions(principal: Principal | null): string[] {
+  if (!isStrong(principal)) return [];
+  return principal.grants.filter((g) => g.location.level === 'region' && g.rights.includes('territory.supervise') && g.location.regionCode).map((g) => g.location.regionCode!);
+}
+
 // ─── R70: statistics orders (Observatoire) ────────────────────────────────────────────────────
 
 /**

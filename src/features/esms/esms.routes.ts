@@ -1,0 +1,152 @@
+/** Routes of the ESMS notifications: parse, call one service, present (R60–R62, R64). */
+import { PassThrough } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { DomainError } from '../../platform/errors.js';
+import { httpErrors } from '../../http/errors.js';
+import { sendPage as html } from '../../http/reply.js';
+import * as esms from './esms.service.js';
+import { parseDashboardQuery, parseFollowupForm, parseRetrievalForm } from './esms.schemas.js';
+import * as retrieval from './esms-retrieval.service.js';
+import { RetrievalPage } from './esms-retrieval.pages.js';
+import { esmsTask, pageToken, parseLastUpdated, readPageToken } from './esms-fhir.rules.js';
+import { DashboardPage, NotificationPage } from './esms.pages.js';
+
+type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
+
+/** A notification id from the URL; anything else is a page that does not exist. */
+export function notificationId(request: IdRequest): number {
+  const raw = request.params.id;
+  if (!/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw httpErrors.NOT_FOUND();
+  return Number(raw);
+}
+
+export function esmsHandlers(deps: Deps) {
+  return {
+    dashboard: async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const data = await esms.loadDashboard(deps, principal, parseDashboardQuery(request.query));
+      return html(reply, DashboardPage({ viewer: principal.viewer, csrfToken: request.csrfToken, data }));
+    },
+
+    /** R60, R64: the page of one notification at the viewer's tier; its opening is logged (and 39 → 40 once). */
+    show: async (request: IdRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const view = await esms.loadNotificationPage(deps, principal, notificationId(request));
+      return html(reply, NotificationPage({ viewer: principal.viewer, csrfToken: request.csrfToken, view, done: request.query.fait === 'suivi' }));
+    },
+
+    /** R61: one follow-up action; a refusal comes back on the page, at its fields, nothing written. */
+    followup: async (request: IdRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const id = notificationId(request);
+      const form = parseFollowupForm(request.body);
+      try {
+        await esms.recordFollowup(deps, principal, id, form);
+        return reply.redirect(`/esms/notifications/${id}?fait=suivi#suivi`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || (error.status !== 400 && error.status !== 409)) throw error;
+        const view = await esms.reloadNotificationPage(deps, principal, id);
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, 2000) : '');
+        const values = error.status === 409 ? {} : { statut: text('statut'), date: form.rawDate, motif: text('motif'), unite: text('unite'), commentaire: text('commentaire') };
+        return html(reply, NotificationPage({ viewer: principal.viewer, csrfToken: request.csrfToken, view, errors: error.fields, general: error.message, values }), error.status);
+      }
+    },
+
+    /** R62 "Exporter": checked before the first byte (an error is still a page), then streamed; the viewer's tier's columns only (R60). */
+    exportXlsx: async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const plan = await esms.planExport(deps, principal, parseDashboardQuery(request.query));
+      const body = new PassThrough();
+      esms.writeExport(deps, principal, plan, body).then(
+        (rows) => request.log.info({ rows }, 'notifications ESMS exportées'),
+        (error: unknown) => {
+          request.log.error({ err: error }, 'export des notifications interrompu');
+          body.destroy(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${plan.fileName}"`)
+        .send(body);
+    },
+
+    /** R60, R64: the same projection as JSON (channel "json"). */
+    showJson: async (request: IdRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const notification = await esms.readNotification(deps, principal, notificationId(request), 'json');
+      return reply.type('application/json; charset=utf-8').send(notification);
+    },
+  };
+}
+
+/** R63 routes: search by the three identifiers, then take the chosen decision for an ESMS. */
+export function esmsRetrievalHandlers(deps: Deps) {
+  const present = (request: FastifyRequest, reply: FastifyReply, error: DomainError, form: ReturnType<typeof parseRetrievalForm>) => {
+    const principal = request.principal!;
+    return html(
+      reply,
+      RetrievalPage({ viewer: principal.viewer, csrfToken: request.csrfToken, values: form.raw, errors: error.status === 400 ? error.fields : {}, message: error.message }),
+      error.status === 404 ? 200 : error.status,
+    );
+  };
+  return {
+    show: async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      return html(reply, RetrievalPage({ viewer: principal.viewer, csrfToken: request.csrfToken }));
+    },
+    search: async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const form = parseRetrievalForm(request.body);
+      try {
+        const found = await retrieval.searchForRetrieval(deps, principal, request.ip, form);
+        return html(reply, RetrievalPage({ viewer: principal.viewer, csrfToken: request.csrfToken, values: form.raw, found }));
+      } catch (error) {
+        if (!(error instanceof DomainError) || ![400, 404, 429].includes(error.status)) throw error;
+        return present(request, reply, error, form);
+      }
+    },
+    take: async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const form = parseRetrievalForm(request.body);
+      try {
+        const id = await retrieval.retrieveNotification(deps, principal, request.ip, form);
+        return reply.redirect(`/esms/notifications/${id}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || ![400, 404, 429].includes(error.status)) throw error;
+        return present(request, reply, error, form);
+      }
+    },
+  };
+}
+
+/** F5: GET /api/v1/esms/statuts?_lastUpdated=gt…&_count=…&_page_token=… as a FHIR searchset of ESMSTask. */
+export function esmsFhirHandlers(deps: Deps) {
+  return {
+    statuses: async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const since = parseLastUpdated(request.query._lastUpdated);
+      if (!since) {
+        return reply.status(400).type('application/fhir+json; charset=utf-8').send({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'invalid', diagnostics: 'Paramètre _lastUpdated attendu sous la forme gtAAAA-MM-JJ ou gtAAAA-MM-JJThh:mm:ssZ.' }],
+        });
+      }
+      const count = /^[1-9][0-9]{0,2}$/.test(request.query._count ?? '') ? Math.min(500, Number(request.query._count)) : 100;
+      const after = readPageToken(request.query._page_token);
+      const { rows, more } = await esms.statusesSince(deps, principal, since, after, count);
+      const self = new URL(request.url, deps.config.baseUrl).toString();
+      const next = new URL('/api/v1/esms/statuts', deps.config.baseUrl);
+      next.searchParams.set('_lastUpdated', request.query._lastUpdated!);
+      next.searchParams.set('_count', String(count));
+      if (rows.length > 0) next.searchParams.set('_page_token', pageToken(rows.at(-1)!));
+      return reply.type('application/fhir+json; charset=utf-8').send({
+        resourceType: 'Bundle',
+        type: 'searchset',
+        link: [{ relation: 'self', url: self }, ...(more ? [{ relation: 'next', url: next.toString() }] : [])],
+        entry: rows.map((row) => ({ fullUrl: new URL(`/api/v1/esms/statuts/esms-notification-${row.id}`, deps.config.baseUrl).toString(), resource: esmsTask(row) })),
+      });
+    },
+  };
+}
