@@ -168,6 +168,25 @@ export const PROFILES: ProfileSpec[] = [
     grantedBy: LOCAL_GRANTORS,
     description: 'Suit les demandes qui relèvent de l’assurance maladie.',
   },
+  // R70: the Handicap statistics of a department or a region (Observatoire, issue 15); no other right.
+  {
+    code: 'HANDICAP_COORDINATION',
+    name: 'Handicap - Coordination',
+    domain: 'HANDICAP',
+    level: 'department',
+    rights: ['observatory.order', 'directory.read'],
+    grantedBy: ['SANITAIRE_REGION'],
+    description: 'Commande les statistiques Handicap (notifications ESMS) de son département.',
+  },
+  {
+    code: 'HANDICAP_REGION',
+    name: 'Handicap - Région',
+    domain: 'HANDICAP',
+    level: 'region',
+    rights: ['observatory.order', 'directory.read'],
+    grantedBy: ['SANITAIRE_REGION'],
+    description: 'Commande les statistiques Handicap (notifications ESMS) de la région.',
+  },
   {
     code: 'TND_REFERENT_REGIONAL',
     name: 'TND - Référent régional',

@@ -99,8 +99,10 @@ function CriterionField({ name, choices, values, errors }: { name: CriterionKey;
       return choices.units.length > 0 ? <ChoiceField id="unite" label="Unité" value={value} error={errors.unite} options={choices.units.map((u) => ({ value: String(u.id), label: u.name }))} /> : null;
     case 'profil':
       return <ChoiceField id="profil" label="Profil" value={value} error={errors.profil} options={choices.profiles.map((p) => ({ value: String(p.id), label: p.name }))} />;
+    case 'categorie':
+      return <ChoiceField id="categorie" label="Catégorie d’orientation" value={value} error={errors.categorie} options={choices.categories.map((c) => ({ value: c.code, label: `${c.short_label} – ${c.label}` }))} />;
     default:
-      return <Field id={name} label={name === 'categorie' ? 'Catégorie d’orientation (code)' : 'Statut (code)'} value={value} error={errors[name]} maxLength={40} />;
+      return <Field id={name} label="Statut (code)" value={value} error={errors[name]} maxLength={40} />;
   }
 }
 

@@ -8,6 +8,13 @@ import { endingHabilitations } from './requests/ending-habilitations.request.js'
 import { referentCoverage } from './requests/referent-coverage.request.js';
 import { accountStates } from './requests/account-states.request.js';
 import { loginMethods } from './requests/login-methods.request.js';
+import { receivedNotificationsRequest } from './requests/received-notifications.request.js';
+import { waitingList } from './requests/waiting-list.request.js';
+import { followupFunnel } from './requests/followup-funnel.request.js';
+import { impossibleAdmissions } from './requests/impossible-admissions.request.js';
+import { exits } from './requests/exits.request.js';
+import { answerDelays } from './requests/answer-delays.request.js';
+import { expiringNotificationsRequest } from './requests/expiring-notifications.request.js';
 
 export const REQUESTS: readonly ObservatoryRequest[] = [
   activeHabilitations,
@@ -15,6 +22,13 @@ export const REQUESTS: readonly ObservatoryRequest[] = [
   referentCoverage,
   accountStates,
   loginMethods,
+  receivedNotificationsRequest,
+  waitingList,
+  followupFunnel,
+  impossibleAdmissions,
+  exits,
+  answerDelays,
+  expiringNotificationsRequest,
 ];
 
 export function findRequest(code: unknown): ObservatoryRequest | undefined {

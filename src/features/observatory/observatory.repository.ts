@@ -224,6 +224,15 @@ export async function listProfiles(db: Q) {
   return db.selectFrom('profiles').select(['id', 'name']).orderBy('name').execute();
 }
 
+/** The orientation categories of the ESMS notifications (issue 14), for the Handicap requests' criterion. */
+export async function listOrientationCategories(db: Q) {
+  return db.selectFrom('esms_orientation_categories').select(['code', 'short_label', 'label']).orderBy('short_label').execute();
+}
+
+export async function getOrientationCategory(db: Q, code: string) {
+  return db.selectFrom('esms_orientation_categories').select(['code', 'short_label', 'label']).where('code', '=', code).executeTakeFirst();
+}
+
 export async function getProfile(db: Q, id: number) {
   return db.selectFrom('profiles').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
 }

@@ -89,8 +89,8 @@ export interface Column {
   type: ColumnType;
   /** A count of persons: 1 to 4 is shown "< 5", with secondary suppression within the table. */
   persons?: boolean;
-  /** A value computed over the persons of another column of the row (a median, a share): hidden with it. */
-  over?: string;
+  /** A value computed over the persons of other columns of the row (a median, a share): hidden with any of them. */
+  over?: string | string[];
 }
 
 export interface RawTable {
@@ -103,9 +103,11 @@ export interface RawTable {
   total?: boolean;
   /** The rows fall into groups (by this column) whose sums another table publishes: each group is protected on its own. */
   groupBy?: string;
+  /** The rows are nested stages (a funnel), not a partition: no sum is meaningful, only primary suppression applies. */
+  nested?: boolean;
 }
 
-export interface ResultTable extends Omit<RawTable, 'total' | 'groupBy'> {
+export interface ResultTable extends Omit<RawTable, 'total' | 'groupBy' | 'nested'> {
   total: Cell[] | null;
   /** How many cells were hidden, primary and secondary. */
   suppressed: number;
@@ -148,7 +150,7 @@ export function suppressSmallCounts(table: RawTable): ResultTable {
     rows.forEach((row, i) => {
       if (isSmall(row[j] ?? null)) hidden[i]!.add(j);
     });
-    for (const members of groups.values()) {
+    for (const members of table.nested ? [] : groups.values()) {
       for (;;) {
         const values = members.filter((i) => hidden[i]!.has(j)).map((i) => Number(rows[i]![j]));
         if (!hiddenValuesDetermined(values)) break;
@@ -177,8 +179,8 @@ export function suppressSmallCounts(table: RawTable): ResultTable {
   const out = rows.map((row, i) =>
     row.map((value, j) => {
       const column = table.columns[j]!;
-      const baseIndex = column.over ? table.columns.findIndex((c) => c.key === column.over) : -1;
-      if (hidden[i]!.has(j) || (baseIndex >= 0 && hidden[i]!.has(baseIndex))) {
+      const bases = [column.over ?? []].flat().map((key) => table.columns.findIndex((c) => c.key === key));
+      if (hidden[i]!.has(j) || bases.some((b) => b >= 0 && hidden[i]!.has(b))) {
         suppressed += 1;
         return SUPPRESSED;
       }
@@ -218,4 +220,42 @@ export function scopeOf(places: readonly ScopePlace[]): ObservatoryScope {
     if (p.level === 'unit' && p.unitId) scope.unitIds.push(p.unitId);
   }
   return scope;
+}
+
+/** The months of a period, 'YYYY-MM', in order. */
+export function monthsOf(period: { from: string; to: string }): string[] {
+  const months: string[] = [];
+  for (let day = `${period.from.slice(0, 7)}-01`; day <= period.to; day = addToDate(day, { months: 1 })) months.push(day.slice(0, 7));
+  return months;
+}
+
+/** Sums numeric fields of rows by a key, keys in first-seen order (or in `order` when given). */
+export function sumBy<R, F extends string>(rows: readonly R[], key: (row: R) => string, fields: Record<F, (row: R) => number>, order?: readonly string[]): Map<string, Record<F, number>> {
+  const sums = new Map<string, Record<F, number>>();
+  for (const k of order ?? []) sums.set(k, Object.fromEntries(Object.keys(fields).map((f) => [f, 0])) as Record<F, number>);
+  for (const row of rows) {
+    const k = key(row);
+    const current = sums.get(k) ?? (Object.fromEntries(Object.keys(fields).map((f) => [f, 0])) as Record<F, number>);
+    for (const [f, get] of Object.entries(fields) as [F, (row: R) => number][]) current[f] += get(row);
+    sums.set(k, current);
+  }
+  return sums;
+}
+
+/** Age bands of the Handicap statistics: children's ESMS up to 20, the Creton amendment beyond, then adults. */
+export const AGE_BANDS: readonly [number, string][] = [
+  [0, '0 à 5 ans'],
+  [6, '6 à 11 ans'],
+  [12, '12 à 15 ans'],
+  [16, '16 à 19 ans'],
+  [20, '20 à 24 ans'],
+  [25, '25 à 44 ans'],
+  [45, '45 à 59 ans'],
+  [60, '60 ans et plus'],
+];
+
+export function ageBand(age: number): string {
+  let band = AGE_BANDS[0]![1];
+  for (const [from, label] of AGE_BANDS) if (age >= from) band = label;
+  return band;
 }

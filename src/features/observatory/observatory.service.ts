@@ -42,6 +42,7 @@ export interface OrderFormChoices {
   establishments: { id: number; name: string; finess: string }[] | null;
   units: { id: number; name: string; establishment_id: number }[];
   profiles: { id: number; name: string }[];
+  categories: { code: string; short_label: string; label: string }[];
   today: string;
   consolidatedUntil: string;
 }
@@ -50,16 +51,17 @@ export interface OrderFormChoices {
 export async function orderForm(deps: Deps, principal: Principal, request: ObservatoryRequest): Promise<OrderFormChoices> {
   const scope = scopeOf(observatoryPlaces(principal, request.domain));
   const wants = (key: CriterionKey) => request.criteria.includes(key);
-  const [departments, establishments, profiles] = await Promise.all([
+  const [departments, establishments, profiles, categories] = await Promise.all([
     wants('departement') ? repo.listDepartmentsIn(deps.db, scope) : [],
     wants('etablissement') || wants('unite') ? repo.listEstablishmentsIn(deps.db, scope, ESTABLISHMENT_CHOICES) : [],
     wants('profil') ? repo.listProfiles(deps.db) : [],
+    wants('categorie') ? repo.listOrientationCategories(deps.db) : [],
   ]);
   const listed = establishments.length > ESTABLISHMENT_CHOICES ? null : establishments;
   // Units only when the scope is a handful of structures: a unit list of a whole region would be unusable.
   const units = wants('unite') && listed && listed.length <= 5 ? await repo.listUnitsOf(deps.db, listed.map((e) => e.id)) : [];
   const today = parisDate(deps.clock.now());
-  return { departments: wants('departement') ? departments : [], establishments: listed, units, profiles, today, consolidatedUntil: consolidatedUntil(today) };
+  return { departments: wants('departement') ? departments : [], establishments: listed, units, profiles, categories, today, consolidatedUntil: consolidatedUntil(today) };
 }
 
 /** One criterion of an order, resolved: its label and value as the person reads them, and its place when it is one. */
@@ -80,6 +82,8 @@ async function resolveOne(deps: Deps, key: CriterionKey, value: unknown): Promis
       return repo.unitPlace(deps.db, Number(value));
     case 'profil':
       return repo.getProfile(deps.db, Number(value)).then((p) => (p ? { label: p.name } : undefined));
+    case 'categorie':
+      return repo.getOrientationCategory(deps.db, String(value)).then((c) => (c ? { label: `${c.short_label} – ${c.label}` } : undefined));
     default:
       return { label: String(value) };
   }

@@ -1,7 +1,6 @@
 /** "Méthodes d'authentification forte utilisées" (R70, R06): code by e-mail or SMS, card, e-CPS, over the period. */
-import { addToDate } from '../../../platform/clock.js';
 import { defineRequest } from '../observatory.request.js';
-import type { Cell } from '../observatory.rules.js';
+import { monthsOf, type Cell } from '../observatory.rules.js';
 import { countByMethod, countByMonth, type LoginMethod } from './login-methods.repository.js';
 
 const METHODS: [LoginMethod, string][] = [
@@ -13,13 +12,6 @@ const METHODS: [LoginMethod, string][] = [
   ['partner', 'Site partenaire'],
   ['other', 'Autre'],
 ];
-
-/** The months of a period, 'YYYY-MM', in order. */
-function monthsOf(period: { from: string; to: string }): string[] {
-  const months: string[] = [];
-  for (let day = `${period.from.slice(0, 7)}-01`; day <= period.to; day = addToDate(day, { months: 1 })) months.push(day.slice(0, 7));
-  return months;
-}
 
 export const loginMethods = defineRequest({
   code: 'authentification-forte',
