@@ -5,6 +5,7 @@
  * plus someone without the right. Counts are chosen so that some cells fall under 5.
  */
 import type { Account } from '../src/db/schema.js';
+import { addToDate, parisDate } from '../src/platform/clock.js';
 import type { Db } from '../src/db/database.js';
 import { Agent } from './agent.js';
 import type { TestApp } from './test-app.js';
@@ -77,4 +78,43 @@ export async function writtenBy(db: Db, accountId: number): Promise<{ orders: nu
   const orders = await db.selectFrom('observatory_orders').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
   const events = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('actor_account_id', '=', accountId).executeTakeFirstOrThrow();
   return { orders: Number(orders.n), events: Number(events.n) };
+}
+
+let serial = 0;
+
+/**
+ * One ESMS notification (issue 14's tables) with its decision, person and follow-up lines:
+ * `decided` days from today, the person `age` years old at the decision, `path` lines of
+ * (status, days after the decision, reason).
+ */
+export async function addEsmsNotification(
+  db: Db,
+  establishmentId: number,
+  o: { category: string; decided: number; age: number; creton?: boolean; end?: string; path?: [string, number, string?][] },
+): Promise<number> {
+  serial += 1;
+  const today = parisDate(new Date());
+  const marker = `${process.pid}${serial}${Math.floor(Math.random() * 1e6)}`;
+  const decided = addToDate(today, { days: o.decided });
+  const person = await db
+    .insertInto('esms_persons')
+    .values({ last_name: 'Stat', first_name: 'Obs', birth_date: addToDate(decided, { years: -o.age, days: -10 }), mdph_department: '34', mdph_individual_number: `OBS${marker}`.slice(0, 20) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const decision = await db
+    .insertInto('esms_decisions')
+    .values({ national_id: `OBS-${marker}`, mdph_decision_id: `D-${marker}`, person_id: person.id, decision_date: decided, right_nature: 'Orientation', opening_date: decided, end_date: o.end ?? addToDate(today, { years: 2 }), category_code: o.category, creton: o.creton ?? false })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const path = o.path ?? [];
+  const last = path.at(-1);
+  const n = await db
+    .insertInto('esms_notifications')
+    .values({ decision_id: decision.id, establishment_id: establishmentId, status_code: last?.[0] ?? '39', status_date: last ? addToDate(decided, { days: last[1] }) : decided, status_reason_code: last?.[2] ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const [code, after, reason] of path) {
+    await db.insertInto('esms_followups').values({ notification_id: n.id, status_code: code, status_date: addToDate(decided, { days: after }), reason_code: reason ?? null, actor_label: 'Test' }).execute();
+  }
+  return n.id;
 }

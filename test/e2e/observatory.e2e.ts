@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
-import { buildObservatoryWorld, type ObservatoryWorld } from '../observatory-world.js';
-import { openTestSession } from '../factories.js';
+import { addEsmsNotification, buildObservatoryWorld, type ObservatoryWorld } from '../observatory-world.js';
+import { buildAccount, buildEstablishment, buildHabilitation, ensureTerritory, openTestSession } from '../factories.js';
 import { addToDate, parisDate } from '../../src/platform/clock.js';
 import { startJobs, type Jobs } from '../../src/platform/jobs/jobs.js';
 import { observatoryOrderJob } from '../../src/features/observatory/observatory-order.job.js';
@@ -103,6 +103,33 @@ describe('Observatoire in Chromium', () => {
     expect(rows.find((r) => r[2] === 'Centre Alpha')?.[4]).toBe(9);
     expect(rows.find((r) => r[2] === 'Clinique Bêta')?.[4]).toBe('< 5');
     expect(rows.some((r) => r[2] === 'Hôpital Gamma')).toBe(false);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('R70 a Handicap region orders the follow-up funnel and reads it as an accessible chart', async () => {
+    const db = server.deps.db;
+    await ensureTerritory(db, '97', '979');
+    const ime = await buildEstablishment(db, { region: '97', department: '979', name: 'IME Les Oliviers', domain: 'HANDICAP' });
+    for (let i = 0; i < 12; i += 1) {
+      const path: [string, number][] = [['40', 2], ['41', 6], ['42', 15], ['47', 60]].slice(0, 1 + (i % 4)) as [string, number][];
+      await addEsmsNotification(db, ime.id, { category: '183', decided: -90, age: 11, path: i < 2 ? [] : path });
+    }
+    const region = await buildAccount(db);
+    await buildHabilitation(db, { accountId: region.id, profile: 'HANDICAP_REGION', regionCode: '97' });
+    const page = await signedInPage(region);
+    await page.goto(`${server.url}/observatoire/commander`);
+    await page.getByRole('link', { name: 'Parcours de suivi : de la notification à l’entrée' }).click();
+    await page.getByLabel('Du').fill(addToDate(today, { months: -6 }));
+    await page.getByLabel('Au').fill(today);
+    await page.getByText('+ Ajouter des critères').click();
+    await page.getByLabel('Catégorie d’orientation').selectOption('183');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+    await page.getByRole('link', { name: /^Voir/ }).first().waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: /^Voir/ }).first().click();
+    await expect(page.getByRole('img', { name: /Entonnoir du suivi des notifications/ }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('table', { name: /Données du graphique : Entonnoir/ }).isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
-import { agentOf } from '../../../test/observatory-world.js';
+import { addEsmsNotification, agentOf } from '../../../test/observatory-world.js';
 import { buildAccount, buildEstablishment, buildHabilitation, ensureTerritory } from '../../../test/factories.js';
 import type { Account } from '../../db/schema.js';
 import { addToDate, parisDate } from '../../platform/clock.js';
@@ -19,37 +19,8 @@ const today = parisDate(new Date());
 const from = addToDate(today, { months: -6 });
 const day = (offset: number) => addToDate(today, { days: offset });
 const w = {} as { imeA: number; esatB: number; imeC: number; region: Account; coordination: Account; referent: Account; sanitaire: Account };
-let serial = 0;
 
-/** One notification with its decision, person and follow-up lines (code, days after the decision, reason). */
-async function notification(establishmentId: number, o: { category: string; decided: number; age: number; creton?: boolean; end?: string; path?: [string, number, string?][] }) {
-  serial += 1;
-  const marker = `${process.pid}${serial}${Math.floor(Math.random() * 1e6)}`;
-  const decided = day(o.decided);
-  const person = await t.deps.db
-    .insertInto('esms_persons')
-    .values({ last_name: 'Stat', first_name: 'Obs', birth_date: addToDate(decided, { years: -o.age, days: -10 }), mdph_department: '34', mdph_individual_number: `OBS${marker}`.slice(0, 20) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const decision = await t.deps.db
-    .insertInto('esms_decisions')
-    .values({ national_id: `OBS-${marker}`, mdph_decision_id: `D-${marker}`, person_id: person.id, decision_date: decided, right_nature: 'Orientation', opening_date: decided, end_date: o.end ?? addToDate(today, { years: 2 }), category_code: o.category, creton: o.creton ?? false })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const path = o.path ?? [];
-  const last = path.at(-1);
-  const n = await t.deps.db
-    .insertInto('esms_notifications')
-    .values({ decision_id: decision.id, establishment_id: establishmentId, status_code: last?.[0] ?? '39', status_date: last ? addToDate(decided, { days: last[1] }) : decided, status_reason_code: last?.[2] ?? null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const [code, after, reason] of path) {
-    await t.deps.db
-      .insertInto('esms_followups')
-      .values({ notification_id: n.id, status_code: code, status_date: addToDate(decided, { days: after }), reason_code: reason ?? null, actor_label: 'Test' })
-      .execute();
-  }
-}
+const notification = addEsmsNotification;
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -70,14 +41,14 @@ beforeAll(async () => {
   w.sanitaire = await holder('SANITAIRE_REGION', { regionCode: '96' });
 
   // IME A: five on the waiting list (42) for 90 days, two of them Creton; two admissible (72); one entered then left; one admission impossible.
-  for (let i = 0; i < 5; i += 1) await notification(w.imeA, { category: '183', decided: -100, age: i < 2 ? 21 : 10, creton: i < 2, path: [['40', 2], ['41', 5], ['42', 10]] });
-  for (let i = 0; i < 2; i += 1) await notification(w.imeA, { category: '183', decided: -100, age: 12, path: [['40', 2], ['41', 20], ['42', 25], ['72', 40]] });
-  await notification(w.imeA, { category: '183', decided: -100, age: 14, path: [['40', 1], ['41', 3], ['42', 5], ['47', 30], ['48', 70, '89']] });
-  await notification(w.imeA, { category: '183', decided: -100, age: 9, path: [['45', 8, '114'], ['46', 20, '114']] });
+  for (let i = 0; i < 5; i += 1) await notification(t.deps.db, w.imeA, { category: '183', decided: -100, age: i < 2 ? 21 : 10, creton: i < 2, path: [['40', 2], ['41', 5], ['42', 10]] });
+  for (let i = 0; i < 2; i += 1) await notification(t.deps.db, w.imeA, { category: '183', decided: -100, age: 12, path: [['40', 2], ['41', 20], ['42', 25], ['72', 40]] });
+  await notification(t.deps.db, w.imeA, { category: '183', decided: -100, age: 14, path: [['40', 1], ['41', 3], ['42', 5], ['47', 30], ['48', 70, '89']] });
+  await notification(t.deps.db, w.imeA, { category: '183', decided: -100, age: 9, path: [['45', 8, '114'], ['46', 20, '114']] });
   // ESAT B: five adults, contacted within a week.
-  for (let i = 0; i < 5; i += 1) await notification(w.esatB, { category: '246', decided: -50, age: 30, path: [['40', 3], ['41', 7]] });
+  for (let i = 0; i < 5; i += 1) await notification(t.deps.db, w.esatB, { category: '246', decided: -50, age: 30, path: [['40', 3], ['41', 7]] });
   // IME C (the other department): six not yet answered, their decision ending within 40 days.
-  for (let i = 0; i < 6; i += 1) await notification(w.imeC, { category: '183', decided: -30, age: 8, end: day(40) });
+  for (let i = 0; i < 6; i += 1) await notification(t.deps.db, w.imeC, { category: '183', decided: -30, age: 8, end: day(40) });
 });
 afterAll(async () => {
   await t.close();
