@@ -47,7 +47,7 @@ const print = (line = '') => process.stdout.write(`${line}\n`);
 async function generateNotifications(db: ReturnType<typeof buildDeps>['db'], count: number): Promise<void> {
   await sql`
     insert into esms_persons (last_name, first_name, birth_date, mdph_department, mdph_individual_number)
-    select 'Banc', 'Personne', date '2025-06-01' - ((g * 7919) % 22000), '34', 'B' || g
+    select 'Banc', 'Personne', date '2025-06-01' - ((g::bigint * 7919) % 22000)::int, '34', 'B' || g
     from generate_series(1, ${count}) g`.execute(db);
   await sql`
     insert into esms_decisions (national_id, mdph_decision_id, person_id, decision_date, right_nature, opening_date, end_date, category_code, creton)
