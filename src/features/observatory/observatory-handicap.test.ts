@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
-import { addEsmsNotification, agentOf } from '../../../test/observatory-world.js';
+import { addEsmsNotification, agentOf, writtenBy } from '../../../test/observatory-world.js';
 import { buildAccount, buildEstablishment, buildHabilitation, ensureTerritory } from '../../../test/factories.js';
 import type { Account } from '../../db/schema.js';
 import { addToDate, parisDate } from '../../platform/clock.js';
@@ -80,6 +80,15 @@ describe('R70 Handicap statistics', () => {
     expect(table(referent, 'categories').total?.[1]).toBe(9);
     const narrowed = await run(w.region, 'notifications-recues', { categorie: '246' });
     expect(table(narrowed, 'categories').total?.[1]).toBe(5);
+  });
+
+  it('R70 an unknown orientation category is refused at its field, nothing written', async () => {
+    const agent = await agentOf(t, w.region);
+    const before = await writtenBy(t.deps.db, w.region.id);
+    const response = await agent.post('/observatoire/commander', { demande: 'liste-attente', debut: from, fin: today, categorie: '999' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('Catégorie d’orientation : choisissez une valeur de la liste.');
+    expect(await writtenBy(t.deps.db, w.region.id)).toEqual(before);
   });
 
   it('R70 a Sanitaire region may not order Handicap statistics', async () => {

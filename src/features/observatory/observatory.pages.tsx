@@ -102,7 +102,7 @@ function CriterionField({ name, choices, values, errors }: { name: CriterionKey;
     case 'categorie':
       return <ChoiceField id="categorie" label="Catégorie d’orientation" value={value} error={errors.categorie} options={choices.categories.map((c) => ({ value: c.code, label: `${c.short_label} – ${c.label}` }))} />;
     default:
-      return <Field id={name} label="Statut (code)" value={value} error={errors[name]} maxLength={40} />;
+      return null;
   }
 }
 

@@ -52,7 +52,6 @@ export const CRITERIA = {
   unite: { label: 'Unité', schema: id, kind: 'unit' },
   profil: { label: 'Profil', schema: id, kind: 'profile' },
   categorie: { label: 'Catégorie d’orientation', schema: code, kind: 'code' },
-  statut: { label: 'Statut', schema: code, kind: 'code' },
 } as const;
 
 export type CriterionKey = keyof typeof CRITERIA;

@@ -85,7 +85,7 @@ async function resolveOne(deps: Deps, key: CriterionKey, value: unknown): Promis
     case 'categorie':
       return repo.getOrientationCategory(deps.db, String(value)).then((c) => (c ? { label: `${c.short_label} – ${c.label}` } : undefined));
     default:
-      return { label: String(value) };
+      return undefined;
   }
 }
 
