@@ -13,7 +13,7 @@ const LAYERS = [
   ['accounts'],
   ['habilitations'],
   ['auth'],
-  ['self-service', 'account-admin', 'card-login', 'directory', 'home', 'dev', 'observatory'],
+  ['self-service', 'account-admin', 'card-login', 'directory', 'home', 'dev', 'esms', 'observatory'],
   ['assistants'],
 ];
 

@@ -24,7 +24,7 @@ import { invitationSignInHooks } from '../features/assistants/assistants.cookies
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
-import { esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
+import { csvUploadAccessHook, csvUploadErrorHandler, esmsAdminHandlers, esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
 import { esmsApiHandlers } from '../features/esms/esms-api.routes.js';
 import { observatoryHandlers } from '../features/observatory/observatory.routes.js';
 
@@ -217,6 +217,18 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/esms/recuperer', esmsRead, esmsRetrieval.show);
   route('POST', '/esms/recuperer', esmsRead, esmsRetrieval.search);
   route('POST', '/esms/recuperer/prendre', esmsRead, esmsRetrieval.take);
+  const esmsAdmin = esmsAdminHandlers(deps);
+  const regionAdmin = { right: 'territory.supervise' } as const;
+  route('GET', '/esms/import', regionAdmin, esmsAdmin.show);
+  route('POST', '/esms/import/clients', regionAdmin, esmsAdmin.createClient);
+  // CSV upload: multipart in this scope only, 5 MB; only a region administrator gets a byte read.
+  routes.push({ method: 'POST', url: '/esms/import/csv', access: regionAdmin });
+  await app.register(async (scope) => {
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 4, fieldSize: 4096, parts: 5 } });
+    scope.setErrorHandler(csvUploadErrorHandler);
+    scope.addHook('onRequest', csvUploadAccessHook);
+    scope.route({ method: 'POST', url: '/esms/import/csv', bodyLimit: 5 * 1024 * 1024 + BODY_LIMIT, handler: esmsAdmin.uploadCsv, config: { access: regionAdmin } });
+  });
   // The MDPH's import: no session, no CSRF; its caller is authenticated by esms-api-auth.ts (client id + secret, scope esms.import).
   const esmsApi = esmsApiHandlers(deps);
   routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: 'public' });

@@ -61,6 +61,7 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
         links: [
           { href: '/esms/tableau-de-bord', label: 'Tableau de bord', right: 'esms.notifications.read' },
           { href: '/esms/recuperer', label: 'Récupérer une notification', right: 'esms.notifications.read' },
+          { href: '/esms/import', label: 'Import des décisions', right: 'territory.supervise' },
         ],
       },
     ],

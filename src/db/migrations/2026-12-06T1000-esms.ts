@@ -159,7 +159,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (decision_id, establishment_id)
     );
-    CREATE INDEX esms_notifications_dashboard_idx ON esms_notifications(establishment_id, status_code, updated_at DESC, id DESC);
+    -- The dashboard: a tab's first page reads the ESMS's notifications newest first and stops at 50 of the tab's statuses;
+    -- its counts by status are an index-only scan.
+    CREATE INDEX esms_notifications_dashboard_idx ON esms_notifications(establishment_id, updated_at DESC, id DESC);
+    CREATE INDEX esms_notifications_status_idx ON esms_notifications(establishment_id, status_code, unit_id);
     CREATE INDEX esms_notifications_updated_idx ON esms_notifications(updated_at, id);
 
     -- R61: the follow-up history, append-only, each line dated and attributed.

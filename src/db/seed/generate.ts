@@ -26,6 +26,7 @@ import { TERMS_VERSION } from '../../features/auth/terms.js';
 import { parisDate } from '../../platform/clock.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
+import { generateNotifications, MAX_NOTIFICATIONS } from './esms-generate.js';
 
 /**
  * The password of every generated account, so that a load test can log in with any of them. Never
@@ -656,8 +657,23 @@ function parseAccounts(argv: string[]): number {
   return value;
 }
 
+/** `--notifications N` (issue 14): ESMS notifications; alone, without `--accounts`, only them. */
+function parseNotifications(argv: string[]): number | null {
+  const index = argv.findIndex((a) => a === '--notifications' || a.startsWith('--notifications='));
+  if (index < 0) return null;
+  const arg = argv[index]!;
+  const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+  const value = Number(raw?.replaceAll('_', ''));
+  if (!raw || !Number.isInteger(value) || value < 1 || value > MAX_NOTIFICATIONS) {
+    throw new GenerationRefusedError(`--notifications attend un nombre entier entre 1 et ${formatCount(MAX_NOTIFICATIONS)} (reçu : ${raw ?? 'rien'})`);
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   const accounts = parseAccounts(process.argv.slice(2));
+  const notifications = parseNotifications(process.argv.slice(2));
+  const onlyNotifications = notifications !== null && !process.argv.slice(2).some((a) => a.startsWith('--accounts'));
   const config = loadConfig();
   if (config.isProduction) {
     throw new GenerationRefusedError('Le générateur de données synthétiques ne s’exécute pas en production (NODE_ENV=production).');
@@ -675,7 +691,8 @@ async function main(): Promise<void> {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) print(`Migrations appliquées : ${applied.join(', ')}`);
     await loadCatalogue(db);
-    await generate(db, { accounts, now: new Date(), log: print });
+    if (!onlyNotifications) await generate(db, { accounts, now: new Date(), log: print });
+    if (notifications !== null) await generateNotifications(db, { notifications, now: new Date(), log: print });
   } finally {
     await db.destroy();
     await embedded?.stop();

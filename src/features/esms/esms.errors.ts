@@ -27,6 +27,8 @@ export const esmsErrors = defineErrors({
   RETRIEVAL_CHOICE: { status: 400, message: 'Choisissez la décision et l’établissement qui la prend en charge.' },
   IMPORT_INVALID: { status: 400, message: 'Le fichier contient des erreurs : rien n’a été importé.' },
   IMPORT_FORBIDDEN: { status: 403, message: 'Ces établissements ne sont pas dans la région de ce client.' },
+  CSV_TOO_LARGE: { status: 413, message: 'Le fichier CSV dépasse 5 Mo : découpez-le en plusieurs envois.' },
+  CSV_FORM_INVALID: { status: 413, message: 'Envoyez un seul fichier CSV à la fois.' },
   API_UNAUTHENTICATED: { status: 401, message: 'Identifiant ou secret du client d’API incorrect.' },
   API_CLIENT_NAME: { status: 400, message: 'Donnez un nom au client (200 caractères au plus).' },
   API_CLIENT_REGION: { status: 400, message: 'Choisissez une région de votre périmètre.' },

@@ -4,11 +4,12 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { formatDate } from '../../platform/clock.js';
 import { FIELD_LABELS, TIER2_FIELDS, TIER3_FIELDS, VALIDITY_LABELS, validityOf, type EsmsTier, type ProjectedNotification } from './esms.rules.js';
 
 export const ESMS_SHEET = 'Notifications';
 
-const TIER1_COLUMNS: { header: string; cell: (n: ProjectedNotification, today: string) => string | Date | boolean }[] = [
+const TIER1_COLUMNS: { header: string; cell: (n: ProjectedNotification, today: string) => string | boolean }[] = [
   { header: 'Nom', cell: (n) => n.base.lastName.toUpperCase() },
   { header: 'Prénom', cell: (n) => n.base.firstName },
   { header: 'Date de naissance', cell: (n) => excelDate(n.base.birthDate) },
@@ -29,8 +30,13 @@ const TIER1_COLUMNS: { header: string; cell: (n: ProjectedNotification, today: s
   { header: 'Unité', cell: (n) => n.base.unitName ?? '' },
 ];
 
-function excelDate(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
+/**
+ * Dates as French text (JJ/MM/AAAA) in a workbook without styles: styles cost four times the rest
+ * of the writing (measured: 10 000 rows × 34 columns, 3.4 s with a date format, 0.8 s without), and
+ * the export must stay within 2 s for 10 000 rows (ADR 0007).
+ */
+function excelDate(day: string): string {
+  return formatDate(day);
 }
 
 /** The headers of an export at a tier: tier 1's, then the evaluation's (tier ≥ 2), then the medical data's (tier 3). */
@@ -42,7 +48,7 @@ export function exportHeaders(tier: EsmsTier): string[] {
   ];
 }
 
-export function exportCells(n: ProjectedNotification, today: string): (string | Date | boolean)[] {
+export function exportCells(n: ProjectedNotification, today: string): (string | boolean)[] {
   return [
     ...TIER1_COLUMNS.map((c) => c.cell(n, today)),
     ...(n.tier !== 1 ? TIER2_FIELDS.map((f) => n.evaluation[f] ?? '') : []),
@@ -51,21 +57,16 @@ export function exportCells(n: ProjectedNotification, today: string): (string | 
 }
 
 export async function writeNotificationsWorkbook(output: Writable, tier: EsmsTier, today: string, batches: AsyncIterable<ProjectedNotification[]>): Promise<number> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
   workbook.creator = 'Habilis';
   const sheet = workbook.addWorksheet(ESMS_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   const headers = exportHeaders(tier);
   sheet.columns = headers.map((header) => ({ header, width: Math.min(40, Math.max(12, header.length + 2)) }));
-  sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   let count = 0;
   for await (const batch of batches) {
     for (const n of batch) {
-      const row = sheet.addRow(exportCells(n, today));
-      row.eachCell((cell) => {
-        if (cell.value instanceof Date) cell.numFmt = 'dd/mm/yyyy';
-      });
-      row.commit();
+      sheet.addRow(exportCells(n, today)).commit();
       count++;
     }
   }

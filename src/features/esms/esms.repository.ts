@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Evaluation, MedicalData, NotificationBase, Stage, Validity } from './esms.rules.js';
+import { STAGE_OF, statusesOfStage, type Evaluation, type MedicalData, type NotificationBase, type Stage, type Validity } from './esms.rules.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -112,7 +112,8 @@ function scoped(db: Q, f: Pick<DashboardFilter, 'establishmentId' | 'onlyUnitId'
 }
 
 function filtered(db: Q, f: DashboardFilter) {
-  let query = scoped(db, f).where('s.stage', '=', f.stage);
+  // The tab as its status codes (the index reads them; a join on the stage would read every row of the ESMS).
+  let query = scoped(db, f).where('n.status_code', 'in', [...statusesOfStage(f.stage)]);
   if (f.status) query = query.where('n.status_code', '=', f.status);
   if (f.category) query = query.where('dec.category_code', '=', f.category);
   if (f.unitId) query = query.where('n.unit_id', '=', f.unitId);
@@ -126,30 +127,37 @@ function filtered(db: Q, f: DashboardFilter) {
   return query;
 }
 
-/** One page of a stage of the dashboard, sorted, with the total of that filtered stage. */
-export async function listDashboardPage(db: Q, f: DashboardFilter): Promise<{ rows: NotificationBase[]; total: number }> {
+/** One page of a stage of the dashboard, sorted. */
+export async function listDashboardRows(db: Q, f: DashboardFilter): Promise<NotificationBase[]> {
   let query = filtered(db, f);
   query =
     f.sort === 'nom' ? query.orderBy('p.last_name').orderBy('p.first_name')
     : f.sort === 'decision' ? query.orderBy('dec.decision_date', 'desc')
     : f.sort === 'echeance' ? query.orderBy('dec.end_date')
     : query.orderBy('n.updated_at', 'desc');
-  const rows = await query.orderBy('n.id', 'desc').limit(f.limit).offset(f.offset).execute();
-  const count = await filtered(db, f).clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-  return { rows, total: count.n };
+  return query.orderBy('n.id', 'desc').limit(f.limit).offset(f.offset).execute();
 }
 
-/** R62: the count of each stage (before the filters of the tab). */
+/** The number of rows of a filtered stage. */
+export async function countDashboard(db: Q, f: DashboardFilter): Promise<number> {
+  const row = await filtered(db, f).clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** R62: the count of each stage (before the filters of the tab), from the counts by status. */
 export async function countByStage(db: Q, scope: Pick<DashboardFilter, 'establishmentId' | 'onlyUnitId'>): Promise<Record<string, number>> {
   let query = db
     .selectFrom('esms_notifications as n')
-    .innerJoin('esms_status_codes as s', 's.code', 'n.status_code')
-    .select(['s.stage', sql<number>`count(*)::int`.as('n')])
+    .select(['n.status_code', sql<number>`count(*)::int`.as('n')])
     .where('n.establishment_id', '=', scope.establishmentId)
-    .groupBy('s.stage');
+    .groupBy('n.status_code');
   if (scope.onlyUnitId !== null) query = query.where('n.unit_id', '=', scope.onlyUnitId);
-  const rows = await query.execute();
-  return Object.fromEntries(rows.map((r) => [r.stage ?? '', r.n]));
+  const counts: Record<string, number> = {};
+  for (const row of await query.execute()) {
+    const stage = STAGE_OF[row.status_code];
+    if (stage) counts[stage] = (counts[stage] ?? 0) + row.n;
+  }
+  return counts;
 }
 
 /** Every row of a filtered stage for the export, tier 1 (tier 2 and 3 come from their own functions). */

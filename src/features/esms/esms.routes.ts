@@ -1,6 +1,8 @@
 /** Routes of the ESMS notifications: parse, call one service, present (R60–R62, R64). */
 import { PassThrough } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { errorHandler, sendError } from '../../http/error-handler.js';
+import { esmsErrors } from './esms.errors.js';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../platform/errors.js';
 import { httpErrors } from '../../http/errors.js';
@@ -10,6 +12,9 @@ import { parseDashboardQuery, parseFollowupForm, parseRetrievalForm } from './es
 import * as retrieval from './esms-retrieval.service.js';
 import { RetrievalPage } from './esms-retrieval.pages.js';
 import { esmsTask, pageToken, parseLastUpdated, readPageToken } from './esms-fhir.rules.js';
+import * as admin from './esms-admin.service.js';
+import { ImportPage } from './esms-admin.pages.js';
+import { esmsImportRegions } from '../habilitations/habilitation.policy.js';
 import { DashboardPage, NotificationPage } from './esms.pages.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string> }>;
@@ -149,4 +154,46 @@ export function esmsFhirHandlers(deps: Deps) {
       });
     },
   };
+}
+
+/** "Import des décisions" (region administrator): the page, a new API client, a CSV upload. */
+export function esmsAdminHandlers(deps: Deps) {
+  const page = async (request: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof ImportPage>[0]> = {}, status = 200) => {
+    const principal = request.principal!;
+    const data = await admin.loadImportPage(deps, principal);
+    return html(reply, ImportPage({ viewer: principal.viewer, csrfToken: request.csrfToken, data, ...extra }), status);
+  };
+  return {
+    show: (request: FastifyRequest, reply: FastifyReply) => page(request, reply),
+    createClient: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const values = { nom: typeof body.nom === 'string' ? body.nom.slice(0, 300) : '', region: typeof body.region === 'string' ? body.region.slice(0, 10) : '' };
+      try {
+        const created = await admin.createApiClient(deps, request.principal!, { name: values.nom, region: values.region }, request.ip);
+        return page(request, reply, { created });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status !== 400) throw error;
+        return page(request, reply, { clientErrors: error.fields, clientValues: values }, 400);
+      }
+    },
+    uploadCsv: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const file = Buffer.isBuffer(body.fichier) ? body.fichier : undefined;
+      const outcome = await admin.importCsv(deps, request.principal!, file);
+      return outcome.ok ? page(request, reply, { result: outcome.result }) : page(request, reply, { importErrors: outcome.errors }, 400);
+    },
+  };
+}
+
+/** Runs before a byte of the CSV upload is read: only a region administrator may make the server buffer a file. */
+export async function csvUploadAccessHook(request: FastifyRequest): Promise<void> {
+  if (!request.principal) throw httpErrors.UNAUTHENTICATED();
+  if (esmsImportRegions(request.principal).length === 0) throw httpErrors.FORBIDDEN();
+}
+
+/** The CSV upload's scope: multipart's own refusals become French 413s; everything else goes to the application's handler. */
+export function csvUploadErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.code === 'FST_REQ_FILE_TOO_LARGE') return sendError(request, reply, esmsErrors.CSV_TOO_LARGE());
+  if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') return sendError(request, reply, esmsErrors.CSV_FORM_INVALID());
+  return errorHandler(error, request, reply);
 }

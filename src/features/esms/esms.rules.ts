@@ -188,6 +188,11 @@ export const STAGE_OF: Readonly<Record<string, Stage>> = {
   '37': 'clotures', '46': 'clotures', '48': 'clotures', '49': 'clotures',
 };
 
+/** The status codes of a dashboard stage. */
+export function statusesOfStage(stage: Stage): string[] {
+  return Object.entries(STAGE_OF).filter(([, s]) => s === stage).map(([code]) => code);
+}
+
 /** R63: the throttle of retrievals, per account and per address. */
 export const RETRIEVAL_LIMITS = {
   account: { window: 15 * 60, max: 10 },

@@ -35,6 +35,20 @@ export function notificationPlace(row: { establishmentId: number; unitId: number
 }
 
 // ─── Dashboard (R62) ──────────────────────────────────────────────────────────────────────────
+/**
+ * The status codes and categories: national code systems a migration loads and nothing changes at
+ * run time, read once per process (a new migration means a new deployment, hence new processes).
+ */
+const codeListCache = new WeakMap<object, Promise<{ statuses: Awaited<ReturnType<typeof repo.listStatusCodes>>; categories: Awaited<ReturnType<typeof repo.listCategories>> }>>();
+function codeLists(deps: Deps) {
+  let lists = codeListCache.get(deps.db);
+  if (!lists) {
+    lists = Promise.all([repo.listStatusCodes(deps.db), repo.listCategories(deps.db)]).then(([statuses, categories]) => ({ statuses, categories }));
+    lists.catch(() => codeListCache.delete(deps.db));
+    codeListCache.set(deps.db, lists);
+  }
+  return lists;
+}
 /** An ESMS the viewer follows: an establishment, or one unit of it when their grant is at the unit. */
 export interface EsmsScope {
   establishmentId: number;
@@ -70,16 +84,20 @@ export async function loadDashboard(deps: Deps, principal: Principal, q: Dashboa
   if (scopes.length === 0) throw esmsErrors.NO_ESMS();
   const scope = scopes.find((s) => s.establishmentId === q.establishmentId) ?? scopes[0]!;
   const today = parisDate(deps.clock.now());
-  const [counts, units, statuses, categories] = await Promise.all([
-    repo.countByStage(deps.db, scope),
-    repo.listUnitsOf(deps.db, scope.establishmentId),
-    repo.listStatusCodes(deps.db),
-    repo.listCategories(deps.db),
-  ]);
-  const page = await repo.listDashboardPage(deps.db, {
+  const unfiltered = !q.status && !q.category && !q.unitId && !q.validity && !q.search;
+  const filter: repo.DashboardFilter = {
     establishmentId: scope.establishmentId, onlyUnitId: scope.onlyUnitId, stage: q.stage, status: q.status, category: q.category, unitId: q.unitId,
     validity: q.validity, search: q.search, sort: q.sort, today, soon: addToDate(today, { months: 3 }), limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE,
-  });
+  };
+  // Every query at once; without a filter the tab's total is its stage count (no second count).
+  const [counts, units, { statuses, categories }, rows, filteredTotal] = await Promise.all([
+    repo.countByStage(deps.db, scope),
+    repo.listUnitsOf(deps.db, scope.establishmentId),
+    codeLists(deps),
+    repo.listDashboardRows(deps.db, filter),
+    unfiltered ? Promise.resolve(null) : repo.countDashboard(deps.db, filter),
+  ]);
+  const page = { rows, total: filteredTotal ?? counts[q.stage] ?? 0 };
   return {
     scopes,
     scope,

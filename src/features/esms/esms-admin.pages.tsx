@@ -1,0 +1,126 @@
+/** "Import des décisions" of a region administrator: API clients of the import, and the CSV upload with its errors by line and field. */
+import { Layout, type Viewer } from '../../views/layout.js';
+import { Alert, CsrfField, ErrorSummary, Field, FieldFrame, summaryOf, type FieldErrors } from '../../views/components.js';
+import { formatDateTime } from '../../platform/clock.js';
+import type { ImportError } from './esms.schemas.js';
+import type { ImportResult } from './esms-import.service.js';
+import type { loadImportPage } from './esms-admin.service.js';
+
+export interface ImportPageProps {
+  viewer: Viewer;
+  csrfToken: string;
+  data: Awaited<ReturnType<typeof loadImportPage>>;
+  created?: { clientId: string; secret: string };
+  clientErrors?: FieldErrors;
+  clientValues?: { nom: string; region: string };
+  result?: ImportResult;
+  importErrors?: ImportError[];
+}
+
+export function ImportPage(props: ImportPageProps) {
+  const { data } = props;
+  return (
+    <Layout title="Import des décisions ESMS" viewer={props.viewer} csrfToken={props.csrfToken}>
+      <h1>Import des décisions ESMS</h1>
+      <p class="lead">
+        Les décisions d’orientation de la MDPH arrivent par l’API <code>POST /api/v1/esms/decisions</code> (voir la documentation de l’import) ou
+        par un fichier CSV déposé ici. Un envoi est accepté en entier ou refusé en entier.
+      </p>
+      <h2 id="csv">Déposer un fichier CSV</h2>
+      {props.result ? (
+        <Alert kind="success" title="Import terminé">
+          {props.result.created} décision(s) créée(s), {props.result.updated} mise(s) à jour, {props.result.unchanged} inchangée(s) ; {props.result.mails} e-mail(s) envoyé(s).
+        </Alert>
+      ) : null}
+      {props.importErrors && props.importErrors.length > 0 ? (
+        <>
+          <Alert kind="error" title="Le fichier contient des erreurs : rien n’a été importé.">
+            <p>{props.importErrors.length} erreur(s), listées ci-dessous par ligne et par champ.</p>
+          </Alert>
+          <table>
+            <caption>Erreurs du fichier</caption>
+            <thead>
+              <tr>
+                <th scope="col">Ligne</th>
+                <th scope="col">Champ</th>
+                <th scope="col">Erreur</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.importErrors.slice(0, 500).map((e) => (
+                <tr>
+                  <td>{e.line || '—'}</td>
+                  <td>{e.field}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      <form method="post" action="/esms/import/csv" enctype="multipart/form-data" class="form">
+        <CsrfField token={props.csrfToken} />
+        <FieldFrame id="fichier" label="Fichier CSV (UTF-8, séparateur « ; »)" hint="5 Mo au plus">
+          <input id="fichier" name="fichier" type="file" accept=".csv,text/csv" class="field__input" aria-describedby="fichier-hint" />
+        </FieldFrame>
+        <div class="form-actions">
+          <button type="submit" class="button">Importer</button>
+        </div>
+      </form>
+      <h2 id="clients">Clients de l’API d’import</h2>
+      {props.created ? (
+        <Alert kind="success" title="Client créé">
+          <p>
+            Identifiant : <code>{props.created.clientId}</code>
+          </p>
+          <p>
+            Secret : <code>{props.created.secret}</code>
+          </p>
+          <p>Copiez le secret maintenant : il ne sera plus jamais affiché (Habilis n’en garde qu’une empreinte).</p>
+        </Alert>
+      ) : null}
+      {data.clients.length === 0 ? (
+        <p>Aucun client.</p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Clients de l’API d’import</caption>
+          <thead>
+            <tr>
+              <th scope="col">Nom</th>
+              <th scope="col">Identifiant</th>
+              <th scope="col">Région</th>
+              <th scope="col">Créé le</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.clients.map((c) => (
+              <tr>
+                <td>{c.name}</td>
+                <td>
+                  <code>{c.client_id}</code>
+                </td>
+                <td>{c.region_code}</td>
+                <td>{formatDateTime(c.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {props.clientErrors && Object.keys(props.clientErrors).length > 0 ? <ErrorSummary errors={summaryOf(props.clientErrors)} /> : null}
+      <form method="post" action="/esms/import/clients" class="form">
+        <CsrfField token={props.csrfToken} />
+        <Field id="nom" label="Nom du client (ex. logiciel de la MDPH de l’Hérault)" value={props.clientValues?.nom ?? ''} error={props.clientErrors?.nom} maxLength={200} required />
+        <FieldFrame id="region" label="Région" error={props.clientErrors?.region}>
+          <select id="region" name="region" class="field__input">
+            {data.regions.map((r) => (
+              <option value={r} selected={props.clientValues?.region === r}>{r}</option>
+            ))}
+          </select>
+        </FieldFrame>
+        <div class="form-actions">
+          <button type="submit" class="button">Créer un client</button>
+        </div>
+      </form>
+    </Layout>
+  );
+}

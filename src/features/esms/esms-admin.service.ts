@@ -1,0 +1,62 @@
+/** The region administrator's side of the import: API clients (interim credentials) and the CSV upload. */
+import type { Deps } from '../../deps.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { esmsImportRegions, type Principal } from '../habilitations/habilitation.policy.js';
+import { newClientCredentials } from './esms-api-auth.js';
+import { csvToDecisions } from './esms-csv.rules.js';
+import { esmsErrors } from './esms.errors.js';
+import { importDecisions, type ImportOutcome } from './esms-import.service.js';
+import { viewerLabel } from './esms.service.js';
+import * as repo from './esms.repository.js';
+
+export function importRegions(principal: Principal): string[] {
+  const regions = esmsImportRegions(principal);
+  if (regions.length === 0) throw esmsErrors.IMPORT_FORBIDDEN();
+  return regions;
+}
+
+export async function loadImportPage(deps: Deps, principal: Principal) {
+  const regions = importRegions(principal);
+  return { regions, clients: await repo.listApiClients(deps.db, regions) };
+}
+
+/** A new API client; its secret is returned once, never stored but as its SHA-256. */
+export async function createApiClient(deps: Deps, principal: Principal, form: { name: string; region: string }, ip: string): Promise<{ clientId: string; secret: string }> {
+  const regions = importRegions(principal);
+  const fields: Record<string, string> = {};
+  const name = form.name.trim();
+  if (name.length < 1 || name.length > 200) fields.nom = esmsErrors.API_CLIENT_NAME().message;
+  if (!regions.includes(form.region)) fields.region = esmsErrors.API_CLIENT_REGION().message;
+  if (Object.keys(fields).length > 0) throw esmsErrors.API_CLIENT_NAME(fields);
+  const credentials = newClientCredentials();
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.insertApiClient(trx, { clientId: credentials.clientId, name, secretHash: credentials.secretHash, regionCode: form.region, createdBy: principal.accountId, at: now });
+    await recordAudit(trx, {
+      actor: { kind: 'account', accountId: principal.accountId, label: viewerLabel(principal) },
+      subjectAccountId: principal.accountId,
+      code: 'ESMS_API_CLIENT_CREATED',
+      description: `Création du client d’API d’import ESMS ${name} (région ${form.region})`,
+      details: { clientId: credentials.clientId, regionCode: form.region },
+      ip,
+      at: now,
+    });
+  });
+  return { clientId: credentials.clientId, secret: credentials.secret };
+}
+
+/** The CSV upload: the same checks and the same all-or-nothing as the JSON API (lines counted from the header, line 1). */
+export async function importCsv(deps: Deps, principal: Principal, file: Buffer | undefined): Promise<ImportOutcome> {
+  const regions = importRegions(principal);
+  if (!file || file.length === 0) return { ok: false, errors: [{ line: 0, field: 'fichier', message: 'Choisissez un fichier CSV.' }] };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file);
+  } catch {
+    return { ok: false, errors: [{ line: 0, field: 'fichier', message: 'Le fichier doit être enregistré en UTF-8 (CSV UTF-8).' }] };
+  }
+  const parsed = csvToDecisions(text);
+  if (!parsed.ok) return { ok: false, errors: [{ line: parsed.line, field: parsed.field, message: parsed.message }] };
+  if (parsed.decisions.length === 0) return { ok: false, errors: [{ line: 2, field: '(fichier)', message: 'le fichier ne contient aucune décision' }] };
+  return importDecisions(deps, parsed.decisions, regions, 2);
+}
