@@ -24,17 +24,22 @@ function waiting(w: HandicapWhere, day: string) {
     from ${notificationsFrom(w)}`;
 }
 
-async function waitingBy(db: Q, w: HandicapWhere, day: string, key: 'status' | 'category'): Promise<WaitingRow[]> {
-  const label = key === 'status' ? sql`s.code || ' – ' || s.label` : sql`x.category`;
-  const result = await sql<WaitingRow>`
-    select ${label} as key, count(*)::int as persons,
+/**
+ * Both tables in one pass over the notifications (the status of each on the day is the costly
+ * part): grouping sets by status and by category.
+ */
+export async function waitingByStatusAndCategory(db: Q, w: HandicapWhere, day: string): Promise<{ byStatus: WaitingRow[]; byCategory: WaitingRow[] }> {
+  const result = await sql<WaitingRow & { by: 'status' | 'category'; rank: number | null }>`
+    select case when grouping(x.status) = 0 then 'status' else 'category' end as by,
+      case when grouping(x.status) = 0 then min(s.code || ' – ' || s.label) else x.category end as key,
+      array_position(${[...WAITING_STATUSES]}::text[], x.status) as rank,
+      count(*)::int as persons,
       round(percentile_cont(0.5) within group (order by x.days)::numeric, 1)::float8 as median,
       round(percentile_cont(0.9) within group (order by x.days)::numeric, 1)::float8 as p90
     from (${waiting(w, day)}) x join esms_status_codes s on s.code = x.status
     where x.status = any(${[...WAITING_STATUSES]}::text[])
-    group by 1 ${key === 'status' ? sql`, x.status order by array_position(${[...WAITING_STATUSES]}::text[], x.status)` : sql`order by 1`}`.execute(db);
-  return result.rows;
+    group by grouping sets ((x.status), (x.category))
+    order by 1, 3, 2`.execute(db);
+  const strip = ({ key, persons, median, p90 }: WaitingRow) => ({ key, persons, median, p90 });
+  return { byStatus: result.rows.filter((r) => r.by === 'status').map(strip), byCategory: result.rows.filter((r) => r.by === 'category').map(strip) };
 }
-
-export const waitingByStatus = (db: Q, w: HandicapWhere, day: string) => waitingBy(db, w, day, 'status');
-export const waitingByCategory = (db: Q, w: HandicapWhere, day: string) => waitingBy(db, w, day, 'category');

@@ -1,7 +1,7 @@
 /** "Liste d'attente" (R70, Handicap): a snapshot of statuses 42, 72 and 71 on the last day, with median and 90th-percentile waits. */
 import { defineRequest } from '../observatory.request.js';
 import type { Column } from '../observatory.rules.js';
-import { waitingByCategory, waitingByStatus, type WaitingRow } from './waiting-list.repository.js';
+import { waitingByStatusAndCategory, type WaitingRow } from './waiting-list.repository.js';
 
 const FIGURES: Column[] = [
   { key: 'personnes', label: 'Personnes', type: 'count', persons: true },
@@ -20,7 +20,7 @@ export const waitingList = defineRequest({
   criteria: ['departement', 'etablissement', 'categorie'],
   compute: async ({ db, scope, places, criteria, period }) => {
     const where = { scope, places, category: criteria.categorie as string | undefined };
-    const [byStatus, byCategory] = [await waitingByStatus(db, where, period.to), await waitingByCategory(db, where, period.to)];
+    const { byStatus, byCategory } = await waitingByStatusAndCategory(db, where, period.to);
     return {
       tables: [
         { key: 'statuts', title: 'Par statut', columns: [{ key: 'statut', label: 'Statut', type: 'text' }, ...FIGURES], rows: cells(byStatus), total: true },
