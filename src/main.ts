@@ -19,6 +19,8 @@ import { accountDeactivationJob } from './features/account-admin/account-deactiv
 import { directorySyncJob } from './features/directory/directory-sync.job.js';
 import { recoverStaleRuns } from './features/directory/ror-sync.service.js';
 import { esmsAccessLogJob } from './features/esms/esms-access-log.job.js';
+import { observatoryOrderJob } from './features/observatory/observatory-order.job.js';
+import { observatoryPurgeJob } from './features/observatory/observatory-purge.job.js';
 
 async function main(): Promise<void> {
   let config;
@@ -55,7 +57,14 @@ async function serve(config: Config, target: DatabaseTarget, logger: Logger): Pr
 
   // A synchronisation left "En cours" by a process that ended is closed at start, not only by the next job run (R50).
   await recoverStaleRuns(deps);
-  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), esmsAccessLogJob(deps)], logger, { work: config.jobs });
+  // Observatoire (issue 15): one job per statistics order, and its housekeeping.
+  const observatoryJobs = { queues: [observatoryOrderJob(deps)], scheduled: [observatoryPurgeJob(deps)] };
+  deps.jobs = await startJobs(
+    databaseUrl,
+    [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), esmsAccessLogJob(deps), ...observatoryJobs.scheduled],
+    logger,
+    { work: config.jobs, queues: observatoryJobs.queues },
+  );
   const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? httpPortTaken(config.host, config.port) : error;

@@ -91,7 +91,7 @@ export function useDirectoryWorld(): void {
   t = await buildTestApp({
     // Documents of 1 MB at most here (10 MB by default): the limit is configuration.
     env: { ROR_BASE_URL: 'http://127.0.0.1:9/fhir', DIRECTORY_DOCUMENT_MAX_MB: '1' },
-    deps: { jobs: { trigger: async (name: string) => void triggered.push(name), stop: async () => undefined } },
+    deps: { jobs: { trigger: async (name: string) => void triggered.push(name), send: async () => undefined, stop: async () => undefined } },
   });
   const db = t.deps.db;
   await ensureTerritory(db, '76', '34');

@@ -640,3 +640,41 @@ export interface Database {
   esms_api_clients: EsmsApiClientTable;
   esms_mail_deliveries: EsmsMailDeliveryTable;
 }
+
+// ─── Observatoire: statistics orders (issue 15, R70) ──────────────────────────────────────────
+export type ObservatoryOrderStatus = 'pending' | 'running' | 'ready' | 'failed' | 'expired';
+/** One statistics order: who, which predefined request, period, criteria, private comment, status, result. */
+export interface ObservatoryOrderTable {
+  id: Generated<number>;
+  account_id: number;
+  request_code: string;
+  period_start: CalendarDate;
+  period_end: CalendarDate;
+  criteria: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The criteria as the orderer read them ({ label, value }), kept for the list and the file. */
+  criteria_labels: ColumnType<{ label: string; value: string }[], string | undefined, string>;
+  comment: string | null;
+  status: Generated<ObservatoryOrderStatus>;
+  failure_reason: string | null;
+  attempts: Generated<number>;
+  ordered_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  scope_label: string | null;
+  /** The computed tables and charts, small-count suppression already applied (the "Voir" page reads it). */
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  /** When the result and its file are deleted (ready + 10 days), or the order itself once expired. */
+  expires_at: NullableTimestamp;
+}
+/** The Excel file of a ready order. */
+export interface ObservatoryFileTable {
+  order_id: number;
+  file_name: string;
+  content: Buffer;
+  byte_size: number;
+  created_at: Timestamp;
+}
+export interface Database {
+  observatory_orders: ObservatoryOrderTable;
+  observatory_files: ObservatoryFileTable;
+}

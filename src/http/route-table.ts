@@ -27,6 +27,7 @@ import { BODY_LIMIT } from './body-limits.js';
 import { inputOf, type RouteInput } from '../platform/input.js';
 import { csvUploadAccessHook, csvUploadErrorHandler, esmsAdminHandlers, esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
 import { esmsApiHandlers } from '../features/esms/esms-api.routes.js';
+import { observatoryHandlers } from '../features/observatory/observatory.routes.js';
 
 type Method = 'GET' | 'POST';
 
@@ -239,6 +240,15 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const esmsApi = esmsApiHandlers(deps);
   routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: 'public' });
   app.route({ method: 'POST', url: '/api/v1/esms/decisions', handler: esmsApi.importDecisions, bodyLimit: 16 * 1024 * 1024, config: { access: 'public', csrf: false } });
+  // Observatoire: statistics orders (issue 15, R70)
+  const observatory = observatoryHandlers(deps);
+  const order = { right: 'observatory.order' } as const;
+  route('GET', '/observatoire/commander', order, observatory.showOrder as RouteHandlerMethod);
+  route('POST', '/observatoire/commander', order, observatory.placeOrder);
+  route('GET', '/observatoire/consulter', order, observatory.listOrders as RouteHandlerMethod);
+  route('GET', '/observatoire/consulter/etat', order, observatory.statuses);
+  route('GET', '/observatoire/commandes/:id', order, observatory.showResult as RouteHandlerMethod);
+  route('GET', '/observatoire/commandes/:id/excel', order, observatory.downloadFile as RouteHandlerMethod);
   route('GET', '/health/live', 'public', health.live);
   route('GET', '/health/ready', 'public', health.ready);
   if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));

@@ -23,6 +23,8 @@ const FILES: Record<string, [string, string]> = {
   'review-filters.js': [JS, './static/review-filters.js'],
   // The main menu collapses behind a "Menu" button on narrow screens.
   'menu.js': [JS, './static/menu.js'],
+  // Observatoire, "Consulter": follows the status of pending orders (R70).
+  'observatoire.js': [JS, './static/observatoire.js'],
 };
 
 export interface Asset {

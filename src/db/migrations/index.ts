@@ -14,6 +14,7 @@ import * as serviceWords from './2026-11-23T2000-service-words.js';
 import * as oneTimeCodes from './2026-12-05T1000-one-time-codes.js';
 import * as rorGuide from './2026-12-05T1100-ror-guide.js';
 import * as esms from './2026-12-06T1000-esms.js';
+import * as observatory from './2026-12-06T1400-observatory.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T1000-one-time-codes': oneTimeCodes,
   '2026-12-05T1100-ror-guide': rorGuide,
   '2026-12-06T1000-esms': esms,
+  '2026-12-06T1400-observatory': observatory,
 };

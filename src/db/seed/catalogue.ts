@@ -43,7 +43,8 @@ export const PROFILES: ProfileSpec[] = [
     name: 'Référent structure',
     domain: null,
     level: 'establishment',
-    rights: [...REFERENT_RIGHTS, 'directory.edit'],
+    // R70: a structure referent orders the statistics of their structure (migration 2026-12-06T1400).
+    rights: [...REFERENT_RIGHTS, 'directory.edit', 'observatory.order'],
     grantedBy: ['REFERENT_STRUCTURE', 'SANITAIRE_COORDINATION', 'GRAND_AGE_COORDINATION', 'SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Administre les comptes et les habilitations de son établissement et de ses unités.',
   },
@@ -172,6 +173,25 @@ export const PROFILES: ProfileSpec[] = [
     rights: ['referrals.receive', 'directory.read'],
     grantedBy: LOCAL_GRANTORS,
     description: 'Suit les demandes qui relèvent de l’assurance maladie.',
+  },
+  // R70: the Handicap statistics of a department or a region (Observatoire, issue 15); no other right.
+  {
+    code: 'HANDICAP_COORDINATION',
+    name: 'Handicap - Coordination',
+    domain: 'HANDICAP',
+    level: 'department',
+    rights: ['observatory.order', 'directory.read'],
+    grantedBy: ['SANITAIRE_REGION'],
+    description: 'Commande les statistiques Handicap (notifications ESMS) de son département.',
+  },
+  {
+    code: 'HANDICAP_REGION',
+    name: 'Handicap - Région',
+    domain: 'HANDICAP',
+    level: 'region',
+    rights: ['observatory.order', 'directory.read'],
+    grantedBy: ['SANITAIRE_REGION'],
+    description: 'Commande les statistiques Handicap (notifications ESMS) de la région.',
   },
   {
     code: 'TND_REFERENT_REGIONAL',

@@ -195,6 +195,8 @@ describe('R04 R06 one-time code', () => {
     expect(agent.cookies.get('habilis_session')).not.toBe(passwordCookie);
     expect((await agent.get('/test/espace')).body).toBe(`compte ${account.id}`);
     expect(await audit(account.id, 'LOGIN_SUCCEEDED')).toHaveLength(1);
+    // R70: the method is recorded for the Observatoire's count of strong-authentication methods.
+    expect((await audit(account.id, 'LOGIN_SUCCEEDED'))[0]!.details).toEqual({ method: 'code-email' });
   });
 
   it('R04 sends the code by SMS to a verified mobile when the user chose SMS', async () => {
@@ -207,6 +209,7 @@ describe('R04 R06 one-time code', () => {
     expect(sms!.channel).toBe('sms');
     expect((await agent.post('/connexion/code', { code: await latestCode(t.deps.db, mobile) })).statusCode).toBe(303);
     expect(await messagesTo(t.deps.db, account.email)).toHaveLength(0);
+    expect((await audit(account.id, 'LOGIN_SUCCEEDED'))[0]!.details).toEqual({ method: 'code-sms' });
   });
 
   it('R04 the code expires after 10 minutes', async () => {

@@ -140,6 +140,8 @@ async function checkPasswordOnce(
       subjectAccountId: account.id,
       code: 'LOGIN_SUCCEEDED',
       description: 'Connexion réussie (mot de passe, navigateur de confiance)',
+      // The method in use, for the Observatoire's count of strong-authentication methods (R70).
+      details: { method: 'trusted-browser' },
       ip: input.ip,
     });
     return { kind: 'trusted_browser', accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
@@ -269,6 +271,7 @@ export async function verifyLoginCode(deps: Deps, input: { session: AuthSession;
       subjectAccountId: account.id,
       code: 'LOGIN_SUCCEEDED',
       description: 'Connexion réussie (mot de passe et code à usage unique)',
+      details: { method: check.channel === 'SMS' ? 'code-sms' : 'code-email' },
       ip: input.ip,
     });
     return { pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };

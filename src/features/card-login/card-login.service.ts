@@ -26,6 +26,11 @@ import * as psc from './psc.oidc.js';
 
 export type IdentityKind = 'psc' | 'cps' | `partner:${string}`;
 
+/** The method recorded in LOGIN_SUCCEEDED's details, counted by the Observatoire (R70). */
+function loginMethodOf(kind: IdentityKind): 'psc' | 'cps' | 'partner' {
+  return kind === 'psc' || kind === 'cps' ? kind : 'partner';
+}
+
 function kindLabel(kind: IdentityKind): string {
   if (kind === 'psc') return 'e-CPS (Pro Santé Connect)';
   if (kind === 'cps') return 'carte CPS';
@@ -175,6 +180,7 @@ async function loginWithVerifiedIdentity(
       subjectAccountId: account.id,
       code: 'LOGIN_SUCCEEDED',
       description: `Connexion réussie (${kindLabel(input.kind)})`,
+      details: { method: loginMethodOf(input.kind) },
       ip: input.ip,
     });
   });
@@ -242,7 +248,7 @@ export async function pairIdentity(
       details: { kind: input.kind, subject, practicePlaces: flow.practice_places, ...(recordedRpps ? { rpps: rpps!.number } : {}) },
       ip: input.ip,
     });
-    await recordAudit(trx, { actor, subjectAccountId: account.id, code: 'LOGIN_SUCCEEDED', description: `Connexion réussie (${kindLabel(input.kind)}, association)`, ip: input.ip });
+    await recordAudit(trx, { actor, subjectAccountId: account.id, code: 'LOGIN_SUCCEEDED', description: `Connexion réussie (${kindLabel(input.kind)}, association)`, details: { method: loginMethodOf(input.kind) }, ip: input.ip });
     // The holder hears of it at once: an association they did not make is an alarm.
     await enqueueMail(trx, {
       to: account.email,

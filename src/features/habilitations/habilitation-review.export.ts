@@ -55,7 +55,7 @@ export function excelDate(day: string): Date {
 }
 
 /** An instant as Excel shows it: the Paris wall-clock time, stored as if it were UTC (Excel has no time zones). */
-function excelDateTime(instant: Date): Date {
+export function excelDateTime(instant: Date): Date {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
       .formatToParts(instant)

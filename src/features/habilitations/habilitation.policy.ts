@@ -272,3 +272,30 @@ export function esmsImportRegions(principal: Principal | null): string[] {
   if (!isStrong(principal)) return [];
   return principal.grants.filter((g) => g.location.level === 'region' && g.rights.includes('territory.supervise') && g.location.regionCode).map((g) => g.location.regionCode!);
 }
+
+// ─── R70: statistics orders (Observatoire) ────────────────────────────────────────────────────
+
+/**
+ * R70: where the principal may order statistics of a domain ('HANDICAP'…; null: a request of every
+ * domain, such as "Comptes et habilitations"): one place per grant holding `observatory.order` —
+ * a structure referent's establishment, a coordination's department, a region's region. A grant of
+ * a profile bound to another domain does not count for a domain's request (a Sanitaire region orders
+ * no Handicap statistics); a profile of every domain (the referents) counts for all.
+ */
+export function observatoryPlaces(principal: Principal | null, domain: string | null): ScopePlace[] {
+  if (!isStrong(principal)) return [];
+  const places = new Map<string, ScopePlace>();
+  for (const grant of principal.grants) {
+    if (!grant.rights.includes('observatory.order')) continue;
+    if (domain !== null && grant.profileDomain != null && grant.profileDomain !== domain) continue;
+    const { level, unitId = null, establishmentId = null, departmentCode = null, regionCode = null } = grant.location;
+    const place: ScopePlace = { level, unitId, establishmentId, departmentCode, regionCode, domain: null };
+    places.set(JSON.stringify(place), place);
+  }
+  return [...places.values()];
+}
+
+/** R70: may the principal order statistics of this domain about this place (a criterion: department, establishment, unit)? */
+export function canOrderStatisticsAt(principal: Principal | null, domain: string | null, place: Place): boolean {
+  return observatoryPlaces(principal, domain).some((p) => locationContains(p, place));
+}

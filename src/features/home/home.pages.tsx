@@ -24,7 +24,8 @@ const MODULES = [
   },
   {
     title: 'Observatoire',
-    text: 'Commande de statistiques sur une période, préparées en différé et téléchargeables au format Excel.',
+    // R70: what the Observatoire really does, and for whom (menu Observatoire, right observatory.order).
+    text: 'Les référents de structure, les coordinations et les régions commandent des statistiques sur leur périmètre et une période (comptes et habilitations, notifications ESMS du Handicap) : prêtes en quelques secondes, consultables en graphiques et téléchargeables au format Excel pendant 10 jours.',
   },
 ];
 

@@ -17,9 +17,24 @@ export interface JobDefinition {
   run(): Promise<void>;
 }
 
+/**
+ * A queue of jobs that each carry their data (one statistics order per job…), unlike the
+ * definitions above which run as a whole: every job is kept, retried `retryLimit` times with a
+ * growing delay, and an attempt running longer than `expireInSeconds` is abandoned (its `signal`
+ * aborts) and counted as failed.
+ */
+export interface QueueDefinition<T extends object = object> {
+  name: string;
+  retryLimit: number;
+  expireInSeconds: number;
+  run(data: T, signal: AbortSignal): Promise<void>;
+}
+
 export interface Jobs {
   /** Asks for a run soon (deduplicated: at most one waiting run per job). */
   trigger(name: string): Promise<void>;
+  /** Queues one job of a data queue (QueueDefinition). */
+  send(name: string, data: object): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +42,7 @@ export async function startJobs(
   connectionString: string,
   definitions: JobDefinition[],
   logger: Logger,
-  options: { work: boolean },
+  options: { work: boolean; queues?: QueueDefinition<never>[] },
 ): Promise<Jobs> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 3 });
   boss.on('error', (error: unknown) => {
@@ -54,9 +69,26 @@ export async function startJobs(
       });
     }
   }
+  for (const queue of options.queues ?? []) {
+    await boss.createQueue(queue.name, { policy: 'standard', retryLimit: queue.retryLimit, retryDelay: 5, retryBackoff: true, expireInSeconds: queue.expireInSeconds });
+    if (options.work) {
+      await boss.work(queue.name, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
+        if (!job) return;
+        try {
+          await queue.run(job.data as never, job.signal);
+        } catch (error) {
+          recordJobFailure(queue.name);
+          throw error;
+        }
+      });
+    }
+  }
   return {
     trigger: async (name) => {
       await boss.send(name, null);
+    },
+    send: async (name, data) => {
+      await boss.send(name, data);
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };

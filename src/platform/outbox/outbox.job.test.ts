@@ -11,7 +11,7 @@ describe('wakeOutbox', () => {
   it('makes one send for the wake-ups of a window, at its end, and a new one for a later wake-up', () => {
     vi.useFakeTimers();
     const sent: string[] = [];
-    const deps = { jobs: { trigger: async (name: string) => void sent.push(name), stop: async () => undefined }, logger: pino({ level: 'silent' }) };
+    const deps = { jobs: { trigger: async (name: string) => void sent.push(name), send: async () => undefined, stop: async () => undefined }, logger: pino({ level: 'silent' }) };
     wakeOutbox(deps);
     wakeOutbox(deps);
     vi.advanceTimersByTime(OUTBOX_WAKE_WINDOW_MS - 1);
