@@ -14,6 +14,8 @@ export interface Viewer {
   assistant?: boolean;
   /** R50: may run the ROR synchronisation (menu "Synchronisation ROR"). */
   directorySync?: boolean;
+  /** ESMS: may import MDPH decisions (menu "Import des décisions"): a region administrator. */
+  esmsImport?: boolean;
 }
 
 export interface LayoutProps {
@@ -26,7 +28,7 @@ export interface LayoutProps {
 }
 
 /** A link shown to everyone signed in, or only to the holders of a right, or only to liberal professionals or assistants. */
-type MenuLink = { href: string; label: string; right?: string; only?: 'liberal' | 'assistant' | 'directorySync' };
+type MenuLink = { href: string; label: string; right?: string; only?: 'liberal' | 'assistant' | 'directorySync' | 'esmsImport' };
 
 const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[] = [
   {
@@ -63,7 +65,7 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
         links: [
           { href: '/esms/tableau-de-bord', label: 'Tableau de bord', right: 'esms.notifications.read' },
           { href: '/esms/recuperer', label: 'Récupérer une notification', right: 'esms.notifications.read' },
-          { href: '/esms/import', label: 'Import des décisions', right: 'territory.supervise' },
+          { href: '/esms/import', label: 'Import des décisions', right: 'territory.supervise', only: 'esmsImport' },
         ],
       },
     ],

@@ -181,7 +181,8 @@ export const PROFILES: ProfileSpec[] = [
     domain: 'HANDICAP',
     level: 'department',
     rights: ['observatory.order', 'directory.read'],
-    grantedBy: ['SANITAIRE_REGION'],
+    // R33 (ADR 0009): a Handicap territory profile is named by the regional administrator, not by a Sanitaire region.
+    grantedBy: [PLATFORM_ADMIN],
     description: 'Commande les statistiques Handicap (notifications ESMS) de son département.',
   },
   {
@@ -190,7 +191,7 @@ export const PROFILES: ProfileSpec[] = [
     domain: 'HANDICAP',
     level: 'region',
     rights: ['observatory.order', 'directory.read'],
-    grantedBy: ['SANITAIRE_REGION'],
+    grantedBy: [PLATFORM_ADMIN],
     description: 'Commande les statistiques Handicap (notifications ESMS) de la région.',
   },
   {

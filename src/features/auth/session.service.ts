@@ -7,7 +7,7 @@
 import type { Deps } from '../../deps.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { parisDate } from '../../platform/clock.js';
-import { canRunDirectorySync, type Delegation, type Principal } from '../habilitations/habilitation.policy.js';
+import { canRunDirectorySync, esmsImportRegions, type Delegation, type Principal } from '../habilitations/habilitation.policy.js';
 import { activeGrants } from '../habilitations/habilitation.service.js';
 import type { PendingStep } from './auth.rules.js';
 import * as sessions from './session.repository.js';
@@ -69,6 +69,8 @@ export async function principalOf(deps: Deps, session: AuthSession | null): Prom
   };
   // Menus lead only to what the person may use ("Synchronisation ROR": region administrators of the directory).
   principal.viewer.directorySync = canRunDirectorySync(principal);
+  // "Import des décisions" (R60 data in): region administrators only, as the page itself decides.
+  principal.viewer.esmsImport = esmsImportRegions(principal).length > 0;
   return principal;
 }
 

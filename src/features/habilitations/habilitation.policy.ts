@@ -34,7 +34,7 @@ export interface Grant {
 export interface Principal {
   accountId: number;
   /** What pages show of the person; `rights` (held somewhere) chooses the menu entries. */
-  viewer: { firstName: string; lastName: string; username: string; rights?: readonly string[]; liberal?: boolean; assistant?: boolean; directorySync?: boolean };
+  viewer: { firstName: string; lastName: string; username: string; rights?: readonly string[]; liberal?: boolean; assistant?: boolean; directorySync?: boolean; esmsImport?: boolean };
   strength: 'password' | 'strong';
   grants: readonly Grant[];
   /** R14: a liberal professional (their own practice): they may invite assistants. Absent: false. */
