@@ -3,7 +3,7 @@
  *
  *   http (route table, app, hooks) → features → platform, db, views, config
  *   within features, one way:  accounts → habilitations → auth → {self-service, account-admin, card-login, directory}
- *                              card-login → assistants
+ *                              card-login → assistants → identity-provider
  *
  * Every rule is an error: an arrow that points back up fails the lint.
  */
@@ -15,6 +15,8 @@ const LAYERS = [
   ['auth'],
   ['self-service', 'account-admin', 'card-login', 'directory', 'home', 'dev'],
   ['assistants'],
+  // Issue 17: the OpenID provider and decision API sit on top (they read sessions, habilitations, delegations).
+  ['identity-provider'],
 ];
 
 /** One rule per feature: it may not import a feature of its own layer or of a higher one. */

@@ -143,7 +143,7 @@ export interface CodeToCheck {
 }
 
 export type CodeCheck =
-  | { ok: true; codeId: number }
+  | { ok: true; codeId: number; channel: 'EMAIL' | 'SMS' }
   | { ok: false; reason: 'rate_limited' | 'format' | 'expired' }
   | { ok: false; reason: 'wrong'; attemptsLeft: number };
 
@@ -159,7 +159,7 @@ export async function checkCode(db: Q, input: CodeToCheck): Promise<CodeCheck> {
   if (!/^\d{6}$/.test(typed)) return { ok: false, reason: 'format' };
   const stored = await db
     .selectFrom('one_time_codes')
-    .select(['id', 'account_id', 'code_hash', 'expires_at', 'invalidated_at'])
+    .select(['id', 'account_id', 'code_hash', 'channel', 'expires_at', 'invalidated_at'])
     .where(boundTo(input.purpose, input.binding))
     .where('consumed_at', 'is', null)
     .orderBy('id', 'desc')
@@ -167,7 +167,7 @@ export async function checkCode(db: Q, input: CodeToCheck): Promise<CodeCheck> {
     .executeTakeFirst();
   if (!stored || stored.invalidated_at || stored.expires_at <= input.now) return { ok: false, reason: 'expired' };
   if (input.accountId !== undefined && stored.account_id !== input.accountId) return { ok: false, reason: 'expired' };
-  if (safeEqual(codeHmac(input.secret, input.context, typed), stored.code_hash)) return { ok: true, codeId: stored.id };
+  if (safeEqual(codeHmac(input.secret, input.context, typed), stored.code_hash)) return { ok: true, codeId: stored.id, channel: stored.channel };
   const attempts = await db.transaction().execute(async (trx) => {
     const used = await recordWrongCode(trx, stored.id, input.now, input.maxAttempts);
     await input.onWrong?.(trx, used);

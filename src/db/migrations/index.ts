@@ -13,6 +13,7 @@ import * as assistants from './2026-11-23T1900-assistants.js';
 import * as serviceWords from './2026-11-23T2000-service-words.js';
 import * as oneTimeCodes from './2026-12-05T1000-one-time-codes.js';
 import * as rorGuide from './2026-12-05T1100-ror-guide.js';
+import * as identityProvider from './2026-12-06T1100-identity-provider.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T0900-initial': initial,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2000-service-words': serviceWords,
   '2026-12-05T1000-one-time-codes': oneTimeCodes,
   '2026-12-05T1100-ror-guide': rorGuide,
+  '2026-12-06T1100-identity-provider': identityProvider,
 };

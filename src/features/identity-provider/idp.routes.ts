@@ -1,0 +1,81 @@
+/**
+ * Routes of the OpenID provider: the provider itself under /oidc (its own endpoints, hijacked from
+ * Fastify and handed the raw request), and Habilis's interaction, where the Habilis session
+ * answers the provider (R17).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Deps } from '../../deps.js';
+import { sendPage as html } from '../../http/reply.js';
+import { endSession, sessionCookieName } from '../../http/session.js';
+import type { ProviderContext } from 'oidc-provider';
+import { endSessionOfToken } from '../auth/session.service.js';
+import { StepUpPage, ProviderErrorPage } from './idp.pages.js';
+import { MOUNT_PATH, type IdentityProvider } from './idp.provider.js';
+import { concludeInteraction, demandOf } from './idp.service.js';
+
+type InteractionRequest = FastifyRequest<{ Params: { uid: string } }>;
+
+const EXPIRED = 'Cette demande de connexion a expiré ou a déjà servi. Revenez à l’application et recommencez.';
+
+export function identityProviderHandlers(deps: Deps, idp: IdentityProvider) {
+  const callback = idp.provider.callback();
+
+  const details = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      return await idp.provider.interactionDetails(request.raw, reply.raw);
+    } catch {
+      return null;
+    }
+  };
+
+  return {
+    /** Every endpoint of the provider (discovery, authorization, token, userinfo, JWKS, end_session…). */
+    provider: (request: FastifyRequest, reply: FastifyReply) => {
+      reply.hijack();
+      const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      raw.originalUrl = raw.url;
+      raw.url = raw.url!.slice(MOUNT_PATH.length) || '/';
+      callback(raw, reply.raw);
+    },
+
+    /** The provider asks who is there: the Habilis session answers, or the login, or a step-up (R17). */
+    interaction: async (request: InteractionRequest, reply: FastifyReply) => {
+      const interaction = await details(request, reply);
+      if (!interaction || interaction.uid !== request.params.uid) return html(reply, ProviderErrorPage({ message: EXPIRED }), 400);
+      const now = deps.clock.now();
+      const here = `${MOUNT_PATH}/interaction/${interaction.uid}`;
+      const outcome = concludeInteraction(request.authSession, demandOf(interaction.params, interaction.iat, now), now);
+      if (outcome.kind === 'login') return reply.redirect(`/connexion?retour=${encodeURIComponent(here)}`, 303);
+      if (outcome.kind === 'step-up') {
+        const clientName = await clientNameOf(idp, interaction.params.client_id);
+        return html(
+          reply,
+          StepUpPage({ viewer: request.principal?.viewer ?? null, csrfToken: request.csrfToken, clientName, stepUp: outcome.stepUp, action: `${here}/renforcer`, cardUrl: deps.config.card ? '/connexion/carte' : null }),
+        );
+      }
+      const target = await idp.provider.interactionResult(request.raw, reply.raw, { login: outcome.login }, { mergeWithLastSubmission: false });
+      return reply.redirect(target, 303);
+    },
+
+    /** R17: the step-up of a password and a code: this session ends, the login asks the code even in a trusted browser. */
+    stepUp: async (request: InteractionRequest, reply: FastifyReply) => {
+      const interaction = await details(request, reply);
+      if (!interaction || interaction.uid !== request.params.uid) return html(reply, ProviderErrorPage({ message: EXPIRED }), 400);
+      await endSession(deps, request, reply);
+      return reply.redirect(`/connexion?renforcer=1&retour=${encodeURIComponent(`${MOUNT_PATH}/interaction/${interaction.uid}`)}`, 303);
+    },
+  };
+}
+
+async function clientNameOf(idp: IdentityProvider, clientId: unknown): Promise<string> {
+  if (typeof clientId !== 'string') return 'demandeuse';
+  const client = await (idp.provider as unknown as { Client: { find(id: string): Promise<{ clientName?: string } | undefined> } }).Client.find(clientId);
+  return client?.clientName ?? clientId;
+}
+
+/** RP-initiated logout (end_session) ends the Habilis session of the same browser too. */
+export async function endHabilisSessionOfProviderRequest(deps: Deps, ctx: ProviderContext): Promise<void> {
+  const token = ctx.cookies.get(sessionCookieName(deps.config), { signed: false });
+  if (token) await endSessionOfToken(deps, token);
+}
