@@ -47,3 +47,125 @@ describe('R17 sign-in of a module through Habilis', () => {
     expect(claims.nonce).toBe('nonce-1');
   });
 });
+
+/** A session opened by the test as a sign-in method would leave it (card, trusted browser), with its cookie. */
+async function sessionOf(agent: Agent, accountId: number, authMethod: string, amr: string[], authenticatedAt = new Date()) {
+  const { randomToken, sha256 } = await import('../../platform/crypto.js');
+  const token = randomToken();
+  await t.deps.db
+    .insertInto('sessions')
+    .values({ id_hash: sha256(token), account_id: accountId, strength: 'strong', auth_method: authMethod, amr, authenticated_at: authenticatedAt, last_seen_at: new Date(), expires_at: new Date(Date.now() + 3_600_000) })
+    .execute();
+  agent.cookies.set('habilis_session', token);
+}
+
+async function signInAtModule(agent: Agent, extra: Record<string, string> = {}, target = client) {
+  const { verifier, challenge } = pkce();
+  const answer = await follow(agent, authorizeUrl(target, challenge, extra));
+  return { answer, verifier };
+}
+
+async function idTokenOf(answer: { headers: Record<string, unknown> }, verifier: string, target = client) {
+  const tokens = await exchangeCode(t.app, target, codeOf(String(answer.headers.location)), verifier);
+  expect(tokens.status).toBe(200);
+  return { claims: await verifyIdToken(t.app, tokens.body.id_token!), accessToken: tokens.body.access_token! };
+}
+
+describe('R17 acr and amr tell the truth about the session', () => {
+  it('R17 a card session: acr card, amr sc pin hwk; a trusted browser: acr trusted-browser, amr pwd', async () => {
+    const account = await person();
+    const card = new Agent(t.app);
+    await sessionOf(card, account.id, 'cps', ['sc', 'pin', 'hwk']);
+    const viaCard = await signInAtModule(card);
+    expect(viaCard.answer.headers.location).toMatch(/^http:\/\/localhost:4000\/retour\?code=/);
+    const cardClaims = (await idTokenOf(viaCard.answer, viaCard.verifier)).claims;
+    expect(cardClaims.acr).toBe('urn:habilis:acr:card');
+    expect(cardClaims.amr).toEqual(['sc', 'pin', 'hwk']);
+
+    const trusted = new Agent(t.app);
+    await sessionOf(trusted, account.id, 'password+trusted-browser', ['pwd']);
+    const viaTrusted = await signInAtModule(trusted);
+    const trustedClaims = (await idTokenOf(viaTrusted.answer, viaTrusted.verifier)).claims;
+    expect(trustedClaims.acr).toBe('urn:habilis:acr:trusted-browser');
+    expect(trustedClaims.amr).toEqual(['pwd']);
+  });
+
+  it('R17 SMS code: amr pwd sms mfa', async () => {
+    const { uniqueMobile } = await import('../../../test/factories.js');
+    const mobile = uniqueMobile();
+    const account = await buildActiveAccount(t.deps.db, PASSWORD, { email: `${randomUUID()}@exemple.test`, mobile_phone: mobile, mobile_verified_at: new Date(), otp_channel: 'SMS' });
+    const agent = new Agent(t.app);
+    const { answer, verifier } = await signInAtModule(agent);
+    const retour = decodeURIComponent(answer.headers.location!.split('retour=')[1]!);
+    await agent.post('/connexion', { username: account.username, password: PASSWORD, retour });
+    const sms = await t.deps.db.selectFrom('outbox_messages').select('text_body').where('recipient', '=', mobile).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await agent.post('/connexion/code', { code: /\b(\d{6})\b/.exec(sms.text_body)![1]!, retour });
+    const back = await follow(agent, retour);
+    const { claims } = await idTokenOf(back, verifier);
+    expect(claims.amr).toEqual(['pwd', 'sms', 'mfa']);
+    expect(claims.acr).toBe('urn:habilis:acr:mfa');
+  });
+
+  it('R17 a client asking mfa of a trusted-browser session gets a step-up: the code again, never the weaker session', async () => {
+    const account = await person();
+    const agent = new Agent(t.app);
+    await sessionOf(agent, account.id, 'password+trusted-browser', ['pwd']);
+    const { answer, verifier } = await signInAtModule(agent, { acr_values: 'urn:habilis:acr:mfa' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).toContain('Authentification renforcée demandée');
+    const uid = /action="\/oidc\/interaction\/([\w-]+)\/renforcer"/.exec(answer.body)![1]!;
+    const stepUp = await agent.post(`/oidc/interaction/${uid}/renforcer`);
+    expect(stepUp.headers.location).toBe(`/connexion?renforcer=1&retour=${encodeURIComponent(`/oidc/interaction/${uid}`)}`);
+    const login = await agent.get(stepUp.headers.location!);
+    expect(login.body).toContain('name="renforcer" value="1"');
+    // A trusted browser: without the step-up flag the password alone would do; here the code is asked.
+    const { trustBrowserOf } = await import('../../../test/factories.js');
+    await trustBrowserOf(t.deps.db, agent, account.id);
+    const back = await signInWithCode(t.deps, agent, account, `/oidc/interaction/${uid}`, { renforcer: '1' });
+    const done = await follow(agent, back);
+    const { claims } = await idTokenOf(done, verifier);
+    expect(claims.acr).toBe('urn:habilis:acr:mfa');
+    expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+  });
+
+  it('R17 max_age older than the session, or prompt=login, asks a new authentication; a card demand is never met by a code', async () => {
+    const account = await person();
+    const agent = new Agent(t.app);
+    await sessionOf(agent, account.id, 'password', ['pwd', 'otp', 'mfa'], new Date(Date.now() - 3_600_000));
+    const old = await signInAtModule(agent, { max_age: '600' });
+    expect(old.answer.body).toContain('demande que vous vous authentifiiez de nouveau');
+    const fresh = await signInAtModule(agent, { max_age: '7200' });
+    const { claims } = await idTokenOf(fresh.answer, fresh.verifier);
+    expect(claims.auth_time).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - 3590);
+    const forced = await signInAtModule(agent, { prompt: 'login' });
+    expect(forced.answer.body).toContain('Authentification renforcée demandée');
+    const card = await signInAtModule(agent, { acr_values: 'urn:habilis:acr:card' });
+    expect(card.answer.body).toContain('demande une connexion par carte CPS');
+    expect(card.answer.headers.location).toBeUndefined();
+  });
+});
+
+describe('R17 refusals of the provider', () => {
+  it('R17 refuses a wrong redirect URI, a missing PKCE, a replayed code and an unknown client', async () => {
+    const account = await person();
+    const agent = new Agent(t.app);
+    await sessionOf(agent, account.id, 'password', ['pwd', 'otp', 'mfa']);
+    const { challenge } = pkce();
+    const wrongUri = await follow(agent, authorizeUrl(client, challenge, { redirect_uri: 'http://localhost:4000/ailleurs' }));
+    expect(wrongUri.statusCode).toBe(400);
+    expect(wrongUri.body).toContain('L’adresse de retour demandée par l’application n’est pas celle qui a été enregistrée.');
+    const noPkce = await follow(agent, authorizeUrl(client, challenge).replace(/&code_challenge=[^&]+&code_challenge_method=S256/, ''));
+    expect(noPkce.headers.location ?? '').toContain('error=invalid_request');
+    const unknown = await follow(agent, authorizeUrl({ clientId: 'module-inconnu', secret: '' }, challenge));
+    expect(unknown.statusCode).toBe(400);
+    const { answer, verifier } = await signInAtModule(agent);
+    const code = codeOf(answer.headers.location!);
+    expect((await exchangeCode(t.app, client, code, verifier)).status).toBe(200);
+    const replay = await exchangeCode(t.app, client, code, verifier);
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
+    const { answer: again, verifier: v2 } = await signInAtModule(agent);
+    expect((await exchangeCode(t.app, client, codeOf(again.headers.location!), 'mauvais-verificateur-mauvais-verificateur-123')).body.error).toBe('invalid_grant');
+    expect((await exchangeCode(t.app, { ...client, secret: 'faux' }, codeOf(again.headers.location!), v2)).body.error).toBe('invalid_client');
+  });
+});
