@@ -1,6 +1,7 @@
 /** Habilis as the OpenID provider of the orientation modules (issue 17): sign-in, acr/amr, step-up, claims (R17). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount } from '../../../test/factories.js';
@@ -167,5 +168,68 @@ describe('R17 refusals of the provider', () => {
     const { answer: again, verifier: v2 } = await signInAtModule(agent);
     expect((await exchangeCode(t.app, client, codeOf(again.headers.location!), 'mauvais-verificateur-mauvais-verificateur-123')).body.error).toBe('invalid_grant');
     expect((await exchangeCode(t.app, { ...client, secret: 'faux' }, codeOf(again.headers.location!), v2)).body.error).toBe('invalid_client');
+  });
+});
+
+describe('R17 claims: identity, verified e-mail, RPPS, habilitations of the client’s domains', () => {
+  it('R17 userinfo answers from the database: a revoked habilitation is gone at once; a Handicap client never receives Sanitaire habilitations', async () => {
+    const { buildEstablishment, buildHabilitation } = await import('../../../test/factories.js');
+    const sanitaire = await buildEstablishment(t.deps.db, { domain: 'SANITAIRE' });
+    const handicap = await buildEstablishment(t.deps.db, { domain: 'HANDICAP' });
+    const account = await buildActiveAccount(t.deps.db, PASSWORD, { email: `${randomUUID()}@exemple.test`, rpps: '10001234567' });
+    const referent = await buildHabilitation(t.deps.db, { accountId: account.id, profile: 'REFERENT_STRUCTURE', establishmentId: sanitaire.id });
+    await buildHabilitation(t.deps.db, { accountId: account.id, profile: 'HANDICAP_ESMS_ADMINISTRATIF', establishmentId: handicap.id });
+    const handicapClient = await registerTestClient(t.deps, admin, { domains: ['HANDICAP'] });
+    const agent = new Agent(t.app);
+    await sessionOf(agent, account.id, 'password', ['pwd', 'otp', 'mfa']);
+
+    // The ID token says who and how (conformant: scope claims go to userinfo, read from the database at each call).
+    const userinfo = async (accessToken: string) => (await t.app.inject({ method: 'GET', url: '/oidc/me', headers: { authorization: `Bearer ${accessToken}` } })).json() as Record<string, unknown>;
+    const sanitaireLogin = await signInAtModule(agent);
+    const { claims: idClaims, accessToken } = await idTokenOf(sanitaireLogin.answer, sanitaireLogin.verifier);
+    expect(idClaims.sub).toBe(String(account.id));
+    const claims = await userinfo(accessToken);
+    expect(claims).toMatchObject({ sub: String(account.id), given_name: account.first_name, family_name: account.last_name, preferred_username: account.username, email: account.email, email_verified: true, rpps: '10001234567' });
+    const habilitations = claims.habilitations as { profile: { code: string }; domain: string; place: { finess: string }; rights: string[]; endDate: string }[];
+    expect(habilitations.map((h) => h.profile.code)).toEqual(['REFERENT_STRUCTURE']);
+    expect(habilitations[0]).toMatchObject({ domain: 'SANITAIRE', place: { level: 'establishment', finess: sanitaire.finess, department: '34', region: '76' }, endDate: referent.end_date });
+    expect(habilitations[0]!.rights).toContain('accounts.manage');
+    await t.deps.db.updateTable('habilitations').set({ deleted_at: new Date() }).where('id', '=', referent.id).execute();
+    expect((await userinfo(accessToken)).habilitations).toEqual([]);
+
+    const handicapLogin = await signInAtModule(agent, {}, handicapClient);
+    const handicapToken = (await idTokenOf(handicapLogin.answer, handicapLogin.verifier, handicapClient)).accessToken;
+    expect(((await userinfo(handicapToken)).habilitations as { domain: string }[]).map((h) => h.domain)).toEqual(['HANDICAP']);
+  });
+
+  it('R17 an unverified e-mail address is never stated', async () => {
+    const account = await buildActiveAccount(t.deps.db, PASSWORD, { email: `${randomUUID()}@exemple.test`, email_verified_at: null });
+    const agent = new Agent(t.app);
+    await sessionOf(agent, account.id, 'password', ['pwd', 'otp', 'mfa']);
+    const { answer, verifier } = await signInAtModule(agent);
+    const { accessToken } = await idTokenOf(answer, verifier);
+    const claims = (await t.app.inject({ method: 'GET', url: '/oidc/me', headers: { authorization: `Bearer ${accessToken}` } })).json() as Record<string, unknown>;
+    expect(claims.given_name).toBe(account.first_name);
+    expect(claims.email).toBeUndefined();
+    expect(claims.email_verified).toBeUndefined();
+  });
+});
+
+describe('R17 logout', () => {
+  it('R17 a sign-out at Habilis ends the provider sessions: the next authorization asks the login again, and the userinfo token dies with its grant', async () => {
+    const account = await person();
+    const agent = new Agent(t.app);
+    const first = await signInAtModule(agent);
+    const retour = decodeURIComponent(first.answer.headers.location!.split('retour=')[1]!);
+    await follow(agent, await signInWithCode(t.deps, agent, account, retour));
+    const { answer, verifier } = await signInAtModule(agent);
+    const { accessToken } = await idTokenOf(answer, verifier);
+    expect((await t.app.inject({ method: 'GET', url: '/oidc/me', headers: { authorization: `Bearer ${accessToken}` } })).statusCode).toBe(200);
+    await agent.post('/deconnexion');
+    const sessions = await t.deps.db.selectFrom('idp_payloads').select('id').where('model', '=', 'Session').where(sql<string>`payload->>'accountId'`, '=', String(account.id)).execute();
+    expect(sessions).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: '/oidc/me', headers: { authorization: `Bearer ${accessToken}` } })).statusCode).toBe(401);
+    const again = await signInAtModule(agent);
+    expect(again.answer.headers.location).toMatch(/^\/connexion\?retour=/);
   });
 });
