@@ -28,6 +28,7 @@ import { createIdentityProvider, MOUNT_PATH } from '../features/identity-provide
 import { identityProviderHandlers, endHabilisSessionOfProviderRequest } from '../features/identity-provider/idp.routes.js';
 import { endProviderSessions } from '../features/identity-provider/idp.service.js';
 import { decisionHandlers } from '../features/identity-provider/decision.routes.js';
+import { clientAdminHandlers } from '../features/identity-provider/idp-clients.routes.js';
 
 type Method = 'GET' | 'POST';
 
@@ -229,6 +230,16 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
     routes.push({ method: 'POST', url, access: evaluate });
     app.route({ method: 'POST', url, handler, config: { access: evaluate, csrf: false } });
   }
+  const clientAdmin = clientAdminHandlers(deps);
+  const manageClients = { right: 'clients.manage' } as const;
+  route('GET', '/administration/applications', manageClients, clientAdmin.list as RouteHandlerMethod);
+  route('GET', '/administration/applications/nouvelle', manageClients, clientAdmin.showCreate);
+  route('POST', '/administration/applications/nouvelle', manageClients, clientAdmin.create);
+  route('GET', '/administration/applications/:id', manageClients, clientAdmin.show as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id', manageClients, clientAdmin.update as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id/secret', manageClients, clientAdmin.renewSecret as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id/desactiver', manageClients, clientAdmin.setEnabled(false) as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id/reactiver', manageClients, clientAdmin.setEnabled(true) as RouteHandlerMethod);
   if (!config.isProduction) {
     route('GET', '/dev/mails', 'public', dev.mails);
     route('GET', '/dev/sms', 'public', dev.sms);

@@ -45,6 +45,7 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
           { href: '/administration/comptes', label: 'Comptes et habilitations', right: 'accounts.manage' },
           { href: '/administration/revue', label: 'Revue des habilitations', right: 'habilitations.review' },
           { href: '/administration/structures-sans-referents', label: 'Structures sans 2 référents', right: 'territory.supervise' },
+          { href: '/administration/applications', label: 'Applications clientes', right: 'clients.manage' },
           { href: '/mes-referents', label: 'Mes référents' },
           { href: '/mon-compte/assistants', label: 'Mes assistants', only: 'liberal' },
           { href: '/mes-delegations', label: 'Mes délégations', only: 'assistant' },
