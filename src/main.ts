@@ -17,6 +17,7 @@ import { authCleanupJob } from './features/auth/auth.job.js';
 import { habilitationLifecycleJob } from './features/habilitations/habilitation-lifecycle.job.js';
 import { accountDeactivationJob } from './features/account-admin/account-deactivation.job.js';
 import { directorySyncJob } from './features/directory/directory-sync.job.js';
+import { idpCleanupJob } from './features/identity-provider/idp.job.js';
 
 async function main(): Promise<void> {
   let config;
@@ -51,7 +52,7 @@ async function serve(config: Config, target: DatabaseTarget, logger: Logger): Pr
   const { demoLoaded } = await seed(deps.db, { demo: config.demoData, now: deps.clock.now() });
   if (demoLoaded) logger.info('données de démonstration chargées');
 
-  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps)], logger, { work: config.jobs });
+  deps.jobs = await startJobs(databaseUrl, [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), idpCleanupJob(deps)], logger, { work: config.jobs });
   const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? httpPortTaken(config.host, config.port) : error;
