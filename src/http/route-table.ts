@@ -230,6 +230,8 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
     routes.push({ method: 'POST', url, access: evaluate });
     app.route({ method: 'POST', url, handler, config: { access: evaluate, csrf: false } });
   }
+  route('GET', '/api/v1/openapi.json', 'public', decisions.openApi);
+  route('GET', '/documentation/api', 'public', decisions.documentation);
   const clientAdmin = clientAdminHandlers(deps);
   const manageClients = { right: 'clients.manage' } as const;
   route('GET', '/administration/applications', manageClients, clientAdmin.list as RouteHandlerMethod);

@@ -5,6 +5,9 @@ import type { Deps } from '../../deps.js';
 import { evaluate } from './decision.service.js';
 import { evaluationRequestSchema, evaluationsRequestSchema, type EvaluationRequest } from './decision.schemas.js';
 import { idpErrors } from './idp.errors.js';
+import { openApiDocument } from './openapi.js';
+import { sendPage as html } from '../../http/reply.js';
+import { ApiDocumentationPage } from './api-docs.pages.js';
 
 function fieldsOf(error: z.ZodError, prefix = ''): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -13,7 +16,13 @@ function fieldsOf(error: z.ZodError, prefix = ''): Record<string, string> {
 }
 
 export function decisionHandlers(deps: Deps) {
+  const document = openApiDocument(deps.config.baseUrl);
   return {
+    openApi: async (_request: FastifyRequest, reply: FastifyReply) => reply.header('cache-control', 'public, max-age=300').send(document),
+
+    documentation: async (request: FastifyRequest, reply: FastifyReply) =>
+      html(reply, ApiDocumentationPage({ viewer: request.principal?.viewer ?? null, csrfToken: request.csrfToken, origin: deps.config.baseUrl.origin })),
+
     evaluation: async (request: FastifyRequest, reply: FastifyReply) => {
       const parsed = evaluationRequestSchema.safeParse(request.body);
       if (!parsed.success) throw idpErrors.DECISION_INVALID(fieldsOf(parsed.error));

@@ -39,3 +39,17 @@ describe('signing keys', () => {
     expect(discovery.end_session_endpoint).toBe('http://localhost/oidc/session/end');
   });
 });
+
+describe('API documentation', () => {
+  it('serves an OpenAPI 3.1 document generated from the zod schemas, and a French documentation page', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as { openapi: string; paths: Record<string, { post: { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } }; security: unknown } }> };
+    expect(doc.openapi).toBe('3.1.0');
+    const evaluation = doc.paths['/api/v1/access/evaluation']!.post;
+    expect(Object.keys(evaluation.requestBody.content['application/json'].schema.properties)).toEqual(['subject', 'action', 'resource', 'context']);
+    expect(evaluation.security).toEqual([{ clientCredentials: ['access.evaluate'] }]);
+    expect(doc.paths['/api/v1/access/evaluations']).toBeDefined();
+    const page = await t.app.inject({ method: 'GET', url: '/documentation/api', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('POST /api/v1/access/evaluation');
+  });
+});
