@@ -3,11 +3,11 @@
  * this assistant read or write this area of this professional's resources", answered by THE
  * policy functions the pages use (`can`, `canActFor`) on the same facts the session gives them.
  * One query per subject (grants, delegations and the places asked); refusals are audited, in one
- * transaction per request; permits are not written anywhere.
+ * statement per request that does not wait for the disk (recordRefusals); permits are not written anywhere.
  */
 import type { Deps } from '../../deps.js';
 import { parisDate } from '../../platform/clock.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { recordRefusals, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
 import { can, canActFor, type Principal } from '../habilitations/habilitation.policy.js';
 import { isRight } from '../habilitations/habilitation.rights.js';
 import { loadDecisionFacts, type DecisionFacts, type PlaceRefs } from './decision.repository.js';
@@ -76,20 +76,19 @@ export async function evaluate(deps: Deps, client: ServiceToken, requests: reado
       });
     }),
   );
-  if (denials.length > 0) {
-    await deps.db.transaction().execute(async (trx) => {
-      for (const { request, reason, subjectExists } of denials) {
-        const target = request.resource.type === 'professional' ? `${request.resource.properties.area} du professionnel ${request.resource.id}` : refOf(request.resource);
-        await recordAudit(trx, {
-          actor: { kind: 'system' },
-          subjectAccountId: subjectExists ? Number(request.subject.id) : null,
-          code: 'ACCESS_DENIED',
-          description: `Décision refusée à l’application ${client.clientId} : ${request.action.name.slice(0, 100)} sur ${target} (${ANSWERS[reason]})`,
-          details: { clientId: client.clientId, subject: request.subject.id, action: request.action.name.slice(0, 100), resource: request.resource, reason },
-          ip,
-        });
-      }
-    });
-  }
+  await recordRefusals(
+    deps.db,
+    denials.map(({ request, reason, subjectExists }) => {
+      const target = request.resource.type === 'professional' ? `${request.resource.properties.area} du professionnel ${request.resource.id}` : refOf(request.resource);
+      return {
+        actor: SYSTEM_ACTOR,
+        subjectAccountId: subjectExists ? Number(request.subject.id) : null,
+        code: 'ACCESS_DENIED',
+        description: `Décision refusée à l’application ${client.clientId} : ${request.action.name.slice(0, 100)} sur ${target} (${ANSWERS[reason]})`,
+        details: { clientId: client.clientId, subject: request.subject.id, action: request.action.name.slice(0, 100), resource: request.resource, reason },
+        ip,
+      };
+    }),
+  );
   return answers;
 }
