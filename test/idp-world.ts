@@ -62,9 +62,12 @@ export function authorizeUrl(client: TestClient, challenge: string, extra: Recor
 /** Follows the provider's redirects (under /oidc), returning the first answer that leaves them (login page, module). */
 export async function follow(agent: Agent, url: string, max = 10): Promise<LightMyRequestResponse> {
   let response = await agent.get(url);
-  for (let i = 0; i < max && [302, 303].includes(response.statusCode); i++) {
+  for (let i = 0; i < max; i++) {
+    // The end of an interaction is a page that sends the browser on (meta refresh), as a browser follows it.
+    const refresh = response.statusCode === 200 ? /http-equiv="refresh" content="0;url=([^"]+)"/.exec(response.body)?.[1]?.replaceAll('&amp;', '&') : undefined;
+    if (!refresh && ![302, 303].includes(response.statusCode)) return response;
     // app.inject's requests carry "Host: localhost": the provider's absolute URLs say so.
-    const location = response.headers.location!.replace(/^http:\/\/localhost(:3000)?\//, '/');
+    const location = (refresh ?? response.headers.location!).replace(/^http:\/\/localhost(:3000)?\//, '/');
     if (!location.startsWith('/oidc/')) return response;
     response = await agent.get(location);
   }

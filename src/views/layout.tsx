@@ -21,6 +21,8 @@ export interface LayoutProps {
   /** CSRF token for the forms of the frame (Déconnexion). */
   csrfToken: string;
   children: ComponentChildren;
+  /** A page that sends the browser on at once (no script needed): the return to an application after sign-in (issue 17). */
+  refreshTo?: string;
 }
 
 /** A link shown to everyone signed in, or only to the holders of a right, or only to liberal professionals or assistants. */
@@ -76,12 +78,13 @@ function visibleMenus(viewer: Viewer) {
   );
 }
 
-export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
+export function Layout({ title, viewer, csrfToken, children, refreshTo }: LayoutProps) {
   return (
     <html lang="fr">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {refreshTo ? <meta http-equiv="refresh" content={`0;url=${refreshTo}`} /> : null}
         <title>{`${title} – Habilis`}</title>
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('habilis.css')} />

@@ -82,3 +82,22 @@ export function LoggedOutPage() {
     </Layout>
   );
 }
+
+/**
+ * The end of a sign-in for an application: a page that sends the browser on at once. A redirect
+ * would do, but after a form (the code) the browser holds the redirect chain to the form's
+ * `form-action 'self'` and refuses to leave for the application's origin: a new navigation does not.
+ */
+export function ContinuePage(props: { viewer: Viewer | null; csrfToken: string; clientName: string; target: string }) {
+  return (
+    <Layout title="Retour vers l’application" viewer={props.viewer} csrfToken={props.csrfToken} refreshTo={props.target}>
+      <h1>Retour vers l’application</h1>
+      <p class="lead">Vous êtes connecté. Vous revenez vers {props.clientName}.</p>
+      <p>
+        <a class="button" href={props.target}>
+          Continuer vers {props.clientName}
+        </a>
+      </p>
+    </Layout>
+  );
+}

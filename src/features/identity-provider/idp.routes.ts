@@ -10,7 +10,7 @@ import { sendPage as html } from '../../http/reply.js';
 import { endSession, sessionCookieName } from '../../http/session.js';
 import type { ProviderContext } from 'oidc-provider';
 import { endSessionOfToken } from '../auth/session.service.js';
-import { StepUpPage, ProviderErrorPage } from './idp.pages.js';
+import { ContinuePage, StepUpPage, ProviderErrorPage } from './idp.pages.js';
 import { MOUNT_PATH, type IdentityProvider } from './idp.provider.js';
 import { concludeInteraction, demandOf } from './idp.service.js';
 
@@ -55,7 +55,10 @@ export function identityProviderHandlers(deps: Deps, idp: IdentityProvider) {
         );
       }
       const target = await idp.provider.interactionResult(request.raw, reply.raw, { login: outcome.login }, { mergeWithLastSubmission: false });
-      return reply.redirect(target, 303);
+      // The target is the provider's own resume URL (same origin): a path is enough, whatever Host the request named.
+      const resume = new URL(target);
+      const clientName = await clientNameOf(idp, interaction.params.client_id);
+      return html(reply, ContinuePage({ viewer: request.principal?.viewer ?? null, csrfToken: request.csrfToken, clientName, target: `${resume.pathname}${resume.search}` }));
     },
 
     /** R17: the step-up of a password and a code: this session ends, the login asks the code even in a trusted browser. */
