@@ -190,3 +190,23 @@ describe('decision API (AuthZEN evaluation)', () => {
     expect(Object.keys(missing.body.fields as object)[0]).toMatch(/^evaluations\.0\./);
   });
 });
+
+describe('rate limit per client', () => {
+  it('answers 429 beyond IDP_CLIENT_RATE_PER_SECOND requests of one client in a second', async () => {
+    const limited = await buildTestApp({ env: { IDP_CLIENT_RATE_PER_SECOND: '3' } });
+    try {
+      const client = await registerTestClient(limited.deps, await (await import('../../../test/idp-world.js')).adminPrincipal(limited.deps), { scopes: ['access.evaluate'], domains: [], redirect: '' });
+      const bearer = (await clientCredentials(limited.app, client, 'access.evaluate')).body.access_token!;
+      const body = JSON.stringify({ subject: user(1), action: { name: 'directory.read' }, resource: { type: 'region', id: '76' } });
+      const statuses = [];
+      // Ten requests span at most two one-second windows: at most 6 pass.
+      for (let i = 0; i < 10; i++) {
+        statuses.push((await limited.app.inject({ method: 'POST', url: '/api/v1/access/evaluation', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, payload: body })).statusCode);
+      }
+      expect(statuses).toContain(429);
+      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(3 * 2);
+    } finally {
+      await limited.close();
+    }
+  });
+});
