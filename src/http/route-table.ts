@@ -24,7 +24,7 @@ import { invitationSignInHooks } from '../features/assistants/assistants.cookies
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
 import { BODY_LIMIT } from './body-limits.js';
-import { createIdentityProvider, MOUNT_PATH } from '../features/identity-provider/idp.provider.js';
+import { lazyIdentityProvider, MOUNT_PATH } from '../features/identity-provider/idp.provider.js';
 import { identityProviderHandlers, endHabilisSessionOfProviderRequest } from '../features/identity-provider/idp.routes.js';
 import { endProviderSessions } from '../features/identity-provider/idp.service.js';
 import { decisionHandlers } from '../features/identity-provider/decision.routes.js';
@@ -52,9 +52,12 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const home = homeHandlers();
   const health = healthHandlers(deps);
   const dev = devHandlers(deps);
-  // Issue 17: the OpenID provider, built first: a sign-out at Habilis ends its sessions too.
-  const idp = await createIdentityProvider(deps, { onEndSession: (ctx) => endHabilisSessionOfProviderRequest(deps, ctx) });
+  // Issue 17: the OpenID provider (built at its first use: its keys are in the database); a sign-out at Habilis ends its sessions too.
+  const idp = lazyIdentityProvider(deps, { onEndSession: (ctx) => endHabilisSessionOfProviderRequest(deps, ctx) });
   app.decorate('identityProvider', idp);
+  app.addHook('onReady', async () => {
+    await idp.get().catch(() => undefined);
+  });
   // R15: an invitation accepted in this browser steers the card and e-CPS login; the login features do not know of it.
   const signIn = { ...invitationSignInHooks(deps), onSignedOut: (accountId: number) => endProviderSessions(deps, idp, accountId) };
   const auth = authHandlers(deps, signIn);

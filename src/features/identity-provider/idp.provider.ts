@@ -189,3 +189,22 @@ export async function createIdentityProvider(deps: Deps, hooks: { onEndSession(c
 
   return { provider, issuer, apiAudience, clientRatePerSecond: config.idp.clientRatePerSecond, verifyServiceToken };
 }
+
+/** The provider, built at its first use (its keys are in the database, which may be down at start). */
+export interface IdentityProviderRef {
+  get(): Promise<IdentityProvider>;
+}
+
+export function lazyIdentityProvider(deps: Deps, hooks: { onEndSession(ctx: ProviderContext): Promise<void> }): IdentityProviderRef {
+  let building: Promise<IdentityProvider> | null = null;
+  return {
+    get: () => {
+      building ??= createIdentityProvider(deps, hooks).catch((error: unknown) => {
+        // Not built (database unreachable): the next request tries again.
+        building = null;
+        throw error;
+      });
+      return building;
+    },
+  };
+}

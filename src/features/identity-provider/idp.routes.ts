@@ -11,17 +11,17 @@ import { endSession, sessionCookieName } from '../../http/session.js';
 import type { ProviderContext } from 'oidc-provider';
 import { endSessionOfToken } from '../auth/session.service.js';
 import { ContinuePage, StepUpPage, ProviderErrorPage } from './idp.pages.js';
-import { MOUNT_PATH, type IdentityProvider } from './idp.provider.js';
+import { MOUNT_PATH, type IdentityProvider, type IdentityProviderRef } from './idp.provider.js';
 import { concludeInteraction, demandOf } from './idp.service.js';
 
 type InteractionRequest = FastifyRequest<{ Params: { uid: string } }>;
 
 const EXPIRED = 'Cette demande de connexion a expiré ou a déjà servi. Revenez à l’application et recommencez.';
 
-export function identityProviderHandlers(deps: Deps, idp: IdentityProvider) {
-  const callback = idp.provider.callback();
+export function identityProviderHandlers(deps: Deps, ref: IdentityProviderRef) {
+  let callback: ReturnType<IdentityProvider['provider']['callback']> | null = null;
 
-  const details = async (request: FastifyRequest, reply: FastifyReply) => {
+  const details = async (idp: IdentityProvider, request: FastifyRequest, reply: FastifyReply) => {
     try {
       return await idp.provider.interactionDetails(request.raw, reply.raw);
     } catch {
@@ -31,7 +31,9 @@ export function identityProviderHandlers(deps: Deps, idp: IdentityProvider) {
 
   return {
     /** Every endpoint of the provider (discovery, authorization, token, userinfo, JWKS, end_session…). */
-    provider: (request: FastifyRequest, reply: FastifyReply) => {
+    provider: async (request: FastifyRequest, reply: FastifyReply) => {
+      const idp = await ref.get();
+      callback ??= idp.provider.callback();
       reply.hijack();
       const raw = request.raw as IncomingMessage & { originalUrl?: string };
       raw.originalUrl = raw.url;
@@ -41,7 +43,8 @@ export function identityProviderHandlers(deps: Deps, idp: IdentityProvider) {
 
     /** The provider asks who is there: the Habilis session answers, or the login, or a step-up (R17). */
     interaction: async (request: InteractionRequest, reply: FastifyReply) => {
-      const interaction = await details(request, reply);
+      const idp = await ref.get();
+      const interaction = await details(idp, request, reply);
       if (!interaction || interaction.uid !== request.params.uid) return html(reply, ProviderErrorPage({ message: EXPIRED }), 400);
       const now = deps.clock.now();
       const here = `${MOUNT_PATH}/interaction/${interaction.uid}`;
@@ -63,7 +66,7 @@ export function identityProviderHandlers(deps: Deps, idp: IdentityProvider) {
 
     /** R17: the step-up of a password and a code: this session ends, the login asks the code even in a trusted browser. */
     stepUp: async (request: InteractionRequest, reply: FastifyReply) => {
-      const interaction = await details(request, reply);
+      const interaction = await details(await ref.get(), request, reply);
       if (!interaction || interaction.uid !== request.params.uid) return html(reply, ProviderErrorPage({ message: EXPIRED }), 400);
       await endSession(deps, request, reply);
       return reply.redirect(`/connexion?renforcer=1&retour=${encodeURIComponent(`${MOUNT_PATH}/interaction/${interaction.uid}`)}`, 303);

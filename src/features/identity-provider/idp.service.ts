@@ -4,7 +4,7 @@
  */
 import type { Deps } from '../../deps.js';
 import type { AuthSession } from '../auth/session.service.js';
-import type { IdentityProvider } from './idp.provider.js';
+import type { IdentityProviderRef } from './idp.provider.js';
 import { acrOf, stepUpNeeded, type AuthenticationDemand, type StepUp } from './idp.rules.js';
 import * as payloads from './idp-payload.repository.js';
 
@@ -50,8 +50,10 @@ export function concludeInteraction(session: AuthSession | null, demand: Authent
  * Sign-out at Habilis ends the person's sessions at the provider too: the clients registered for
  * back-channel logout are told (logout token), the grants of those sessions are revoked.
  */
-export async function endProviderSessions(deps: Deps, idp: IdentityProvider, accountId: number): Promise<void> {
+export async function endProviderSessions(deps: Deps, ref: IdentityProviderRef, accountId: number): Promise<void> {
   const sessions = await payloads.listSessionsOfAccount(deps.db, String(accountId));
+  if (sessions.length === 0) return;
+  const idp = await ref.get();
   for (const session of sessions) {
     const authorizations = (session.payload.authorizations ?? {}) as Record<string, { sid?: string; grantId?: string }>;
     for (const [clientId, authorization] of Object.entries(authorizations)) {

@@ -8,14 +8,14 @@
  * A disabled client gets no new token at once; a token already issued lives its 5 minutes.
  */
 import type { FastifyRequest } from 'fastify';
-import type { IdentityProvider, ServiceToken } from './idp.provider.js';
+import type { IdentityProviderRef, ServiceToken } from './idp.provider.js';
 import { idpErrors } from './idp.errors.js';
 import type { ApiScope } from './idp.rules.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Set by the route table once the provider is built. */
-    identityProvider: IdentityProvider | null;
+    identityProvider: IdentityProviderRef | null;
   }
   interface FastifyRequest {
     /** The service client a token-authenticated API request comes from. */
@@ -39,9 +39,10 @@ function withinRate(clientId: string, perSecond: number, nowMs: number): boolean
 }
 
 export async function authenticateServiceClient(request: FastifyRequest, scope: ApiScope): Promise<ServiceToken> {
-  const idp = request.server.identityProvider;
+  const ref = request.server.identityProvider;
   const header = request.headers.authorization;
-  if (!idp || !header || !/^Bearer [\w.~+/-]+=*$/i.test(header) || header.length > 8192) throw idpErrors.TOKEN_MISSING();
+  if (!ref || !header || !/^Bearer [\w.~+/-]+=*$/i.test(header) || header.length > 8192) throw idpErrors.TOKEN_MISSING();
+  const idp = await ref.get();
   const client = await idp.verifyServiceToken(header.slice(7));
   if (!client) throw idpErrors.TOKEN_INVALID();
   if (!client.scopes.has(scope)) throw idpErrors.SCOPE_MISSING({ scope });
