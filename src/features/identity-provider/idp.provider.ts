@@ -153,6 +153,9 @@ export async function createIdentityProvider(deps: Deps, hooks: { onEndSession(c
         claims: async (_use: string, scope: string) => (await claimsOf(deps, Number(sub), new Set(scope.split(' ')), domains)) ?? { sub },
       };
     },
+    // Outgoing requests (back-channel logout) refuse loopback and private addresses in production
+    // (oidc-provider's SSRF guard); outside it, modules on this machine are reached.
+    ...(config.isProduction ? {} : { fetch: (url: string, options: RequestInit & { dispatcher?: unknown }) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit) }),
     renderError: async (ctx: ProviderContext, out: { error?: string; error_description?: string }) => {
       ctx.type = 'html';
       ctx.body = renderPage(ProviderErrorPage({ message: provideErrorMessage(out) }));

@@ -232,4 +232,37 @@ describe('R17 logout', () => {
     const again = await signInAtModule(agent);
     expect(again.answer.headers.location).toMatch(/^\/connexion\?retour=/);
   });
+
+  it('R17 the clients that registered a back-channel logout URI receive a logout token for that person', async () => {
+    const { createServer } = await import('node:http');
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const notified = await registerTestClient(t.deps, admin, { backchannel: `http://localhost:${port}/deconnexion` });
+      const account = await person();
+      const agent = new Agent(t.app);
+      const first = await signInAtModule(agent, {}, notified);
+      const retour = decodeURIComponent(first.answer.headers.location!.split('retour=')[1]!);
+      const back = await follow(agent, await signInWithCode(t.deps, agent, account, retour));
+      await idTokenOf(back, first.verifier, notified);
+      await agent.post('/deconnexion');
+      expect(received).toHaveLength(1);
+      const logoutToken = new URLSearchParams(received[0]).get('logout_token')!;
+      const claims = await verifyIdToken(t.app, logoutToken);
+      expect(claims.sub).toBe(String(account.id));
+      expect(claims.aud).toBe(notified.clientId);
+      expect(claims.events).toHaveProperty(['http://schemas.openid.net/event/backchannel-logout']);
+    } finally {
+      server.close();
+    }
+  });
 });
