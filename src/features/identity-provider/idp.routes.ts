@@ -35,6 +35,13 @@ export function identityProviderHandlers(deps: Deps, ref: IdentityProviderRef) {
       const idp = await ref.get();
       callback ??= idp.provider.callback();
       reply.hijack();
+      // The provider answers on the raw response: the security headers of our pages, but for
+      // form-action (the logout form ends on the client's post-logout address, another origin).
+      reply.raw.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+      reply.raw.setHeader('x-content-type-options', 'nosniff');
+      reply.raw.setHeader('x-frame-options', 'DENY');
+      reply.raw.setHeader('referrer-policy', 'same-origin');
+      reply.raw.setHeader('x-request-id', request.id);
       const raw = request.raw as IncomingMessage & { originalUrl?: string };
       raw.originalUrl = raw.url;
       raw.url = raw.url!.slice(MOUNT_PATH.length) || '/';
