@@ -2,8 +2,8 @@
  * Import direction of Habilis (docs/ARCHITECTURE.md, "Dependencies"), checked by `npm run lint`.
  *
  *   http (route table, app, hooks) → features → platform, db, views, config
- *   within features, one way:  accounts → habilitations → auth → {self-service, account-admin, card-login, directory, observatory}
- *                              card-login → assistants
+ *   within features, one way:  accounts → habilitations → auth → {self-service, account-admin, card-login, directory, esms, observatory}
+ *                              card-login → assistants → identity-provider
  *
  * Every rule is an error: an arrow that points back up fails the lint.
  */
@@ -15,6 +15,8 @@ const LAYERS = [
   ['auth'],
   ['self-service', 'account-admin', 'card-login', 'directory', 'home', 'dev', 'esms', 'observatory'],
   ['assistants'],
+  // Issue 17: the OpenID provider and decision API sit on top (they read sessions, habilitations, delegations).
+  ['identity-provider'],
 ];
 
 /** One rule per feature: it may not import a feature of its own layer or of a higher one. */

@@ -7,6 +7,7 @@ const PRODUCTION = {
   SESSION_SECRET: 'a'.repeat(48),
   DATABASE_URL: 'postgres://habilis@db.example.fr/habilis',
   SMTP_URL: 'smtp://smtp.example.fr:587',
+  IDP_KEY_ENCRYPTION_KEY: 'a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=',
 };
 
 describe('configuration', () => {
@@ -33,6 +34,13 @@ describe('configuration', () => {
 
   it('refuses a session secret shorter than 32 bytes', () => {
     expect(() => loadConfig({ SESSION_SECRET: 'court' })).toThrow(/SESSION_SECRET : 32 octets au moins/);
+  });
+
+  it('refuses production without IDP_KEY_ENCRYPTION_KEY, and a key that is not 32 bytes (issue 17)', () => {
+    const withoutKey: Record<string, string> = { ...PRODUCTION };
+    delete withoutKey.IDP_KEY_ENCRYPTION_KEY;
+    expect(() => loadConfig(withoutKey)).toThrow(/IDP_KEY_ENCRYPTION_KEY : obligatoire en production/);
+    expect(() => loadConfig({ IDP_KEY_ENCRYPTION_KEY: 'Y291cnQ=' })).toThrow(/IDP_KEY_ENCRYPTION_KEY/);
   });
 
   it('starts in production when everything required is given, without demo data', () => {

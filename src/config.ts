@@ -2,7 +2,7 @@
  * Configuration: the environment, read once at boot, validated, typed and frozen.
  * Every option is documented here and in the README's table; nothing else reads process.env.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -115,6 +115,13 @@ const envSchema = z.object({
   ESMS_ACCESS_LOG_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   /** R51: largest PDF document a referent may add to a sheet, in megabytes. */
   DIRECTORY_DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
+  // Identity provider (issue 17): 32 bytes in base64 or base64url that encrypt the provider's signing keys in PostgreSQL.
+  IDP_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, '32 octets encodés en base64')
+    .optional(),
+  /** Requests per second a client of the API may make on one node (decision API, client-credentials tokens). */
+  IDP_CLIENT_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** Pro Santé Connect issuer (R13), e.g. https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet. Unset: no e-CPS button. */
   PSC_ISSUER: z.url().optional(),
   /** Client id of Habilis at Pro Santé Connect. */
@@ -213,6 +220,8 @@ export type Config = Readonly<{
   directoryDocumentMaxBytes: number;
   /** R64: months the ESMS access log is kept. */
   esmsAccessLogMonths: number;
+  /** Issue 17: the OpenID provider's key-encryption key (IDP_KEY_ENCRYPTION_KEY; a fixed development key outside production) and the per-client API rate. */
+  idp: Readonly<{ keyEncryptionKey: Buffer; clientRatePerSecond: number }>;
 }>;
 
 export type PartnerConfig = Readonly<{
@@ -320,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.SESSION_SECRET && Buffer.byteLength(e.SESSION_SECRET) < 32) {
     problems.push('SESSION_SECRET : 32 octets au moins');
   }
+  if (isProduction && !e.IDP_KEY_ENCRYPTION_KEY) problems.push('IDP_KEY_ENCRYPTION_KEY : obligatoire en production (32 octets en base64 : openssl rand -base64 32)');
   if (e.DATABASE_MIGRATION_URL && !e.DATABASE_URL) problems.push('DATABASE_URL : obligatoire avec DATABASE_MIGRATION_URL');
   if (problems.length > 0) {
     throw new ConfigError(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -392,6 +402,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     partners: Object.freeze((e.PARTNERS ?? []).map((p) => Object.freeze({ ...p, issuer: new URL(p.issuer), strongAcr: Object.freeze([...p.strongAcr]) }))),
     directoryDocumentMaxBytes: e.DIRECTORY_DOCUMENT_MAX_MB * 1024 * 1024,
     esmsAccessLogMonths: e.ESMS_ACCESS_LOG_MONTHS,
+    idp: Object.freeze({
+      // Outside production a fixed key, so that keys written by one start are read by the next; never in production.
+      keyEncryptionKey: e.IDP_KEY_ENCRYPTION_KEY ? Buffer.from(e.IDP_KEY_ENCRYPTION_KEY, 'base64') : createHash('sha256').update('habilis-development-idp-key').digest(),
+      clientRatePerSecond: e.IDP_CLIENT_RATE_PER_SECOND,
+    }),
   });
 }
 

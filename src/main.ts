@@ -21,6 +21,7 @@ import { recoverStaleRuns } from './features/directory/ror-sync.service.js';
 import { esmsAccessLogJob } from './features/esms/esms-access-log.job.js';
 import { observatoryOrderJob } from './features/observatory/observatory-order.job.js';
 import { observatoryPurgeJob } from './features/observatory/observatory-purge.job.js';
+import { idpCleanupJob } from './features/identity-provider/idp.job.js';
 
 async function main(): Promise<void> {
   let config;
@@ -61,7 +62,7 @@ async function serve(config: Config, target: DatabaseTarget, logger: Logger): Pr
   const observatoryJobs = { queues: [observatoryOrderJob(deps)], scheduled: [observatoryPurgeJob(deps)] };
   deps.jobs = await startJobs(
     databaseUrl,
-    [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), esmsAccessLogJob(deps), ...observatoryJobs.scheduled],
+    [outboxJob(deps), authCleanupJob(deps), habilitationLifecycleJob(deps), accountDeactivationJob(deps), directorySyncJob(deps), esmsAccessLogJob(deps), idpCleanupJob(deps), ...observatoryJobs.scheduled],
     logger,
     { work: config.jobs, queues: observatoryJobs.queues },
   );

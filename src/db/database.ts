@@ -64,3 +64,14 @@ export async function executeAsOneStatement(db: Db, writes: readonly OperationNo
 export async function pingDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
+
+/**
+ * A hot read as a named prepared statement: PostgreSQL parses and plans it once per connection
+ * instead of at every call (the decision API's one query, issue 17). The text must be a constant
+ * with $n parameters; it runs on the pool, never inside a transaction.
+ */
+export async function queryPrepared<R>(db: Db, name: string, text: string, values: unknown[]): Promise<R[]> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('queryPrepared: une base (pool), pas une transaction');
+  return (await pool.query<R & pg.QueryResultRow>({ name, text, values })).rows;
+}

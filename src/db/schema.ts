@@ -188,6 +188,10 @@ export interface SessionTable {
   ip: string | null;
   user_agent: string | null;
   pending_step: Generated<'password_change' | 'terms' | null>;
+  /** When its holder authenticated (R17: the ID token's auth_time); null on sessions older than the column: created_at. */
+  authenticated_at: Date | null;
+  /** How (RFC 8176 amr values), set at sign-in and kept by the rotations of a pending step. */
+  amr: Generated<string[]>;
 }
 export interface OneTimeCodeTable {
   id: Generated<number>;
@@ -677,4 +681,47 @@ export interface ObservatoryFileTable {
 export interface Database {
   observatory_orders: ObservatoryOrderTable;
   observatory_files: ObservatoryFileTable;
+}
+
+// ─── Identity provider (issue 17) ────────────────────────────────────────────────────────────────
+export interface IdpClientTable {
+  id: Generated<number>;
+  client_id: string;
+  name: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  backchannel_logout_uri: string | null;
+  scopes: string[];
+  domains: string[];
+  auth_method: 'client_secret_basic' | 'private_key_jwt' | 'none';
+  /** SHA-256 (hex) of the secret shown once; the secret itself is never stored. */
+  secret_hash: string | null;
+  jwks: { keys: Record<string, unknown>[] } | null;
+  disabled_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  created_by: number | null;
+}
+export interface IdpKeyTable {
+  kid: string;
+  alg: 'RS256' | 'ES256';
+  public_jwk: Record<string, unknown>;
+  private_jwk_encrypted: Buffer;
+  created_at: Generated<Date>;
+  retired_at: Date | null;
+}
+export interface IdpPayloadTable {
+  model: string;
+  id: string;
+  payload: Record<string, unknown>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: Date | null;
+  consumed_at: Date | null;
+}
+export interface Database {
+  idp_clients: IdpClientTable;
+  idp_keys: IdpKeyTable;
+  idp_payloads: IdpPayloadTable;
 }

@@ -99,7 +99,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/static/') || request.url.startsWith('/health/') || request.url === '/metrics') return;
+    // Token-authenticated API calls carry no session nor form: no cookie to read or issue.
+    if (request.url.startsWith('/static/') || request.url.startsWith('/health/') || request.url.startsWith('/api/') || request.url === '/metrics') return;
     issueCsrfToken(config, request, reply);
     request.authSession = await loadSession(deps, request);
     request.principal = await loadPrincipal(deps, request.authSession);

@@ -44,7 +44,7 @@ describe('in production', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp({
-      env: { NODE_ENV: 'production', PORT: '3000', BASE_URL: 'https://habilis.example.fr', SMTP_URL: 'smtp://127.0.0.1:2525', DEMO_DATA: 'false' },
+      env: { NODE_ENV: 'production', PORT: '3000', BASE_URL: 'https://habilis.example.fr', SMTP_URL: 'smtp://127.0.0.1:2525', DEMO_DATA: 'false', IDP_KEY_ENCRYPTION_KEY: 'a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=' },
     });
     t.app.route(target);
   });

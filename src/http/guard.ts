@@ -6,7 +6,8 @@
  *   'authenticated'   any strongly authenticated professional with nothing left to do;
  *   'liberal'         such a professional who is a liberal professional (R14: their assistants, R15);
  *   { right }         such a professional holding that right somewhere (the target is checked by the service);
- *   'metrics'         a metrics scraper: METRICS_TOKEN as bearer token, or an address of METRICS_ALLOW (http/metrics.ts); anyone else 403.
+ *   'metrics'         a metrics scraper: METRICS_TOKEN as bearer token, or an address of METRICS_ALLOW (http/metrics.ts); anyone else 403;
+ *   { scope }         a service client of Habilis's API: a client-credentials access token with that scope (issue 17, service-client.ts).
  * A route without a declaration cannot be registered (see app.ts), and a test lists them all.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,8 +16,10 @@ import type { Right } from '../features/habilitations/habilitation.rights.js';
 import { httpErrors } from './errors.js';
 import { wantsHtml } from './error-handler.js';
 import type { PendingStep } from '../features/auth/auth.rules.js';
+import type { ApiScope } from '../features/identity-provider/idp.rules.js';
+import { authenticateServiceClient } from '../features/identity-provider/service-client.js';
 
-export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | 'liberal' | 'metrics' | { right: Right };
+export type Access = 'public' | 'second-factor' | 'pending-step' | 'authenticated' | 'liberal' | 'metrics' | { right: Right } | { scope: ApiScope };
 
 export const PENDING_STEP_URLS: Record<PendingStep, string> = {
   password_change: '/connexion/nouveau-mot-de-passe',
@@ -24,7 +27,8 @@ export const PENDING_STEP_URLS: Record<PendingStep, string> = {
 };
 
 export function describeAccess(access: Access): string {
-  return typeof access === 'string' ? access : `right:${access.right}`;
+  if (typeof access === 'string') return access;
+  return 'scope' in access ? `scope:${access.scope}` : `right:${access.right}`;
 }
 
 /**
@@ -59,6 +63,18 @@ export async function guard(request: FastifyRequest, reply: FastifyReply): Promi
     if (request.server.metricsAllowed(request)) return;
     throw httpErrors.FORBIDDEN();
   }
+  if (typeof access === 'object' && 'scope' in access) {
+    try {
+      await authenticateServiceClient(request, access.scope);
+      return;
+    } catch (error) {
+      // RFC 6750: a refused bearer token says why in WWW-Authenticate.
+      const code = (error as { code?: string }).code;
+      const reason = code === 'SCOPE_MISSING' ? 'insufficient_scope' : code === 'TOKEN_INVALID' ? 'invalid_token' : null;
+      reply.header('www-authenticate', reason ? `Bearer error="${reason}"` : 'Bearer');
+      throw error;
+    }
+  }
   const session = request.authSession;
   if (access === 'second-factor') {
     if (session?.strength === 'password') return;
@@ -78,5 +94,5 @@ export async function guard(request: FastifyRequest, reply: FastifyReply): Promi
     if (request.principal?.liberal) return;
     throw httpErrors.FORBIDDEN();
   }
-  if (!access || !can(request.principal, access.right)) throw httpErrors.FORBIDDEN();
+  if (!access || typeof access !== 'object' || !('right' in access) || !can(request.principal, access.right)) throw httpErrors.FORBIDDEN();
 }

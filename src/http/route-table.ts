@@ -28,6 +28,11 @@ import { inputOf, type RouteInput } from '../platform/input.js';
 import { csvUploadAccessHook, csvUploadErrorHandler, esmsAdminHandlers, esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
 import { esmsApiHandlers } from '../features/esms/esms-api.routes.js';
 import { observatoryHandlers } from '../features/observatory/observatory.routes.js';
+import { lazyIdentityProvider, MOUNT_PATH } from '../features/identity-provider/idp.provider.js';
+import { identityProviderHandlers, endHabilisSessionOfProviderRequest } from '../features/identity-provider/idp.routes.js';
+import { endProviderSessions } from '../features/identity-provider/idp.service.js';
+import { decisionHandlers } from '../features/identity-provider/decision.routes.js';
+import { clientAdminHandlers } from '../features/identity-provider/idp-clients.routes.js';
 
 type Method = 'GET' | 'POST';
 
@@ -53,8 +58,14 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const home = homeHandlers();
   const health = healthHandlers(deps);
   const dev = devHandlers(deps);
+  // Issue 17: the OpenID provider (built at its first use: its keys are in the database); a sign-out at Habilis ends its sessions too.
+  const idp = lazyIdentityProvider(deps, { onEndSession: (ctx) => endHabilisSessionOfProviderRequest(deps, ctx) });
+  app.decorate('identityProvider', idp);
+  app.addHook('onReady', async () => {
+    await idp.get().catch(() => undefined);
+  });
   // R15: an invitation accepted in this browser steers the card and e-CPS login; the login features do not know of it.
-  const signIn = invitationSignInHooks(deps);
+  const signIn = { ...invitationSignInHooks(deps), onSignedOut: (accountId: number) => endProviderSessions(deps, idp, accountId) };
   const auth = authHandlers(deps, signIn);
   const cardLogin = cardLoginHandlers(deps, signIn);
   const selfService = selfServiceHandlers(deps);
@@ -253,6 +264,35 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/health/ready', 'public', health.ready);
   if (config.metrics) route('GET', '/metrics', 'metrics', metricsHandler(deps));
   route('GET', '/static/:hash/:name', 'public', staticAsset as RouteHandlerMethod);
+  // Identity provider and decision API (issue 17): the provider's own endpoints take the raw request
+  // (no body parsed here, no CSRF: they authenticate clients themselves); the interaction is a page of ours.
+  const oidc = identityProviderHandlers(deps, idp);
+  route('GET', `${MOUNT_PATH}/interaction/:uid`, 'public', oidc.interaction as RouteHandlerMethod);
+  route('POST', `${MOUNT_PATH}/interaction/:uid/renforcer`, 'public', oidc.stepUp as RouteHandlerMethod);
+  routes.push({ method: 'GET', url: `${MOUNT_PATH}/*`, access: 'public' }, { method: 'POST', url: `${MOUNT_PATH}/*`, access: 'public' });
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    scope.route({ method: ['GET', 'POST'], url: `${MOUNT_PATH}/*`, handler: oidc.provider, config: { access: 'public', csrf: false } });
+  });
+  const decisions = decisionHandlers(deps);
+  const evaluate = { scope: 'access.evaluate' } as const;
+  for (const [url, handler] of [['/api/v1/access/evaluation', decisions.evaluation], ['/api/v1/access/evaluations', decisions.evaluations]] as const) {
+    routes.push({ method: 'POST', url, access: evaluate });
+    app.route({ method: 'POST', url, handler, config: { access: evaluate, csrf: false } });
+  }
+  route('GET', '/api/v1/openapi.json', 'public', decisions.openApi);
+  route('GET', '/documentation/api', 'public', decisions.documentation);
+  const clientAdmin = clientAdminHandlers(deps);
+  const manageClients = { right: 'clients.manage' } as const;
+  route('GET', '/administration/applications', manageClients, clientAdmin.list as RouteHandlerMethod);
+  route('GET', '/administration/applications/nouvelle', manageClients, clientAdmin.showCreate);
+  route('POST', '/administration/applications/nouvelle', manageClients, clientAdmin.create);
+  route('GET', '/administration/applications/:id', manageClients, clientAdmin.show as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id', manageClients, clientAdmin.update as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id/secret', manageClients, clientAdmin.renewSecret as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id/desactiver', manageClients, clientAdmin.setEnabled(false) as RouteHandlerMethod);
+  route('POST', '/administration/applications/:id/reactiver', manageClients, clientAdmin.setEnabled(true) as RouteHandlerMethod);
   if (!config.isProduction) {
     route('GET', '/dev/mails', 'public', dev.mails);
     route('GET', '/dev/sms', 'public', dev.sms);

@@ -50,6 +50,11 @@ export function setSessionCookie(deps: Deps, reply: FastifyReply, session: NewSe
 export async function openSession(deps: Deps, request: FastifyRequest, reply: FastifyReply, spec: SessionSpec): Promise<Buffer> {
   // A session becoming strong is a login (the rotations of a session already strong are not).
   if (spec.strength === 'strong' && request.authSession?.strength !== 'strong') recordLogin(loginMethodLabel(spec.authMethod), 'success');
+  // A rotation of a strong session (a pending step done, an invitation accepted) is no new
+  // authentication: the session keeps when and how its holder authenticated (R17).
+  const previous = request.authSession;
+  const carried = previous?.strength === 'strong' && spec.strength === 'strong' && previous.accountId === spec.accountId && previous.authMethod === spec.authMethod && !spec.amr;
+  if (carried) spec = { ...spec, amr: previous.amr, authenticatedAt: previous.authenticatedAt };
   await endSession(deps, request, reply);
   const session = newSession(deps, request, spec);
   await sessions.startSession(deps, session);

@@ -25,6 +25,8 @@ export interface LayoutProps {
   /** CSRF token for the forms of the frame (Déconnexion). */
   csrfToken: string;
   children: ComponentChildren;
+  /** A page that sends the browser on at once (no script needed): the return to an application after sign-in (issue 17). */
+  refreshTo?: string;
 }
 
 /** A link shown to everyone signed in, or only to the holders of a right, or only to liberal professionals or assistants. */
@@ -49,6 +51,7 @@ const MENUS: { title: string; groups: { title: string; links: MenuLink[] }[] }[]
           { href: '/administration/comptes', label: 'Comptes et habilitations', right: 'accounts.manage' },
           { href: '/administration/revue', label: 'Revue des habilitations', right: 'habilitations.review' },
           { href: '/administration/structures-sans-referents', label: 'Structures sans 2 référents', right: 'territory.supervise' },
+          { href: '/administration/applications', label: 'Applications clientes', right: 'clients.manage' },
           { href: '/mes-referents', label: 'Mes référents' },
           { href: '/mon-compte/assistants', label: 'Mes assistants', only: 'liberal' },
           { href: '/mes-delegations', label: 'Mes délégations', only: 'assistant' },
@@ -92,12 +95,13 @@ function visibleMenus(viewer: Viewer) {
   );
 }
 
-export function Layout({ title, viewer, csrfToken, children }: LayoutProps) {
+export function Layout({ title, viewer, csrfToken, children, refreshTo }: LayoutProps) {
   return (
     <html lang="fr">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {refreshTo ? <meta http-equiv="refresh" content={`0;url=${refreshTo}`} /> : null}
         <title>{`${title} – Habilis`}</title>
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('habilis.css')} />

@@ -89,7 +89,7 @@ export const PROFILES: ProfileSpec[] = [
     name: 'Sanitaire - Région',
     domain: 'SANITAIRE',
     level: 'region',
-    rights: [...TERRITORY_RIGHTS, 'directory.edit'],
+    rights: [...TERRITORY_RIGHTS, 'directory.edit', 'clients.manage'],
     grantedBy: ['SANITAIRE_REGION', PLATFORM_ADMIN],
     description: 'Pilote le service pour les structures sanitaires de la région.',
   },

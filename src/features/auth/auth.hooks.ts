@@ -13,6 +13,8 @@ export interface SignInHooks {
   afterCardLoginUrl(request: FastifyRequest): string;
   /** The browser signs out: what it must forget. */
   onSignOut(reply: FastifyReply): void;
+  /** The account signed out of Habilis: what else ends with its session (the OpenID provider's sessions, issue 17). */
+  onSignedOut?(accountId: number): Promise<void>;
 }
 
 export const NO_SIGN_IN_HOOKS: SignInHooks = {

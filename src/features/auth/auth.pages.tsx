@@ -35,6 +35,8 @@ export interface LoginPageProps {
   pscLogin?: boolean;
   /** CPS card login is configured (R12): offer it. */
   cardLogin?: boolean;
+  /** R17: an application asked for a step-up: this login asks the code even in a trusted browser. */
+  stepUp?: boolean;
 }
 
 export function LoginPage(props: LoginPageProps) {
@@ -46,6 +48,7 @@ export function LoginPage(props: LoginPageProps) {
       <form method="post" action="/connexion" class="form" novalidate>
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="retour" value={props.retour} />
+        {props.stepUp ? <input type="hidden" name="renforcer" value="1" /> : null}
         <Field id="username" label="Nom d’utilisateur" value={props.username} autocomplete="username" required maxLength={60} autofocus={!props.username} />
         <Field id="password" label="Mot de passe" type="password" autocomplete="current-password" required maxLength={128} autofocus={Boolean(props.username)} />
         {props.robotCheck ? (

@@ -525,7 +525,7 @@ describe('R08 password history', () => {
     const passwords = ['Orage-Calme-2001', 'Orage-Calme-2002', 'Orage-Calme-2003', 'Orage-Calme-2004', 'Orage-Calme-2005'];
     // First change through the page, then four more through the service (each a new password).
     await agent.post('/connexion/nouveau-mot-de-passe', { password: passwords[0]!, confirmation: passwords[0]! });
-    const session = { idHash: Buffer.alloc(32), accountId: account.id, strength: 'strong' as const, authMethod: 'password+otp', pendingStep: null, liberal: false, delegations: [], viewer: { firstName: '', lastName: '', username: account.username } };
+    const session = { idHash: Buffer.alloc(32), accountId: account.id, strength: 'strong' as const, authMethod: 'password+otp', pendingStep: null, authenticatedAt: new Date(), amr: ['pwd', 'otp', 'mfa'], liberal: false, delegations: [], viewer: { firstName: '', lastName: '', username: account.username } };
     for (const next of passwords.slice(1)) await changeExpiredPassword(t.deps, { session, newPassword: next, confirmation: next, endOtherSessions: false, ip: '10.0.0.1' });
     for (const recent of passwords) {
       await expect(changeExpiredPassword(t.deps, { session, newPassword: recent, confirmation: recent, endOtherSessions: false, ip: '10.0.0.1' })).rejects.toMatchObject({ code: 'PASSWORD_REUSED' });

@@ -17,7 +17,8 @@ import { CodePage, ForgotPasswordPage, LinkInvalidPage, LoginPage, NewPasswordPa
 const username = text('Le nom d’utilisateur', 100);
 const altcha = text('La vérification anti-robot', 20_000);
 const retour = text('L’adresse de retour', 500);
-const loginForm = form({ username, password: secret('Le mot de passe'), retour, altcha });
+// R17: `renforcer` — an application asked for a step-up (the trusted browser does not replace the code).
+const loginForm = form({ username, password: secret('Le mot de passe'), retour, altcha, renforcer: text('Le renforcement', 5) });
 const codeForm = form({ code: text('Le code', 20), retour });
 const newPasswordForm = form({ password: secret('Le mot de passe'), confirmation: secret('La confirmation'), endOthers: text('« Terminer les autres sessions »', 5), jeton: text('Le lien', 200) });
 const termsForm = form({ accept: text('L’acceptation', 5) });
@@ -29,28 +30,31 @@ const NOTICES: Record<string, string> = {
 };
 
 export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) {
-  const loginPage = async (request: FastifyRequest, props: { username?: string; error?: string; notice?: string; retour: string }) =>
+  const loginPage = async (request: FastifyRequest, props: { username?: string; error?: string; notice?: string; retour: string; stepUp?: boolean }) =>
     LoginPage({ csrfToken: request.csrfToken, robotCheck: await service.loginNeedsRobotCheck(deps, request.ip), pscLogin: deps.config.psc !== null, cardLogin: deps.config.card !== null, ...props });
 
   const codePage = async (request: FastifyRequest, props: { error?: string; notice?: string; retour: string }) =>
     CodePage({ csrfToken: request.csrfToken, destination: await service.describeCodeDestination(deps, request.authSession!.accountId), ...props });
 
   return {
-    showLogin: async (request: FastifyRequest<{ Querystring: { retour?: string; etat?: string } }>, reply: FastifyReply) => {
+    showLogin: async (request: FastifyRequest<{ Querystring: { retour?: string; etat?: string; renforcer?: string } }>, reply: FastifyReply) => {
       if (request.principal) return reply.redirect('/', 303);
       const notice = NOTICES[String(request.query.etat)];
-      return html(reply, await loginPage(request, { retour: safeReturnPath(request.query.retour), ...(notice ? { notice } : {}) }));
+      const stepUp = request.query.renforcer === '1';
+      return html(reply, await loginPage(request, { retour: safeReturnPath(request.query.retour), ...(notice ? { notice } : {}), ...(stepUp ? { stepUp } : {}) }));
     },
 
     login: withInput({ body: loginForm }, async (request: FastifyRequest, reply: FastifyReply) => {
       const form = loginForm.parse(request.body ?? {});
       const retour = safeReturnPath(form.retour);
+      // R17: an application asked for a step-up: the trusted browser (R05) does not replace the code this time.
+      const stepUp = form.renforcer === '1';
       try {
         const result = await service.checkPassword(deps, {
           username: form.username,
           password: form.password,
           ip: request.ip,
-          browserHash: readBrowserHash(deps, request),
+          browserHash: stepUp ? null : readBrowserHash(deps, request),
           robotAnswer: form.altcha,
         });
         if (result.kind === 'trusted_browser') {
@@ -67,7 +71,7 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         recordLogin('password', refusedLoginOutcome(error));
-        return html(reply, await loginPage(request, { username: form.username.trim().slice(0, 60), error: error.message, retour }), error.status);
+        return html(reply, await loginPage(request, { username: form.username.trim().slice(0, 60), error: error.message, retour, ...(stepUp ? { stepUp } : {}) }), error.status);
       }
     }),
 
@@ -81,10 +85,10 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
       const retour = safeReturnPath(form.retour);
       const session = request.authSession!;
       try {
-        const { pendingStep } = await service.verifyLoginCode(deps, { session, code: form.code, ip: request.ip });
+        const { pendingStep, amr } = await service.verifyLoginCode(deps, { session, code: form.code, ip: request.ip });
         // Privilege change: a new session id for the strong session (the password-step id dies).
         // The step done, the session keeps the way it was opened (a card, an e-CPS, a password and a code).
-        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep });
+        await openSession(deps, request, reply, { accountId: session.accountId, strength: 'strong', authMethod: session.authMethod, pendingStep, amr });
         await service.trustBrowser(deps, session.accountId, ensureBrowserHash(deps, request, reply));
         return reply.redirect(afterLogin(pendingStep, retour), 303);
       } catch (error) {
@@ -179,8 +183,10 @@ export function authHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HOOKS) 
 
     /** "Déconnexion": the session ends server-side, not only its cookie, and an assistant invitation in progress is forgotten (R15). The trusted browser stays (R05). */
     logout: async (request: FastifyRequest, reply: FastifyReply) => {
+      const accountId = request.authSession?.accountId;
       await endSession(deps, request, reply);
       hooks.onSignOut(reply);
+      if (accountId !== undefined) await hooks.onSignedOut?.(accountId);
       return reply.redirect('/', 303);
     },
   };

@@ -87,3 +87,17 @@ export function normaliseUsername(value: string): string {
 
 /** Resend throttle (R04): at most one code a minute and five an hour — the one-time code mechanism's rule. */
 export { resendWaitSeconds } from '../../platform/one-time-codes.js';
+
+/**
+ * R17: the RFC 8176 `amr` a sign-in method tells by itself, as Habilis's ID tokens state it: a
+ * card is a smart card with its PIN, a hardware key (`sc`, `pin`, `hwk`); a password and a code is
+ * multi-factor (`pwd`, `otp` or `sms`, `mfa`: the channel is the caller's to give); a browser
+ * trusted by an earlier code shows only the password this time (`pwd`: its acr says the rest);
+ * e-CPS and partners carry the amr their provider gave (an empty list until then).
+ */
+export function amrOfMethod(authMethod: string, codeChannel: 'EMAIL' | 'SMS' = 'EMAIL'): string[] {
+  if (authMethod === 'cps') return ['sc', 'pin', 'hwk'];
+  if (authMethod === 'password') return ['pwd', codeChannel === 'SMS' ? 'sms' : 'otp', 'mfa'];
+  if (authMethod === 'password+trusted-browser') return ['pwd'];
+  return [];
+}

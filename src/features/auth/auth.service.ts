@@ -19,7 +19,7 @@ import { executeAsOneStatement } from '../../db/database.js';
 import { authErrors } from './auth.errors.js';
 import * as repo from './auth.repository.js';
 import * as accounts from '../accounts/account.repository.js';
-import { maskEmail, maskPhone, MAX_FAILED_LOGINS, normaliseUsername, OTP_MAX_ATTEMPTS, OTP_TTL_MS, pendingStepFor, type PendingStep, PASSWORD_MAX_LENGTH, TRUSTED_BROWSER_MS } from './auth.rules.js';
+import { amrOfMethod, maskEmail, maskPhone, MAX_FAILED_LOGINS, normaliseUsername, OTP_MAX_ATTEMPTS, OTP_TTL_MS, pendingStepFor, type PendingStep, PASSWORD_MAX_LENGTH, TRUSTED_BROWSER_MS } from './auth.rules.js';
 import { loginCodeMail, loginCodeSms } from './auth.mails.js';
 import { TERMS_VERSION } from './terms.js';
 import { acceptableNewPassword, storePassword } from './password.service.js';
@@ -234,7 +234,7 @@ export async function resendLoginCode(deps: Deps, input: { accountId: number; se
  * error in the history. Compared in constant time, consumed atomically with the LOGIN_SUCCEEDED
  * event. Returns the step the session still owes.
  */
-export async function verifyLoginCode(deps: Deps, input: { session: AuthSession; code: string; ip: string }): Promise<{ pendingStep: PendingStep | null }> {
+export async function verifyLoginCode(deps: Deps, input: { session: AuthSession; code: string; ip: string }): Promise<{ pendingStep: PendingStep | null; amr: string[] }> {
   const now = deps.clock.now();
   const { accountId } = input.session;
   const check = await checkCode(deps.db, {
@@ -274,7 +274,8 @@ export async function verifyLoginCode(deps: Deps, input: { session: AuthSession;
       details: { method: check.channel === 'SMS' ? 'code-sms' : 'code-email' },
       ip: input.ip,
     });
-    return { pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
+    // R17: the code's own channel says which second factor this was (RFC 8176: otp by e-mail, sms).
+    return { pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), amr: amrOfMethod(input.session.authMethod, check.channel) };
   });
 }
 

@@ -23,8 +23,9 @@ export async function getLive(db: Q, idHash: Buffer, now: Date, idleLimit: Date)
   return db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .select(['s.id_hash', 's.strength', 's.auth_method', 's.pending_step', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
+    .select(['s.id_hash', 's.strength', 's.auth_method', 's.amr', 's.pending_step', 's.last_seen_at', 'a.id as account_id', 'a.first_name', 'a.last_name', 'a.username'])
     .select([
+      sql<Date>`coalesce(s.authenticated_at, s.created_at)`.as('authenticated_at'),
       sql<boolean>`EXISTS (SELECT 1 FROM liberal_practices WHERE account_id = a.id)`.as('liberal'),
       sql<Delegation[]>`COALESCE((
         SELECT json_agg(json_build_object(

@@ -9,7 +9,7 @@ import { randomToken, sha256 } from '../../platform/crypto.js';
 import { parisDate } from '../../platform/clock.js';
 import { canRunDirectorySync, esmsImportRegions, type Delegation, type Principal } from '../habilitations/habilitation.policy.js';
 import { activeGrants } from '../habilitations/habilitation.service.js';
-import type { PendingStep } from './auth.rules.js';
+import { amrOfMethod, type PendingStep } from './auth.rules.js';
 import * as sessions from './session.repository.js';
 
 export type { PendingStep } from './auth.rules.js';
@@ -25,6 +25,9 @@ export interface AuthSession {
   /** How it was opened: 'password+otp', 'trusted-browser', 'cps', 'psc', 'partner:…' (R15: accepting an invitation needs 'cps' or 'psc'). */
   authMethod: string;
   pendingStep: PendingStep | null;
+  /** R17: when and how its holder authenticated (RFC 8176 amr), as the ID tokens of Habilis state them. */
+  authenticatedAt: Date;
+  amr: string[];
   viewer: Principal['viewer'];
   /** R14, R15: read with the session, for the principal (a liberal professional; the delegations held as an assistant). */
   liberal: boolean;
@@ -48,6 +51,8 @@ export async function loadLiveSession(deps: Deps, token: string | undefined): Pr
     strength: row.strength,
     authMethod: row.auth_method,
     pendingStep: row.pending_step,
+    authenticatedAt: row.authenticated_at,
+    amr: row.amr,
     viewer: { firstName: row.first_name, lastName: row.last_name, username: row.username },
     liberal: row.liberal,
     delegations: row.delegations,
@@ -79,6 +84,10 @@ export interface SessionSpec {
   strength: 'password' | 'strong';
   authMethod: string;
   pendingStep?: PendingStep | null;
+  /** R17: how the holder authenticated (RFC 8176); absent: what the method alone tells (`amrOfMethod`). */
+  amr?: readonly string[];
+  /** R17: when; absent: now. A rotation for a pending step passes the session's own. */
+  authenticatedAt?: Date;
 }
 
 /** A session not yet written: its random id (for the cookie only), the id's hash and its row. */
@@ -107,6 +116,8 @@ export function newSession(deps: Deps, spec: SessionSpec, client: { ip: string; 
       ip: client.ip,
       user_agent: client.userAgent.slice(0, 300),
       pending_step: spec.pendingStep ?? null,
+      authenticated_at: spec.strength === 'strong' ? (spec.authenticatedAt ?? now) : null,
+      amr: [...(spec.amr ?? amrOfMethod(spec.authMethod))],
     },
   };
 }

@@ -159,7 +159,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
       try {
         const result = await service.finishPscLogin(deps, { flowToken, currentUrl: new URL(request.url, deps.config.baseUrl), ip: request.ip });
         if (result.kind === 'pairing_required') return reply.redirect(hooks.unknownIdentityUrl(request, 'psc') ?? '/connexion/psc/association', 303);
-        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep, ...(result.amr ? { amr: result.amr } : {}) });
         await service.bindFlowToSession(deps, flowToken!, idHash);
         clearFlowCookie(reply);
         return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);

@@ -104,7 +104,7 @@ export async function startPscLogin(deps: Deps, input: { returnPath: string; ip:
 }
 
 export type ExternalLoginResult =
-  | { kind: 'logged_in'; accountId: number; pendingStep: PendingStep | null; returnPath: string }
+  | { kind: 'logged_in'; accountId: number; pendingStep: PendingStep | null; returnPath: string; amr?: string[] }
   | { kind: 'pairing_required' };
 
 /**
@@ -147,7 +147,10 @@ export async function finishPscLogin(deps: Deps, input: { flowToken: string | un
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
     practicePlaces: practicePlaces(answer.userinfo.SubjectRefPro ?? answer.claims.SubjectRefPro),
   });
-  return loginWithVerifiedIdentity(deps, { flowHash, kind: 'psc', subject: nationalId.value, returnPath: flow.return_path, ip: input.ip });
+  const result = await loginWithVerifiedIdentity(deps, { flowHash, kind: 'psc', subject: nationalId.value, returnPath: flow.return_path, ip: input.ip });
+  // R17: the session states the amr Pro Santé Connect gave, as Habilis's own ID tokens then do.
+  const amr = Array.isArray(answer.claims.amr) ? answer.claims.amr.filter((v): v is string => typeof v === 'string').slice(0, 10).map((v) => v.slice(0, 40)) : [];
+  return result.kind === 'logged_in' ? { ...result, amr } : result;
 }
 
 async function refusal(deps: Deps, ip: string, why: string): Promise<void> {

@@ -36,7 +36,7 @@ describe('development outbox viewers', () => {
 
   it('does not exist in production', async () => {
     const production = await buildTestApp({
-      env: { NODE_ENV: 'production', BASE_URL: 'https://habilis.example.fr', SMTP_URL: 'smtp://127.0.0.1:1' },
+      env: { NODE_ENV: 'production', BASE_URL: 'https://habilis.example.fr', SMTP_URL: 'smtp://127.0.0.1:1', IDP_KEY_ENCRYPTION_KEY: 'a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=' },
     });
     try {
       expect((await production.app.inject({ method: 'GET', url: '/dev/mails' })).statusCode).toBe(404);

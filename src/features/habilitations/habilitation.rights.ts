@@ -18,6 +18,8 @@ export const RIGHTS = {
   'esms.medical.read': 'Lire les données médicales des notifications (pathologie, déficience, besoins de compensation)',
   'observatory.order': 'Commander et consulter des statistiques de l’observatoire',
   'territory.supervise': 'Superviser les structures et les comptes de son territoire (coordination ou région)',
+  // Issue 17: the clients of Habilis as an OpenID provider (region administrator).
+  'clients.manage': 'Enregistrer et modifier les applications clientes d’Habilis (modules d’orientation, partenaires)',
 } as const;
 
 export type Right = keyof typeof RIGHTS;

@@ -3,7 +3,7 @@
  * transaction of the change (the caller passes it), so the change and its trace commit together.
  * The table refuses UPDATE, DELETE and TRUNCATE (trigger): history is append-only.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 /** Who did it: an account (name and username are kept as they were at that time), or the system. */
@@ -48,4 +48,25 @@ export function auditInsert(db: Kysely<Database>, event: AuditEvent) {
     ip: event.ip ?? null,
     ...(event.at ? { occurred_at: event.at } : {}),
   });
+}
+
+/**
+ * Events that record a refusal, not a change (the decision API's denials, issue 17): written in one
+ * statement, in a transaction that does not wait for the disk (`synchronous_commit = off`): a
+ * crash may lose the last fraction of a second of them, never corrupt anything, and a flood of
+ * denials does not cost a disk flush each. A change's event never goes through here.
+ */
+export async function recordRefusals(db: Kysely<Database>, events: readonly AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  // One statement, one round trip: set_config(…, true) holds for the statement's own implicit transaction.
+  const rows = events.map(
+    (event) =>
+      sql`(${event.actor.kind === 'account' ? event.actor.accountId : null}::integer, ${event.actor.kind === 'account' ? event.actor.label : SYSTEM_LABEL}::text,
+        ${event.subjectAccountId ?? null}::integer, ${event.code}::text, ${event.description}::text, ${JSON.stringify(event.details ?? {})}::jsonb, ${event.ip ?? null}::inet)`,
+  );
+  await sql`
+    INSERT INTO audit_events (actor_account_id, actor_label, subject_account_id, code, description, details, ip)
+    SELECT v.* FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed,
+      (VALUES ${sql.join(rows)}) AS v(actor_account_id, actor_label, subject_account_id, code, description, details, ip)
+  `.execute(db);
 }
