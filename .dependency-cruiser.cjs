@@ -2,7 +2,7 @@
  * Import direction of Habilis (docs/ARCHITECTURE.md, "Dependencies"), checked by `npm run lint`.
  *
  *   http (route table, app, hooks) → features → platform, db, views, config
- *   within features, one way:  accounts → habilitations → auth → {self-service, account-admin, card-login, directory}
+ *   within features, one way:  accounts → habilitations → auth → {self-service, account-admin, card-login, directory, esms}
  *                              card-login → assistants
  *
  * Every rule is an error: an arrow that points back up fails the lint.
