@@ -10,6 +10,7 @@ import { parisDate } from '../../platform/clock.js';
 import { TIER2_FIELDS, TIER3_FIELDS, type Evaluation, type MedicalData } from './esms.rules.js';
 import { importDecisionSchema, type ImportDecision, type ImportError } from './esms.schemas.js';
 import { notifyHolders } from './esms-notify.service.js';
+import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
 import * as repo from './esms.repository.js';
 
 export interface ImportResult {
@@ -122,5 +123,6 @@ export async function importDecisions(deps: Deps, lines: readonly unknown[], reg
     }
     result.mails = await notifyHolders(deps, trx, told);
   });
+  if (result.mails > 0) wakeOutbox(deps);
   return { ok: true, result };
 }

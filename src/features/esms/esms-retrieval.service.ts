@@ -15,6 +15,7 @@ import { RETRIEVAL_LIMITS } from './esms.rules.js';
 import type { RetrievalForm } from './esms.schemas.js';
 import { esmsScopes, viewerLabel } from './esms.service.js';
 import { notifyHolders } from './esms-notify.service.js';
+import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
 import * as repo from './esms.repository.js';
 
 /** Both throttles in one transaction: an attempt counts against the account and the address, or not at all. */
@@ -58,7 +59,7 @@ export async function retrieveNotification(deps: Deps, principal: Principal, ip:
   const scope = scopes.find((s) => s.establishmentId === form.establishmentId);
   if (!scope) throw esmsErrors.RETRIEVAL_CHOICE({ etablissement: 'Choisissez un établissement de votre périmètre.' });
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (trx) => {
+  const id = await deps.db.transaction().execute(async (trx) => {
     const n = await repo.addressDecision(trx, decision.id, scope.establishmentId, scope.onlyUnitId, parisDate(now), now, principal.accountId, false);
     if (n.created) {
       await repo.insertFollowup(trx, n.id, { statusCode: '39', statusDate: parisDate(now), reasonCode: null, unitId: scope.onlyUnitId, comment: 'Notification récupérée manuellement', actorAccountId: principal.accountId, actorLabel: viewerLabel(principal), at: now });
@@ -75,4 +76,6 @@ export async function retrieveNotification(deps: Deps, principal: Principal, ip:
     }
     return n.id;
   });
+  wakeOutbox(deps);
+  return id;
 }

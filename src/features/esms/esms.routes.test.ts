@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
-import { buildUnit, openTestSession } from '../../../test/factories.js';
+import { buildAccount, buildHabilitation, buildUnit, openTestSession } from '../../../test/factories.js';
 import { addNotification, buildEsmsWorld, distinctiveDecision, type EsmsWorld } from '../../../test/esms-world.js';
 import { addToDate, parisDate } from '../../platform/clock.js';
 import type { Account } from '../../db/schema.js';
@@ -259,5 +259,29 @@ describe('F5 statuses as FHIR Task', () => {
     const bad = await agent.get('/api/v1/esms/statuts?_lastUpdated=2026-01-01', { accept: 'application/fhir+json' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().resourceType).toBe('OperationOutcome');
+  });
+});
+
+describe('R60 places', () => {
+  it('R60 an ESMS profile at a unit reads that unit’s notifications only, at its own tier', async () => {
+    const holder = await buildAccount(t.deps.db);
+    await buildHabilitation(t.deps.db, { accountId: holder.id, profile: 'HANDICAP_ESMS_SOCIAL', unitId: w.unitA.id });
+    const inUnit = distinctiveDecision();
+    const otherUnit = distinctiveDecision();
+    const wholeEstablishment = distinctiveDecision();
+    const a = await addNotification(t.deps.db, w.ime.id, inUnit, w.unitA.id);
+    const b = await addNotification(t.deps.db, w.ime.id, otherUnit, w.unitB.id);
+    const c = await addNotification(t.deps.db, w.ime.id, wholeEstablishment, null);
+    const agent = await agentFor(holder);
+    const page = await agent.get(`/esms/notifications/${a}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`T2careArrangement`);
+    expect(page.body).not.toContain(`T3mainPathology`);
+    expect((await agent.get(`/esms/notifications/${b}`)).statusCode).toBe(404);
+    expect((await agent.get(`/esms/notifications/${c}`)).statusCode).toBe(404);
+    const dashboard = await agent.get('/esms/tableau-de-bord?onglet=a_traiter');
+    expect(dashboard.body).toContain(inUnit.person.lastName.toUpperCase());
+    expect(dashboard.body).not.toContain(otherUnit.person.lastName.toUpperCase());
+    expect(dashboard.body).not.toContain(wholeEstablishment.person.lastName.toUpperCase());
   });
 });
