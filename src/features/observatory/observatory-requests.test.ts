@@ -57,6 +57,10 @@ describe('R70 scope matrix: an order reads only where the orderer holds observat
   it('R70 criteria narrow inside the scope: a region ordering one department reads its establishments only', async () => {
     expect(places((await run(w.region, 'habilitations-actives', { departement: '952' })).result)).toEqual(['952 Hôpital Gamma']);
     expect(places((await run(w.coordinationA, 'habilitations-actives', { etablissement: String(w.estB.id) })).result)).toEqual(['951 Clinique Bêta']);
+    const unit = (await run(w.referentA, 'habilitations-actives', { unite: String(w.unitA.id) })).result;
+    expect(table(unit, 'profils').rows.map((r) => r[0])).toEqual(['Sanitaire - Prescripteur']); // the unit's people only, not the referent of the structure
+    const form = await (await agentOf(t, w.referentA)).get('/observatoire/commander?demande=habilitations-actives');
+    expect(form.body).toContain('Unité Alpha 1');
   });
 
   it('R70 the scope is checked again when the job runs: a habilitation deleted since fails the order with a French reason', async () => {

@@ -9,7 +9,7 @@ export const activeHabilitations = defineRequest({
   title: 'Habilitations actives par profil et par lieu',
   description: 'Le nombre d’habilitations en cours de validité le dernier jour de la période, par profil et par établissement.',
   periodHint: 'Les habilitations comptées sont celles valides le dernier jour de la période.',
-  criteria: ['departement', 'etablissement', 'profil'],
+  criteria: ['departement', 'etablissement', 'unite', 'profil'],
   compute: async ({ db, scope, places, criteria, period }) => {
     const where = { scope, places, day: period.to, profileId: criteria.profil as number | undefined };
     const [byProfile, byPlace] = await Promise.all([countByProfile(db, where), countByPlace(db, where)]);

@@ -10,7 +10,7 @@ export const endingHabilitations = defineRequest({
   title: 'Habilitations arrivant à échéance dans le mois',
   description: 'Les habilitations valides le dernier jour de la période dont la fin tombe dans le mois qui suit (dont 15 jours), par profil et par établissement.',
   periodHint: 'L’échéance est comptée à partir du dernier jour de la période.',
-  criteria: ['departement', 'etablissement', 'profil'],
+  criteria: ['departement', 'etablissement', 'unite', 'profil'],
   compute: async ({ db, scope, places, criteria, period }) => {
     const where = { scope, places, day: period.to, until: addToDate(period.to, { months: 1 }), profileId: criteria.profil as number | undefined };
     const [byProfile, byPlace] = await Promise.all([endingByProfile(db, where), endingByEstablishment(db, where)]);
