@@ -614,6 +614,14 @@ export interface EsmsAccessLogTable {
   channel: 'page' | 'json' | 'export';
 }
 /** An API client of the decision import (interim, until OAuth client credentials). */
+/** A registered application (idp_clients, scope esms.import) bound by a region administrator to the one region it imports into. */
+export interface EsmsImportApplicationTable {
+  id: Generated<number>;
+  client_id: string;
+  region_code: string;
+  created_by_account_id: number;
+  created_at: Generated<Date>;
+}
 export interface EsmsApiClientTable {
   id: Generated<number>;
   client_id: string;
@@ -642,6 +650,7 @@ export interface Database {
   esms_followups: EsmsFollowupTable;
   esms_access_log: EsmsAccessLogTable;
   esms_api_clients: EsmsApiClientTable;
+  esms_import_applications: EsmsImportApplicationTable;
   esms_mail_deliveries: EsmsMailDeliveryTable;
 }
 

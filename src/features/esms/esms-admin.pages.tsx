@@ -13,6 +13,9 @@ export interface ImportPageProps {
   created?: { clientId: string; secret: string };
   clientErrors?: FieldErrors;
   clientValues?: { nom: string; region: string };
+  bound?: string;
+  applicationErrors?: FieldErrors;
+  applicationValues?: { application: string; region: string };
   result?: ImportResult;
   importErrors?: ImportError[];
 }
@@ -67,7 +70,62 @@ export function ImportPage(props: ImportPageProps) {
           <button type="submit" class="button">Importer</button>
         </div>
       </form>
-      <h2 id="clients">Clients de l’API d’import</h2>
+      <h2 id="applications">Applications enregistrées (OAuth client credentials)</h2>
+      <p>
+        Une application enregistrée par l’administration des applications, avec la portée <code>esms.import</code>, importe par un jeton
+        d’accès dans la seule région à laquelle vous la rattachez ici.
+      </p>
+      {props.bound ? (
+        <Alert kind="success" title="Application rattachée">
+          <p>
+            <code>{props.bound}</code> importe désormais dans cette région.
+          </p>
+        </Alert>
+      ) : null}
+      {data.applications.length === 0 ? (
+        <p>Aucune application rattachée.</p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Applications rattachées à une région</caption>
+          <thead>
+            <tr>
+              <th scope="col">Nom</th>
+              <th scope="col">Identifiant</th>
+              <th scope="col">Région</th>
+              <th scope="col">Rattachée le</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.applications.map((a) => (
+              <tr>
+                <td>{a.name}</td>
+                <td>
+                  <code>{a.client_id}</code>
+                </td>
+                <td>{a.region_code}</td>
+                <td>{formatDateTime(a.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {props.applicationErrors && Object.keys(props.applicationErrors).length > 0 ? <ErrorSummary errors={summaryOf(props.applicationErrors)} /> : null}
+      <form method="post" action="/esms/import/applications" class="form">
+        <CsrfField token={props.csrfToken} />
+        <Field id="application" label="Identifiant de l’application (client_id)" value={props.applicationValues?.application ?? ''} error={props.applicationErrors?.application} maxLength={63} required />
+        <FieldFrame id="application-region" label="Région d’import" error={props.applicationErrors?.['application-region']}>
+          <select id="application-region" name="application-region" class="field__input">
+            {data.regions.map((r) => (
+              <option value={r} selected={props.applicationValues?.region === r}>{r}</option>
+            ))}
+          </select>
+        </FieldFrame>
+        <div class="form-actions">
+          <button type="submit" class="button">Rattacher l’application</button>
+        </div>
+      </form>
+      <h2 id="clients">Clients de l’API d’import (provisoires, dépréciés)</h2>
+      <p>Ces identifiants et secrets restent acceptés le temps que chaque MDPH passe à un jeton OAuth ; préférez une application enregistrée.</p>
       {props.created ? (
         <Alert kind="success" title="Client créé">
           <p>

@@ -17,7 +17,7 @@ export function importRegions(principal: Principal): string[] {
 
 export async function loadImportPage(deps: Deps, principal: Principal) {
   const regions = importRegions(principal);
-  return { regions, clients: await repo.listApiClients(deps.db, regions) };
+  return { regions, applications: await repo.listImportApplications(deps.db, regions), clients: await repo.listApiClients(deps.db, regions) };
 }
 
 /** A new API client; its secret is returned once, never stored but as its SHA-256. */
@@ -43,6 +43,31 @@ export async function createApiClient(deps: Deps, principal: Principal, form: { 
     });
   });
   return { clientId: credentials.clientId, secret: credentials.secret };
+}
+
+/** Binds a registered application (scope esms.import) to one region of the administrator's perimeter; once bound, it stays in that region. */
+export async function bindImportApplication(deps: Deps, principal: Principal, form: { application: string; region: string }, ip: string): Promise<void> {
+  const regions = importRegions(principal);
+  const clientId = form.application.trim();
+  const fields: Record<string, string> = {};
+  if (!/^[a-z0-9][a-z0-9-]{2,62}$/.test(clientId)) fields.application = esmsErrors.IMPORT_APPLICATION_UNKNOWN().message;
+  if (!regions.includes(form.region)) fields['application-region'] = esmsErrors.API_CLIENT_REGION().message;
+  if (Object.keys(fields).length > 0) throw esmsErrors.IMPORT_APPLICATION_UNKNOWN(fields);
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.bindImportApplication(trx, { clientId, regionCode: form.region, createdBy: principal.accountId, at: now }))) {
+      throw esmsErrors.IMPORT_APPLICATION_UNKNOWN({ application: esmsErrors.IMPORT_APPLICATION_UNKNOWN().message });
+    }
+    await recordAudit(trx, {
+      actor: { kind: 'account', accountId: principal.accountId, label: viewerLabel(principal) },
+      subjectAccountId: principal.accountId,
+      code: 'ESMS_IMPORT_APPLICATION_BOUND',
+      description: `Rattachement de l’application ${clientId} à la région ${form.region} pour l’import ESMS`,
+      details: { clientId, regionCode: form.region },
+      ip,
+      at: now,
+    });
+  });
 }
 
 /** The CSV upload: the same checks and the same all-or-nothing as the JSON API (lines counted from the header, line 1). */

@@ -1,5 +1,5 @@
 /** The MDPH's import of decisions (JSON API): authentication, all-or-nothing, idempotence, bad inputs; and R40's e-mails. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { buildAccount, buildHabilitation, buildUnit, ensureTerritory, buildEstablishment } from '../../../test/factories.js';
@@ -8,6 +8,9 @@ import { messagesTo } from '../../../test/mails.js';
 import { addToDate, fixedClock, parisDate } from '../../platform/clock.js';
 import { insertApiClient } from './esms.repository.js';
 import { newClientCredentials } from './esms-api-auth.js';
+import { Agent } from '../../../test/agent.js';
+import { openTestSession } from '../../../test/factories.js';
+import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
@@ -50,10 +53,12 @@ afterAll(async () => {
 });
 
 describe('import of decisions', () => {
-  it('refuses a caller without credentials, with a wrong secret or an unknown id, with one and the same answer', async () => {
+  it('refuses a caller without credentials (401, pointing to the OAuth token); an interim client with a wrong secret or an unknown id, with one and the same answer', async () => {
+    const none = await post({ decisions: [decision()] }, '');
+    expect(none.statusCode).toBe(401);
+    expect(none.json().message).toBe('Jeton d’accès absent : envoyez « Authorization: Bearer <jeton> » obtenu par client credentials.');
     const [clientId] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
     const answers = await Promise.all([
-      post({ decisions: [decision()] }, ''),
       post({ decisions: [decision()] }, `Basic ${Buffer.from(`${clientId}:wrong`).toString('base64')}`),
       post({ decisions: [decision()] }, `Basic ${Buffer.from('esms-unknown00000:wrong').toString('base64')}`),
     ]);
@@ -119,6 +124,86 @@ describe('import of decisions', () => {
     expect((await post({ autre: 1 })).statusCode).toBe(400);
     const broken = await t.app.inject({ method: 'POST', url: '/api/v1/esms/decisions', headers: { 'content-type': 'application/json', authorization: auth }, payload: '{"decisions": [' });
     expect(broken.statusCode).toBe(400);
+  });
+});
+
+describe('import by an OAuth access token (client credentials, scope esms.import)', () => {
+  let bearer: string;
+  let clientId: string;
+  const tokenOf = async (scopes: string[], scope = scopes[0]!) => {
+    const client = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes, domains: [], redirect: '' });
+    const issued = await clientCredentials(t.app, client, scope);
+    expect(issued.status).toBe(200);
+    return { clientId: client.clientId, bearer: `Bearer ${issued.body.access_token!}` };
+  };
+  const regionAdmin = async () => {
+    const agent = new Agent(t.app);
+    agent.cookies.set('habilis_session', (await openTestSession(t.deps.db, w.region.id)).split('=')[1]!);
+    await agent.get('/');
+    return agent;
+  };
+
+  beforeAll(async () => {
+    ({ clientId, bearer } = await tokenOf(['esms.import']));
+  });
+
+  it('an application no region administrator bound imports nowhere (403); bound on the page, audited, it imports into its region', async () => {
+    const unbound = await post({ decisions: [decision()] }, bearer);
+    expect(unbound.statusCode).toBe(403);
+    expect(unbound.json().message).toContain('rattachée à aucune région');
+    const agent = await regionAdmin();
+    const outside = await agent.post('/esms/import/applications', { application: clientId, 'application-region': '11' });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.body).toContain('Choisissez une région de votre périmètre');
+    const unknown = await agent.post('/esms/import/applications', { application: 'module-inconnu', 'application-region': '76' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('Aucune application enregistrée avec la portée esms.import');
+    const bound = await agent.post('/esms/import/applications', { application: clientId, 'application-region': '76' });
+    expect(bound.statusCode).toBe(200);
+    expect(bound.body).toContain(`<code>${clientId}</code> importe désormais dans cette région`);
+    const audit = await t.deps.db.selectFrom('audit_events').select('details').where('code', '=', 'ESMS_IMPORT_APPLICATION_BOUND').execute();
+    expect(audit.map((a) => a.details)).toContainEqual({ clientId, regionCode: '76' });
+    // Bound once, for good: it cannot be moved to another region by a second binding.
+    expect((await agent.post('/esms/import/applications', { application: clientId, 'application-region': '76' })).statusCode).toBe(400);
+    const batch = [decision(), decision()];
+    const first = await post({ decisions: batch }, bearer);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    expect((await post({ decisions: batch }, bearer)).json()).toMatchObject({ created: 0, updated: 0, unchanged: 2, mails: 0 });
+  });
+
+  it('is all or nothing with a token too, and refuses an establishment of another region than the application’s', async () => {
+    const [decisionsBefore, notificationsBefore] = [await count('esms_decisions'), await count('esms_notifications')];
+    const wrong = await post({ decisions: [decision(), decision({ categorie: '999' })] }, bearer);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors).toEqual([expect.objectContaining({ line: 2, field: 'categorie' })]);
+    await ensureTerritory(t.deps.db, '84', '69');
+    const lyon = await buildEstablishment(t.deps.db, { department: '69', region: '84' });
+    const outside = await post({ decisions: [decision(), decision({ esms: [{ finess: lyon.finess }] })] }, bearer);
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json().errors[0]).toMatchObject({ line: 2, field: 'esms.0.finess', message: `établissement hors de votre région : ${lyon.finess}` });
+    expect([await count('esms_decisions'), await count('esms_notifications')]).toEqual([decisionsBefore, notificationsBefore]);
+  });
+
+  it('a token without the scope esms.import gets 403; a missing, forged or expired token 401', async () => {
+    const other = await tokenOf(['access.evaluate']);
+    const noScope = await post({ decisions: [decision()] }, other.bearer);
+    expect(noScope.statusCode).toBe(403);
+    expect(noScope.json().message).toBe('Ce client n’a pas la portée « esms.import » nécessaire à cet appel.');
+    const [header, payload, signature] = bearer.slice(7).split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const widened = Buffer.from(JSON.stringify({ ...claims, scope: 'esms.import access.evaluate' })).toString('base64url');
+    const forged = [`Bearer ${header}.${widened}.${signature}`, `Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'Bearer abc.def.ghi'];
+    for (const authorization of forged) expect((await post({ decisions: [decision()] }, authorization)).statusCode).toBe(401);
+    expect((await post({ decisions: [decision()] }, 'Bearer ')).statusCode).toBe(401);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10 * 60_000 });
+    try {
+      const expired = await post({ decisions: [decision()] }, bearer);
+      expect(expired.statusCode).toBe(401);
+      expect(expired.json().message).toContain('invalide ou expiré');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -176,6 +176,17 @@ export function esmsAdminHandlers(deps: Deps) {
         return page(request, reply, { clientErrors: error.fields, clientValues: values }, 400);
       }
     },
+    bindApplication: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const values = { application: typeof body.application === 'string' ? body.application.slice(0, 100) : '', region: typeof body['application-region'] === 'string' ? body['application-region'].slice(0, 10) : '' };
+      try {
+        await admin.bindImportApplication(deps, request.principal!, values, request.ip);
+        return page(request, reply, { bound: values.application.trim() });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status !== 400) throw error;
+        return page(request, reply, { applicationErrors: error.fields, applicationValues: values }, 400);
+      }
+    },
     uploadCsv: async (request: FastifyRequest, reply: FastifyReply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const file = Buffer.isBuffer(body.fichier) ? body.fichier : undefined;
