@@ -622,17 +622,6 @@ export interface EsmsImportApplicationTable {
   created_by_account_id: number;
   created_at: Generated<Date>;
 }
-export interface EsmsApiClientTable {
-  id: Generated<number>;
-  client_id: string;
-  name: string;
-  secret_hash: Buffer;
-  scope: 'esms.import';
-  region_code: string;
-  created_by_account_id: number;
-  created_at: Generated<Date>;
-  revoked_at: NullableTimestamp;
-}
 /** R40 grouping: the last ESMS e-mail each account received. */
 export interface EsmsMailDeliveryTable {
   account_id: number;
@@ -649,7 +638,6 @@ export interface Database {
   esms_notifications: EsmsNotificationTable;
   esms_followups: EsmsFollowupTable;
   esms_access_log: EsmsAccessLogTable;
-  esms_api_clients: EsmsApiClientTable;
   esms_import_applications: EsmsImportApplicationTable;
   esms_mail_deliveries: EsmsMailDeliveryTable;
 }

@@ -1,4 +1,4 @@
-/** "Import des décisions" of a region administrator: API clients of the import, and the CSV upload with its errors by line and field. */
+/** "Import des décisions" of a region administrator: registered applications bound to a region for the import API, and the CSV upload with its errors by line and field. */
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CsrfField, ErrorSummary, Field, FieldFrame, summaryOf, type FieldErrors } from '../../views/components.js';
 import { formatDateTime } from '../../platform/clock.js';
@@ -10,9 +10,6 @@ export interface ImportPageProps {
   viewer: Viewer;
   csrfToken: string;
   data: Awaited<ReturnType<typeof loadImportPage>>;
-  created?: { clientId: string; secret: string };
-  clientErrors?: FieldErrors;
-  clientValues?: { nom: string; region: string };
   bound?: string;
   applicationErrors?: FieldErrors;
   applicationValues?: { application: string; region: string };
@@ -122,61 +119,6 @@ export function ImportPage(props: ImportPageProps) {
         </FieldFrame>
         <div class="form-actions">
           <button type="submit" class="button">Rattacher l’application</button>
-        </div>
-      </form>
-      <h2 id="clients">Clients de l’API d’import (provisoires, dépréciés)</h2>
-      <p>Ces identifiants et secrets restent acceptés le temps que chaque MDPH passe à un jeton OAuth ; préférez une application enregistrée.</p>
-      {props.created ? (
-        <Alert kind="success" title="Client créé">
-          <p>
-            Identifiant : <code>{props.created.clientId}</code>
-          </p>
-          <p>
-            Secret : <code>{props.created.secret}</code>
-          </p>
-          <p>Copiez le secret maintenant : il ne sera plus jamais affiché (Habilis n’en garde qu’une empreinte).</p>
-        </Alert>
-      ) : null}
-      {data.clients.length === 0 ? (
-        <p>Aucun client.</p>
-      ) : (
-        <table>
-          <caption class="visually-hidden">Clients de l’API d’import</caption>
-          <thead>
-            <tr>
-              <th scope="col">Nom</th>
-              <th scope="col">Identifiant</th>
-              <th scope="col">Région</th>
-              <th scope="col">Créé le</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.clients.map((c) => (
-              <tr>
-                <td>{c.name}</td>
-                <td>
-                  <code>{c.client_id}</code>
-                </td>
-                <td>{c.region_code}</td>
-                <td>{formatDateTime(c.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {props.clientErrors && Object.keys(props.clientErrors).length > 0 ? <ErrorSummary errors={summaryOf(props.clientErrors)} /> : null}
-      <form method="post" action="/esms/import/clients" class="form">
-        <CsrfField token={props.csrfToken} />
-        <Field id="nom" label="Nom du client (ex. logiciel de la MDPH de l’Hérault)" value={props.clientValues?.nom ?? ''} error={props.clientErrors?.nom} maxLength={200} required />
-        <FieldFrame id="region" label="Région" error={props.clientErrors?.region}>
-          <select id="region" name="region" class="field__input">
-            {data.regions.map((r) => (
-              <option value={r} selected={props.clientValues?.region === r}>{r}</option>
-            ))}
-          </select>
-        </FieldFrame>
-        <div class="form-actions">
-          <button type="submit" class="button">Créer un client</button>
         </div>
       </form>
     </Layout>

@@ -1,4 +1,4 @@
-/** The MDPH's import of decisions (JSON API): authentication, all-or-nothing, idempotence, bad inputs; and R40's e-mails. */
+/** The MDPH's import of decisions (JSON API): OAuth token of an application bound to a region, all-or-nothing, idempotence, bad inputs; and R40's e-mails. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
@@ -6,16 +6,21 @@ import { buildAccount, buildHabilitation, buildUnit, ensureTerritory, buildEstab
 import { buildEsmsWorld, type EsmsWorld } from '../../../test/esms-world.js';
 import { messagesTo } from '../../../test/mails.js';
 import { addToDate, fixedClock, parisDate } from '../../platform/clock.js';
-import { insertApiClient } from './esms.repository.js';
-import { newClientCredentials } from './esms-api-auth.js';
-import { Agent } from '../../../test/agent.js';
-import { openTestSession } from '../../../test/factories.js';
+import { bindImportApplication } from './esms.repository.js';
 import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
 let w: EsmsWorld;
 let auth: string;
+let mdph: string;
+/** A registered application with these scopes, and its client-credentials access token. */
+async function tokenOf(scopes: string[], scope = scopes[0]!) {
+  const client = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes, domains: [], redirect: '' });
+  const issued = await clientCredentials(t.app, client, scope);
+  expect(issued.status).toBe(200);
+  return { clientId: client.clientId, bearer: `Bearer ${issued.body.access_token!}` };
+}
 const today = () => parisDate(clock.now());
 
 function decision(overrides: Record<string, unknown> = {}, marker = randomUUID().slice(0, 8)) {
@@ -44,27 +49,20 @@ const count = async (table: 'esms_decisions' | 'esms_notifications') => (await t
 beforeAll(async () => {
   t = await buildTestApp({ deps: { clock } });
   w = await buildEsmsWorld(t.deps.db);
-  const credentials = newClientCredentials();
-  await insertApiClient(t.deps.db, { clientId: credentials.clientId, name: 'MDPH 34', secretHash: credentials.secretHash, regionCode: '76', createdBy: w.region.id, at: new Date() });
-  auth = `Basic ${Buffer.from(`${credentials.clientId}:${credentials.secret}`).toString('base64')}`;
+  ({ clientId: mdph, bearer: auth } = await tokenOf(['esms.import']));
+  expect(await bindImportApplication(t.deps.db, { clientId: mdph, regionCode: '76', createdBy: w.region.id, at: new Date() })).toBe(true);
 });
 afterAll(async () => {
   await t?.close();
 });
 
 describe('import of decisions', () => {
-  it('refuses a caller without credentials (401, pointing to the OAuth token); an interim client with a wrong secret or an unknown id, with one and the same answer', async () => {
-    const none = await post({ decisions: [decision()] }, '');
-    expect(none.statusCode).toBe(401);
-    expect(none.json().message).toBe('Jeton d’accès absent : envoyez « Authorization: Bearer <jeton> » obtenu par client credentials.');
-    const [clientId] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
-    const answers = await Promise.all([
-      post({ decisions: [decision()] }, `Basic ${Buffer.from(`${clientId}:wrong`).toString('base64')}`),
-      post({ decisions: [decision()] }, `Basic ${Buffer.from('esms-unknown00000:wrong').toString('base64')}`),
-    ]);
+  it('refuses a caller without a token or with a client id and secret instead (401, the token asked for in WWW-Authenticate)', async () => {
+    const answers = await Promise.all([post({ decisions: [decision()] }, ''), post({ decisions: [decision()] }, `Basic ${Buffer.from(`${mdph}:secret`).toString('base64')}`)]);
     for (const a of answers) {
       expect(a.statusCode).toBe(401);
-      expect(a.json().message).toBe('Identifiant ou secret du client d’API incorrect.');
+      expect(a.headers['www-authenticate']).toBe('Bearer');
+      expect(a.json().message).toBe('Jeton d’accès absent : envoyez « Authorization: Bearer <jeton> » obtenu par client credentials.');
     }
   });
 
@@ -128,77 +126,44 @@ describe('import of decisions', () => {
 });
 
 describe('import by an OAuth access token (client credentials, scope esms.import)', () => {
-  let bearer: string;
-  let clientId: string;
-  const tokenOf = async (scopes: string[], scope = scopes[0]!) => {
-    const client = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes, domains: [], redirect: '' });
-    const issued = await clientCredentials(t.app, client, scope);
-    expect(issued.status).toBe(200);
-    return { clientId: client.clientId, bearer: `Bearer ${issued.body.access_token!}` };
-  };
-  const regionAdmin = async () => {
-    const agent = new Agent(t.app);
-    agent.cookies.set('habilis_session', (await openTestSession(t.deps.db, w.region.id)).split('=')[1]!);
-    await agent.get('/');
-    return agent;
-  };
-
-  beforeAll(async () => {
-    ({ clientId, bearer } = await tokenOf(['esms.import']));
+  it('an application with the scope that no region administrator bound imports nowhere (403)', async () => {
+    const unbound = await tokenOf(['esms.import']);
+    const response = await post({ decisions: [decision()] }, unbound.bearer);
+    expect(response.statusCode).toBe(403);
+    expect(response.json().message).toContain('rattachée à aucune région');
   });
 
-  it('an application no region administrator bound imports nowhere (403); bound on the page, audited, it imports into its region', async () => {
-    const unbound = await post({ decisions: [decision()] }, bearer);
-    expect(unbound.statusCode).toBe(403);
-    expect(unbound.json().message).toContain('rattachée à aucune région');
-    const agent = await regionAdmin();
-    const outside = await agent.post('/esms/import/applications', { application: clientId, 'application-region': '11' });
-    expect(outside.statusCode).toBe(400);
-    expect(outside.body).toContain('Choisissez une région de votre périmètre');
-    const unknown = await agent.post('/esms/import/applications', { application: 'module-inconnu', 'application-region': '76' });
-    expect(unknown.statusCode).toBe(400);
-    expect(unknown.body).toContain('Aucune application enregistrée avec la portée esms.import');
-    const bound = await agent.post('/esms/import/applications', { application: clientId, 'application-region': '76' });
-    expect(bound.statusCode).toBe(200);
-    expect(bound.body).toContain(`<code>${clientId}</code> importe désormais dans cette région`);
-    const audit = await t.deps.db.selectFrom('audit_events').select('details').where('code', '=', 'ESMS_IMPORT_APPLICATION_BOUND').execute();
-    expect(audit.map((a) => a.details)).toContainEqual({ clientId, regionCode: '76' });
-    // Bound once, for good: it cannot be moved to another region by a second binding.
-    expect((await agent.post('/esms/import/applications', { application: clientId, 'application-region': '76' })).statusCode).toBe(400);
-    const batch = [decision(), decision()];
-    const first = await post({ decisions: batch }, bearer);
-    expect(first.statusCode).toBe(200);
-    expect(first.json()).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
-    expect((await post({ decisions: batch }, bearer)).json()).toMatchObject({ created: 0, updated: 0, unchanged: 2, mails: 0 });
-  });
-
-  it('is all or nothing with a token too, and refuses an establishment of another region than the application’s', async () => {
+  it('is all or nothing with a token, and refuses an establishment of another region than the application’s', async () => {
     const [decisionsBefore, notificationsBefore] = [await count('esms_decisions'), await count('esms_notifications')];
-    const wrong = await post({ decisions: [decision(), decision({ categorie: '999' })] }, bearer);
+    const wrong = await post({ decisions: [decision(), decision({ categorie: '999' })] });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().errors).toEqual([expect.objectContaining({ line: 2, field: 'categorie' })]);
     await ensureTerritory(t.deps.db, '84', '69');
     const lyon = await buildEstablishment(t.deps.db, { department: '69', region: '84' });
-    const outside = await post({ decisions: [decision(), decision({ esms: [{ finess: lyon.finess }] })] }, bearer);
+    const outside = await post({ decisions: [decision(), decision({ esms: [{ finess: lyon.finess }] })] });
     expect(outside.statusCode).toBe(400);
     expect(outside.json().errors[0]).toMatchObject({ line: 2, field: 'esms.0.finess', message: `établissement hors de votre région : ${lyon.finess}` });
     expect([await count('esms_decisions'), await count('esms_notifications')]).toEqual([decisionsBefore, notificationsBefore]);
   });
 
-  it('a token without the scope esms.import gets 403; a missing, forged or expired token 401', async () => {
+  it('a token without the scope esms.import gets 403; a forged or expired token 401', async () => {
     const other = await tokenOf(['access.evaluate']);
     const noScope = await post({ decisions: [decision()] }, other.bearer);
     expect(noScope.statusCode).toBe(403);
+    expect(noScope.headers['www-authenticate']).toBe('Bearer error="insufficient_scope"');
     expect(noScope.json().message).toBe('Ce client n’a pas la portée « esms.import » nécessaire à cet appel.');
-    const [header, payload, signature] = bearer.slice(7).split('.') as [string, string, string];
+    const [header, payload, signature] = auth.slice(7).split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    const widened = Buffer.from(JSON.stringify({ ...claims, scope: 'esms.import access.evaluate' })).toString('base64url');
+    const widened = Buffer.from(JSON.stringify({ ...claims, client_id: other.clientId })).toString('base64url');
     const forged = [`Bearer ${header}.${widened}.${signature}`, `Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'Bearer abc.def.ghi'];
-    for (const authorization of forged) expect((await post({ decisions: [decision()] }, authorization)).statusCode).toBe(401);
-    expect((await post({ decisions: [decision()] }, 'Bearer ')).statusCode).toBe(401);
+    for (const authorization of forged) {
+      const response = await post({ decisions: [decision()] }, authorization);
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    }
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10 * 60_000 });
     try {
-      const expired = await post({ decisions: [decision()] }, bearer);
+      const expired = await post({ decisions: [decision()] });
       expect(expired.statusCode).toBe(401);
       expect(expired.json().message).toContain('invalide ou expiré');
     } finally {

@@ -442,24 +442,6 @@ export async function claimMailSlot(trx: Q, accountId: number, now: Date, notBef
   return row !== undefined;
 }
 
-// ─── API clients (interim) ────────────────────────────────────────────────────────────────────
-export async function insertApiClient(trx: Q, client: { clientId: string; name: string; secretHash: Buffer; regionCode: string; createdBy: number; at: Date }) {
-  return trx
-    .insertInto('esms_api_clients')
-    .values({ client_id: client.clientId, name: client.name, secret_hash: client.secretHash, scope: 'esms.import', region_code: client.regionCode, created_by_account_id: client.createdBy, created_at: client.at })
-    .returning(['id', 'client_id'])
-    .executeTakeFirstOrThrow();
-}
-
-export async function getApiClientWithSecretHash(db: Q, clientId: string) {
-  return db.selectFrom('esms_api_clients').select(['id', 'client_id', 'name', 'secret_hash', 'scope', 'region_code']).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
-}
-
-export async function listApiClients(db: Q, regionCodes: readonly string[]) {
-  if (regionCodes.length === 0) return [];
-  return db.selectFrom('esms_api_clients').select(['id', 'client_id', 'name', 'region_code', 'created_at', 'revoked_at']).where('region_code', 'in', [...regionCodes]).orderBy('created_at', 'desc').execute();
-}
-
 // ─── Applications importing by OAuth client credentials (issue 17) ────────────────────────────
 /** Binds a registered application that holds the scope esms.import to one region; false: no such application (or no such scope). */
 export async function bindImportApplication(trx: Q, binding: { clientId: string; regionCode: string; createdBy: number; at: Date }): Promise<boolean> {
