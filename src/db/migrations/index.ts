@@ -33,7 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T1000-one-time-codes': oneTimeCodes,
   '2026-12-05T1100-ror-guide': rorGuide,
   '2026-12-06T1000-esms': esms,
-  '2026-12-06T1400-observatory': observatory,
   '2026-12-06T1100-identity-provider': identityProvider,
+  '2026-12-06T1400-observatory': observatory,
   '2026-12-06T1500-esms-import-applications': esmsImportApplications,
 };
