@@ -614,16 +614,13 @@ export interface EsmsAccessLogTable {
   channel: 'page' | 'json' | 'export';
 }
 /** An API client of the decision import (interim, until OAuth client credentials). */
-export interface EsmsApiClientTable {
+/** A registered application (idp_clients, scope esms.import) bound by a region administrator to the one region it imports into. */
+export interface EsmsImportApplicationTable {
   id: Generated<number>;
   client_id: string;
-  name: string;
-  secret_hash: Buffer;
-  scope: 'esms.import';
   region_code: string;
   created_by_account_id: number;
   created_at: Generated<Date>;
-  revoked_at: NullableTimestamp;
 }
 /** R40 grouping: the last ESMS e-mail each account received. */
 export interface EsmsMailDeliveryTable {
@@ -641,7 +638,7 @@ export interface Database {
   esms_notifications: EsmsNotificationTable;
   esms_followups: EsmsFollowupTable;
   esms_access_log: EsmsAccessLogTable;
-  esms_api_clients: EsmsApiClientTable;
+  esms_import_applications: EsmsImportApplicationTable;
   esms_mail_deliveries: EsmsMailDeliveryTable;
 }
 

@@ -99,8 +99,13 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    // Token-authenticated API calls carry no session nor form: no cookie to read or issue.
-    if (request.url.startsWith('/static/') || request.url.startsWith('/health/') || request.url.startsWith('/api/') || request.url === '/metrics') return;
+    // Token-authenticated API calls (routes declared with a scope) and public API documents carry no session
+    // nor form: no cookie to read or issue. The ESMS JSON readings (/api/v1/esms/notifications/:id, /statuts)
+    // are a signed-in person's, declared with a right: they keep the session.
+    const access = request.routeOptions.config?.access;
+    const tokenRoute = typeof access === 'object' && 'scope' in access;
+    if (tokenRoute || (request.url.startsWith('/api/') && access === 'public')) return;
+    if (request.url.startsWith('/static/') || request.url.startsWith('/health/') || request.url === '/metrics') return;
     issueCsrfToken(config, request, reply);
     request.authSession = await loadSession(deps, request);
     request.principal = await loadPrincipal(deps, request.authSession);

@@ -238,7 +238,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const esmsAdmin = esmsAdminHandlers(deps);
   const regionAdmin = { right: 'territory.supervise' } as const;
   route('GET', '/esms/import', regionAdmin, esmsAdmin.show);
-  route('POST', '/esms/import/clients', regionAdmin, esmsAdmin.createClient);
+  route('POST', '/esms/import/applications', regionAdmin, esmsAdmin.bindApplication);
   // CSV upload: multipart in this scope only, 5 MB; only a region administrator gets a byte read.
   routes.push({ method: 'POST', url: '/esms/import/csv', access: regionAdmin });
   await app.register(async (scope) => {
@@ -247,10 +247,12 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
     scope.addHook('onRequest', csvUploadAccessHook);
     scope.route({ method: 'POST', url: '/esms/import/csv', bodyLimit: 5 * 1024 * 1024 + BODY_LIMIT, handler: esmsAdmin.uploadCsv, config: { access: regionAdmin } });
   });
-  // The MDPH's import: no session, no CSRF; its caller is authenticated by esms-api-auth.ts (client id + secret, scope esms.import).
+  // The MDPH's import: no session, no CSRF; an OAuth access token (client credentials, scope esms.import) that the
+  // guard checks like the decision API's, of an application a region administrator bound to one region.
   const esmsApi = esmsApiHandlers(deps);
-  routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: 'public' });
-  app.route({ method: 'POST', url: '/api/v1/esms/decisions', handler: esmsApi.importDecisions, bodyLimit: 16 * 1024 * 1024, config: { access: 'public', csrf: false } });
+  const esmsImportScope = { scope: 'esms.import' } as const;
+  routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: esmsImportScope });
+  app.route({ method: 'POST', url: '/api/v1/esms/decisions', handler: esmsApi.importDecisions, bodyLimit: 16 * 1024 * 1024, config: { access: esmsImportScope, csrf: false } });
   // Observatoire: statistics orders (issue 15, R70)
   const observatory = observatoryHandlers(deps);
   const order = { right: 'observatory.order' } as const;

@@ -11,6 +11,7 @@ import { openTestSession } from '../factories.js';
 import { addNotification, buildEsmsWorld, distinctiveDecision, type EsmsWorld } from '../esms-world.js';
 import { parisDate } from '../../src/platform/clock.js';
 import type { Account } from '../../src/db/schema.js';
+import { adminPrincipal, registerTestClient } from '../idp-world.js';
 
 let server: RunningApp;
 let browser: Browser;
@@ -114,6 +115,23 @@ describe('ESMS notifications in Chromium', () => {
     await page.getByRole('button', { name: 'Récupérer la notification' }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(other.person.lastName.toUpperCase());
     await expect(page.getByRole('heading', { level: 2, name: 'Évaluation des besoins' }).isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('a region administrator binds a registered application to a region for the import API; an unknown id is refused at its field', async () => {
+    const client = await registerTestClient(server.deps, await adminPrincipal(server.deps), { scopes: ['esms.import'], domains: [], redirect: '' });
+    const page = await signedInPage(w.region);
+    await page.goto(`${server.url}/esms/import`);
+    await expectAccessible(page);
+    await page.getByLabel('Identifiant de l’application (client_id)').fill('module-inconnu');
+    await page.getByRole('button', { name: 'Rattacher l’application' }).click();
+    await expect(page.locator('#application-error').textContent()).resolves.toContain('Aucune application enregistrée avec la portée esms.import');
+    await expectAccessible(page);
+    await page.getByLabel('Identifiant de l’application (client_id)').fill(client.clientId);
+    await page.getByRole('button', { name: 'Rattacher l’application' }).click();
+    await expect(page.getByText('importe désormais dans cette région').isVisible()).resolves.toBe(true);
     await expectAccessible(page);
     await page.close();
     expect(consoleErrors).toEqual([]);

@@ -1,4 +1,4 @@
-/** "Import des décisions" of a region administrator: API clients of the import, and the CSV upload with its errors by line and field. */
+/** "Import des décisions" of a region administrator: registered applications bound to a region for the import API, and the CSV upload with its errors by line and field. */
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CsrfField, ErrorSummary, Field, FieldFrame, summaryOf, type FieldErrors } from '../../views/components.js';
 import { formatDateTime } from '../../platform/clock.js';
@@ -10,9 +10,9 @@ export interface ImportPageProps {
   viewer: Viewer;
   csrfToken: string;
   data: Awaited<ReturnType<typeof loadImportPage>>;
-  created?: { clientId: string; secret: string };
-  clientErrors?: FieldErrors;
-  clientValues?: { nom: string; region: string };
+  bound?: string;
+  applicationErrors?: FieldErrors;
+  applicationValues?: { application: string; region: string };
   result?: ImportResult;
   importErrors?: ImportError[];
 }
@@ -67,58 +67,58 @@ export function ImportPage(props: ImportPageProps) {
           <button type="submit" class="button">Importer</button>
         </div>
       </form>
-      <h2 id="clients">Clients de l’API d’import</h2>
-      {props.created ? (
-        <Alert kind="success" title="Client créé">
+      <h2 id="applications">Applications enregistrées (OAuth client credentials)</h2>
+      <p>
+        Une application enregistrée par l’administration des applications, avec la portée <code>esms.import</code>, importe par un jeton
+        d’accès dans la seule région à laquelle vous la rattachez ici.
+      </p>
+      {props.bound ? (
+        <Alert kind="success" title="Application rattachée">
           <p>
-            Identifiant : <code>{props.created.clientId}</code>
+            <code>{props.bound}</code> importe désormais dans cette région.
           </p>
-          <p>
-            Secret : <code>{props.created.secret}</code>
-          </p>
-          <p>Copiez le secret maintenant : il ne sera plus jamais affiché (Habilis n’en garde qu’une empreinte).</p>
         </Alert>
       ) : null}
-      {data.clients.length === 0 ? (
-        <p>Aucun client.</p>
+      {data.applications.length === 0 ? (
+        <p>Aucune application rattachée.</p>
       ) : (
         <table>
-          <caption class="visually-hidden">Clients de l’API d’import</caption>
+          <caption class="visually-hidden">Applications rattachées à une région</caption>
           <thead>
             <tr>
               <th scope="col">Nom</th>
               <th scope="col">Identifiant</th>
               <th scope="col">Région</th>
-              <th scope="col">Créé le</th>
+              <th scope="col">Rattachée le</th>
             </tr>
           </thead>
           <tbody>
-            {data.clients.map((c) => (
+            {data.applications.map((a) => (
               <tr>
-                <td>{c.name}</td>
+                <td>{a.name}</td>
                 <td>
-                  <code>{c.client_id}</code>
+                  <code>{a.client_id}</code>
                 </td>
-                <td>{c.region_code}</td>
-                <td>{formatDateTime(c.created_at)}</td>
+                <td>{a.region_code}</td>
+                <td>{formatDateTime(a.created_at)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {props.clientErrors && Object.keys(props.clientErrors).length > 0 ? <ErrorSummary errors={summaryOf(props.clientErrors)} /> : null}
-      <form method="post" action="/esms/import/clients" class="form">
+      {props.applicationErrors && Object.keys(props.applicationErrors).length > 0 ? <ErrorSummary errors={summaryOf(props.applicationErrors)} /> : null}
+      <form method="post" action="/esms/import/applications" class="form">
         <CsrfField token={props.csrfToken} />
-        <Field id="nom" label="Nom du client (ex. logiciel de la MDPH de l’Hérault)" value={props.clientValues?.nom ?? ''} error={props.clientErrors?.nom} maxLength={200} required />
-        <FieldFrame id="region" label="Région" error={props.clientErrors?.region}>
-          <select id="region" name="region" class="field__input">
+        <Field id="application" label="Identifiant de l’application (client_id)" value={props.applicationValues?.application ?? ''} error={props.applicationErrors?.application} maxLength={63} required />
+        <FieldFrame id="application-region" label="Région d’import" error={props.applicationErrors?.['application-region']}>
+          <select id="application-region" name="application-region" class="field__input">
             {data.regions.map((r) => (
-              <option value={r} selected={props.clientValues?.region === r}>{r}</option>
+              <option value={r} selected={props.applicationValues?.region === r}>{r}</option>
             ))}
           </select>
         </FieldFrame>
         <div class="form-actions">
-          <button type="submit" class="button">Créer un client</button>
+          <button type="submit" class="button">Rattacher l’application</button>
         </div>
       </form>
     </Layout>

@@ -1,8 +1,7 @@
-/** The region administrator's side of the import: API clients (interim credentials) and the CSV upload. */
+/** The region administrator's side of the import: registered applications bound to a region, and the CSV upload. */
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { esmsImportRegions, type Principal } from '../habilitations/habilitation.policy.js';
-import { newClientCredentials } from './esms-api-auth.js';
 import { csvToDecisions } from './esms-csv.rules.js';
 import { esmsErrors } from './esms.errors.js';
 import { importDecisions, type ImportOutcome } from './esms-import.service.js';
@@ -17,32 +16,32 @@ export function importRegions(principal: Principal): string[] {
 
 export async function loadImportPage(deps: Deps, principal: Principal) {
   const regions = importRegions(principal);
-  return { regions, clients: await repo.listApiClients(deps.db, regions) };
+  return { regions, applications: await repo.listImportApplications(deps.db, regions) };
 }
 
-/** A new API client; its secret is returned once, never stored but as its SHA-256. */
-export async function createApiClient(deps: Deps, principal: Principal, form: { name: string; region: string }, ip: string): Promise<{ clientId: string; secret: string }> {
+/** Binds a registered application (scope esms.import) to one region of the administrator's perimeter; once bound, it stays in that region. */
+export async function bindImportApplication(deps: Deps, principal: Principal, form: { application: string; region: string }, ip: string): Promise<void> {
   const regions = importRegions(principal);
+  const clientId = form.application.trim();
   const fields: Record<string, string> = {};
-  const name = form.name.trim();
-  if (name.length < 1 || name.length > 200) fields.nom = esmsErrors.API_CLIENT_NAME().message;
-  if (!regions.includes(form.region)) fields.region = esmsErrors.API_CLIENT_REGION().message;
-  if (Object.keys(fields).length > 0) throw esmsErrors.API_CLIENT_NAME(fields);
-  const credentials = newClientCredentials();
+  if (!/^[a-z0-9][a-z0-9-]{2,62}$/.test(clientId)) fields.application = esmsErrors.IMPORT_APPLICATION_UNKNOWN().message;
+  if (!regions.includes(form.region)) fields['application-region'] = esmsErrors.API_CLIENT_REGION().message;
+  if (Object.keys(fields).length > 0) throw esmsErrors.IMPORT_APPLICATION_UNKNOWN(fields);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    await repo.insertApiClient(trx, { clientId: credentials.clientId, name, secretHash: credentials.secretHash, regionCode: form.region, createdBy: principal.accountId, at: now });
+    if (!(await repo.bindImportApplication(trx, { clientId, regionCode: form.region, createdBy: principal.accountId, at: now }))) {
+      throw esmsErrors.IMPORT_APPLICATION_UNKNOWN({ application: esmsErrors.IMPORT_APPLICATION_UNKNOWN().message });
+    }
     await recordAudit(trx, {
       actor: { kind: 'account', accountId: principal.accountId, label: viewerLabel(principal) },
       subjectAccountId: principal.accountId,
-      code: 'ESMS_API_CLIENT_CREATED',
-      description: `Création du client d’API d’import ESMS ${name} (région ${form.region})`,
-      details: { clientId: credentials.clientId, regionCode: form.region },
+      code: 'ESMS_IMPORT_APPLICATION_BOUND',
+      description: `Rattachement de l’application ${clientId} à la région ${form.region} pour l’import ESMS`,
+      details: { clientId, regionCode: form.region },
       ip,
       at: now,
     });
   });
-  return { clientId: credentials.clientId, secret: credentials.secret };
 }
 
 /** The CSV upload: the same checks and the same all-or-nothing as the JSON API (lines counted from the header, line 1). */

@@ -1,4 +1,4 @@
-/** "Import des décisions": API clients created by a region administrator (secret shown once, hashed), and the CSV upload (the documented example). */
+/** "Import des décisions": registered applications bound to a region by a region administrator, and the CSV upload (the documented example). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
@@ -9,6 +9,7 @@ import { buildEsmsWorld, type EsmsWorld } from '../../../test/esms-world.js';
 import { hmac } from '../../platform/crypto.js';
 import type { Account } from '../../db/schema.js';
 import { parseCsv } from './esms-csv.rules.js';
+import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
 
 let t: TestApp;
 let w: EsmsWorld;
@@ -45,24 +46,28 @@ afterAll(async () => {
 });
 
 describe('Import des décisions', () => {
-  it('a region administrator creates an API client: the secret is shown once, stored hashed, audited, and opens the API', async () => {
+  it('a region administrator binds a registered application (scope esms.import) to one region of their perimeter, for good, audited; it then imports there', async () => {
+    const client = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes: ['esms.import'], domains: [], redirect: '' });
+    const withoutScope = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes: ['access.evaluate'], domains: [], redirect: '' });
     const agent = await agentFor(w.region);
-    const page = await agent.post('/esms/import/clients', { nom: 'Logiciel MDPH 34', region: '76' });
-    expect(page.statusCode).toBe(200);
-    const clientId = /Identifiant : <code>([^<]+)<\/code>/.exec(page.body)![1]!;
-    const secret = /Secret : <code>([^<]+)<\/code>/.exec(page.body)![1]!;
-    const row = await t.deps.db.selectFrom('esms_api_clients').selectAll().where('client_id', '=', clientId).executeTakeFirstOrThrow();
-    expect(row.secret_hash.toString('hex')).not.toContain(Buffer.from(secret).toString('hex'));
-    expect((await agent.get('/esms/import')).body).not.toContain(secret);
-    const audit = await t.deps.db.selectFrom('audit_events').selectAll().where('code', '=', 'ESMS_API_CLIENT_CREATED').execute();
-    expect(JSON.stringify(audit)).not.toContain(secret);
-    const api = await t.app.inject({ method: 'POST', url: '/api/v1/esms/decisions', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` }, payload: { decisions: [] } });
+    const outside = await agent.post('/esms/import/applications', { application: client.clientId, 'application-region': '11' });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.body).toContain('Choisissez une région de votre périmètre');
+    for (const application of ['module-inconnu', withoutScope.clientId]) {
+      const unknown = await agent.post('/esms/import/applications', { application, 'application-region': '76' });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.body).toContain('Aucune application enregistrée avec la portée esms.import');
+    }
+    const bound = await agent.post('/esms/import/applications', { application: client.clientId, 'application-region': '76' });
+    expect(bound.statusCode).toBe(200);
+    expect(bound.body).toContain(`<code>${client.clientId}</code> importe désormais dans cette région`);
+    const audit = await t.deps.db.selectFrom('audit_events').select('details').where('code', '=', 'ESMS_IMPORT_APPLICATION_BOUND').execute();
+    expect(audit.map((a) => a.details)).toContainEqual({ clientId: client.clientId, regionCode: '76' });
+    expect((await agent.post('/esms/import/applications', { application: client.clientId, 'application-region': '76' })).statusCode).toBe(400);
+    const token = (await clientCredentials(t.app, client, 'esms.import')).body.access_token!;
+    const api = await t.app.inject({ method: 'POST', url: '/api/v1/esms/decisions', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, payload: { decisions: [] } });
     expect(api.statusCode).toBe(400);
     expect(api.json().errors[0].field).toBe('decisions');
-    const bad = await agent.post('/esms/import/clients', { nom: '', region: '11' });
-    expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('Donnez un nom au client');
-    expect(bad.body).toContain('Choisissez une région de votre périmètre');
   });
 
   it('only a region administrator reaches the page and the upload', async () => {

@@ -1,18 +1,26 @@
-/** The MDPH's import of decisions (JSON API): authentication, all-or-nothing, idempotence, bad inputs; and R40's e-mails. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+/** The MDPH's import of decisions (JSON API): OAuth token of an application bound to a region, all-or-nothing, idempotence, bad inputs; and R40's e-mails. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { buildAccount, buildHabilitation, buildUnit, ensureTerritory, buildEstablishment } from '../../../test/factories.js';
 import { buildEsmsWorld, type EsmsWorld } from '../../../test/esms-world.js';
 import { messagesTo } from '../../../test/mails.js';
 import { addToDate, fixedClock, parisDate } from '../../platform/clock.js';
-import { insertApiClient } from './esms.repository.js';
-import { newClientCredentials } from './esms-api-auth.js';
+import { bindImportApplication } from './esms.repository.js';
+import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
 let w: EsmsWorld;
 let auth: string;
+let mdph: string;
+/** A registered application with these scopes, and its client-credentials access token. */
+async function tokenOf(scopes: string[], scope = scopes[0]!) {
+  const client = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes, domains: [], redirect: '' });
+  const issued = await clientCredentials(t.app, client, scope);
+  expect(issued.status).toBe(200);
+  return { clientId: client.clientId, bearer: `Bearer ${issued.body.access_token!}` };
+}
 const today = () => parisDate(clock.now());
 
 function decision(overrides: Record<string, unknown> = {}, marker = randomUUID().slice(0, 8)) {
@@ -41,25 +49,20 @@ const count = async (table: 'esms_decisions' | 'esms_notifications') => (await t
 beforeAll(async () => {
   t = await buildTestApp({ deps: { clock } });
   w = await buildEsmsWorld(t.deps.db);
-  const credentials = newClientCredentials();
-  await insertApiClient(t.deps.db, { clientId: credentials.clientId, name: 'MDPH 34', secretHash: credentials.secretHash, regionCode: '76', createdBy: w.region.id, at: new Date() });
-  auth = `Basic ${Buffer.from(`${credentials.clientId}:${credentials.secret}`).toString('base64')}`;
+  ({ clientId: mdph, bearer: auth } = await tokenOf(['esms.import']));
+  expect(await bindImportApplication(t.deps.db, { clientId: mdph, regionCode: '76', createdBy: w.region.id, at: new Date() })).toBe(true);
 });
 afterAll(async () => {
   await t?.close();
 });
 
 describe('import of decisions', () => {
-  it('refuses a caller without credentials, with a wrong secret or an unknown id, with one and the same answer', async () => {
-    const [clientId] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
-    const answers = await Promise.all([
-      post({ decisions: [decision()] }, ''),
-      post({ decisions: [decision()] }, `Basic ${Buffer.from(`${clientId}:wrong`).toString('base64')}`),
-      post({ decisions: [decision()] }, `Basic ${Buffer.from('esms-unknown00000:wrong').toString('base64')}`),
-    ]);
+  it('refuses a caller without a token or with a client id and secret instead (401, the token asked for in WWW-Authenticate)', async () => {
+    const answers = await Promise.all([post({ decisions: [decision()] }, ''), post({ decisions: [decision()] }, `Basic ${Buffer.from(`${mdph}:secret`).toString('base64')}`)]);
     for (const a of answers) {
       expect(a.statusCode).toBe(401);
-      expect(a.json().message).toBe('Identifiant ou secret du client d’API incorrect.');
+      expect(a.headers['www-authenticate']).toBe('Bearer');
+      expect(a.json().message).toBe('Jeton d’accès absent : envoyez « Authorization: Bearer <jeton> » obtenu par client credentials.');
     }
   });
 
@@ -119,6 +122,53 @@ describe('import of decisions', () => {
     expect((await post({ autre: 1 })).statusCode).toBe(400);
     const broken = await t.app.inject({ method: 'POST', url: '/api/v1/esms/decisions', headers: { 'content-type': 'application/json', authorization: auth }, payload: '{"decisions": [' });
     expect(broken.statusCode).toBe(400);
+  });
+});
+
+describe('import by an OAuth access token (client credentials, scope esms.import)', () => {
+  it('an application with the scope that no region administrator bound imports nowhere (403)', async () => {
+    const unbound = await tokenOf(['esms.import']);
+    const response = await post({ decisions: [decision()] }, unbound.bearer);
+    expect(response.statusCode).toBe(403);
+    expect(response.json().message).toContain('rattachée à aucune région');
+  });
+
+  it('is all or nothing with a token, and refuses an establishment of another region than the application’s', async () => {
+    const [decisionsBefore, notificationsBefore] = [await count('esms_decisions'), await count('esms_notifications')];
+    const wrong = await post({ decisions: [decision(), decision({ categorie: '999' })] });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors).toEqual([expect.objectContaining({ line: 2, field: 'categorie' })]);
+    await ensureTerritory(t.deps.db, '84', '69');
+    const lyon = await buildEstablishment(t.deps.db, { department: '69', region: '84' });
+    const outside = await post({ decisions: [decision(), decision({ esms: [{ finess: lyon.finess }] })] });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json().errors[0]).toMatchObject({ line: 2, field: 'esms.0.finess', message: `établissement hors de votre région : ${lyon.finess}` });
+    expect([await count('esms_decisions'), await count('esms_notifications')]).toEqual([decisionsBefore, notificationsBefore]);
+  });
+
+  it('a token without the scope esms.import gets 403; a forged or expired token 401', async () => {
+    const other = await tokenOf(['access.evaluate']);
+    const noScope = await post({ decisions: [decision()] }, other.bearer);
+    expect(noScope.statusCode).toBe(403);
+    expect(noScope.headers['www-authenticate']).toBe('Bearer error="insufficient_scope"');
+    expect(noScope.json().message).toBe('Ce client n’a pas la portée « esms.import » nécessaire à cet appel.');
+    const [header, payload, signature] = auth.slice(7).split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const widened = Buffer.from(JSON.stringify({ ...claims, client_id: other.clientId })).toString('base64url');
+    const forged = [`Bearer ${header}.${widened}.${signature}`, `Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'Bearer abc.def.ghi'];
+    for (const authorization of forged) {
+      const response = await post({ decisions: [decision()] }, authorization);
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    }
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10 * 60_000 });
+    try {
+      const expired = await post({ decisions: [decision()] });
+      expect(expired.statusCode).toBe(401);
+      expect(expired.json().message).toContain('invalide ou expiré');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -29,7 +29,7 @@ export const esmsErrors = defineErrors({
   IMPORT_FORBIDDEN: { status: 403, message: 'Ces établissements ne sont pas dans la région de ce client.' },
   CSV_TOO_LARGE: { status: 413, message: 'Le fichier CSV dépasse 5 Mo : découpez-le en plusieurs envois.' },
   CSV_FORM_INVALID: { status: 413, message: 'Envoyez un seul fichier CSV à la fois.' },
-  API_UNAUTHENTICATED: { status: 401, message: 'Identifiant ou secret du client d’API incorrect.' },
-  API_CLIENT_NAME: { status: 400, message: 'Donnez un nom au client (200 caractères au plus).' },
+  IMPORT_APPLICATION_UNBOUND: { status: 403, message: 'Cette application n’est rattachée à aucune région pour l’import : un administrateur de région doit l’y rattacher (page « Import des décisions »).' },
+  IMPORT_APPLICATION_UNKNOWN: { status: 400, message: 'Aucune application enregistrée avec la portée esms.import n’a cet identifiant, ou elle est déjà rattachée à une région.' },
   API_CLIENT_REGION: { status: 400, message: 'Choisissez une région de votre périmètre.' },
 });

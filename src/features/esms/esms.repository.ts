@@ -442,22 +442,40 @@ export async function claimMailSlot(trx: Q, accountId: number, now: Date, notBef
   return row !== undefined;
 }
 
-// ─── API clients (interim) ────────────────────────────────────────────────────────────────────
-export async function insertApiClient(trx: Q, client: { clientId: string; name: string; secretHash: Buffer; regionCode: string; createdBy: number; at: Date }) {
-  return trx
-    .insertInto('esms_api_clients')
-    .values({ client_id: client.clientId, name: client.name, secret_hash: client.secretHash, scope: 'esms.import', region_code: client.regionCode, created_by_account_id: client.createdBy, created_at: client.at })
-    .returning(['id', 'client_id'])
-    .executeTakeFirstOrThrow();
+// ─── Applications importing by OAuth client credentials (issue 17) ────────────────────────────
+/** Binds a registered application that holds the scope esms.import to one region; false: no such application (or no such scope). */
+export async function bindImportApplication(trx: Q, binding: { clientId: string; regionCode: string; createdBy: number; at: Date }): Promise<boolean> {
+  const row = await trx
+    .insertInto('esms_import_applications')
+    .columns(['client_id', 'region_code', 'created_by_account_id', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('idp_clients')
+        .select((s) => ['client_id', s.val(binding.regionCode).as('region_code'), s.val(binding.createdBy).as('created_by_account_id'), s.val(binding.at).as('created_at')])
+        .where('client_id', '=', binding.clientId)
+        .where(sql<boolean>`'esms.import' = ANY(scopes)`),
+    )
+    .onConflict((oc) => oc.column('client_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
-export async function getApiClientWithSecretHash(db: Q, clientId: string) {
-  return db.selectFrom('esms_api_clients').select(['id', 'client_id', 'name', 'secret_hash', 'scope', 'region_code']).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+/** The region a registered application imports into, or undefined (not bound by a region administrator). */
+export async function importApplicationRegion(db: Q, clientId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('esms_import_applications').select('region_code').where('client_id', '=', clientId).executeTakeFirst();
+  return row?.region_code;
 }
 
-export async function listApiClients(db: Q, regionCodes: readonly string[]) {
+export async function listImportApplications(db: Q, regionCodes: readonly string[]) {
   if (regionCodes.length === 0) return [];
-  return db.selectFrom('esms_api_clients').select(['id', 'client_id', 'name', 'region_code', 'created_at', 'revoked_at']).where('region_code', 'in', [...regionCodes]).orderBy('created_at', 'desc').execute();
+  return db
+    .selectFrom('esms_import_applications as a')
+    .innerJoin('idp_clients as c', 'c.client_id', 'a.client_id')
+    .select(['a.id', 'a.client_id', 'c.name', 'a.region_code', 'a.created_at'])
+    .where('a.region_code', 'in', [...regionCodes])
+    .orderBy('a.created_at', 'desc')
+    .execute();
 }
 
 // ─── F5: statuses changed since an instant (FHIR Task) ────────────────────────────────────────

@@ -165,15 +165,15 @@ export function esmsAdminHandlers(deps: Deps) {
   };
   return {
     show: (request: FastifyRequest, reply: FastifyReply) => page(request, reply),
-    createClient: async (request: FastifyRequest, reply: FastifyReply) => {
+    bindApplication: async (request: FastifyRequest, reply: FastifyReply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
-      const values = { nom: typeof body.nom === 'string' ? body.nom.slice(0, 300) : '', region: typeof body.region === 'string' ? body.region.slice(0, 10) : '' };
+      const values = { application: typeof body.application === 'string' ? body.application.slice(0, 100) : '', region: typeof body['application-region'] === 'string' ? body['application-region'].slice(0, 10) : '' };
       try {
-        const created = await admin.createApiClient(deps, request.principal!, { name: values.nom, region: values.region }, request.ip);
-        return page(request, reply, { created });
+        await admin.bindImportApplication(deps, request.principal!, values, request.ip);
+        return page(request, reply, { bound: values.application.trim() });
       } catch (error) {
         if (!(error instanceof DomainError) || error.status !== 400) throw error;
-        return page(request, reply, { clientErrors: error.fields, clientValues: values }, 400);
+        return page(request, reply, { applicationErrors: error.fields, applicationValues: values }, 400);
       }
     },
     uploadCsv: async (request: FastifyRequest, reply: FastifyReply) => {

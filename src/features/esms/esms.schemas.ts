@@ -151,3 +151,23 @@ export interface ImportError {
   field: string;
   message: string;
 }
+
+// ─── The JSON API's description (OpenAPI, /api/v1/openapi.json) ───────────────────────────────
+/** The import's body as documented: each line is checked with importDecisionSchema (the batch itself with importBatchSchema). */
+export const importBatchDocSchema = z.object({ decisions: z.array(importDecisionSchema).min(1).max(5000) });
+export const importResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), mails: z.number().int().describe('e-mails R40 mis en file') });
+export const importErrorsSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  requestId: z.string(),
+  errors: z.array(z.object({ line: z.number().int().describe('rang de la décision, à partir de 1 ; 0 : l’envoi entier'), field: z.string(), message: z.string() })),
+});
+/** F5: a FHIR searchset Bundle of ESMSTask (Task) resources. */
+export const statusBundleSchema = z.object({
+  resourceType: z.literal('Bundle'),
+  type: z.literal('searchset'),
+  link: z.array(z.object({ relation: z.enum(['self', 'next']), url: z.string() })),
+  entry: z.array(z.object({ fullUrl: z.string(), resource: z.looseObject({ resourceType: z.literal('Task'), id: z.string(), status: z.string(), intent: z.string() }) })),
+});
+/** R60: a notification's projection at the reader's tier (the fields above it are absent). */
+export const notificationJsonSchema = z.looseObject({ tier: z.union([z.literal(1), z.literal(2), z.literal(3)]).describe('palier du lecteur (R60)'), base: z.looseObject({}).describe('champs du palier 1') });

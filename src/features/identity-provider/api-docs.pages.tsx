@@ -44,17 +44,23 @@ export function ApiDocumentationPage(props: { viewer: Viewer | null; csrfToken: 
         <code>Authorization: Bearer …</code>.
       </p>
       {API_OPERATIONS.map((op) => (
-        <section aria-labelledby={`op-${op.path.replaceAll('/', '-')}`}>
-          <h3 id={`op-${op.path.replaceAll('/', '-')}`}>
+        <section aria-labelledby={`op-${op.path.replace(/[^a-z0-9]+/gi, '-')}`}>
+          <h3 id={`op-${op.path.replace(/[^a-z0-9]+/gi, '-')}`}>
             <code>
               {op.method.toUpperCase()} {op.path}
             </code>{' '}
             — {op.summary}
           </h3>
           <p>{op.description}</p>
-          <p>
-            Portée : <code>{op.scope}</code>
-          </p>
+          {op.scope ? (
+            <p>
+              Portée : <code>{op.scope}</code>
+            </p>
+          ) : (
+            <p>
+              Session d’une personne connectée, droit <code>{op.session}</code>
+            </p>
+          )}
           {op.example?.request ? (
             <>
               <p>Exemple de demande :</p>

@@ -52,4 +52,23 @@ describe('API documentation', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('POST /api/v1/access/evaluation');
   });
+
+  it('describes every JSON endpoint of the route table with its security: a token scope, or the session and its right', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { security: unknown; responses: Record<string, unknown> }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    const endpoints = t.app.routeTable.filter((r) => r.url.startsWith('/api/') && r.url !== '/api/v1/openapi.json');
+    expect(endpoints.length).toBeGreaterThanOrEqual(5);
+    for (const route of endpoints) {
+      const operation = doc.paths[route.url.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${route.url}`).toBeDefined();
+      const access = route.access as { scope?: string; right?: string };
+      expect(operation!.security).toEqual(access.scope ? [{ clientCredentials: [access.scope] }] : [{ session: [] }]);
+      if (!access.scope) expect(access.right).toBe('esms.notifications.read');
+    }
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['clientCredentials', 'session']);
+    const esmsImport = doc.paths['/api/v1/esms/decisions']!.post!;
+    expect(Object.keys(esmsImport.responses)).toEqual(['200', '400', '401', '403', '429']);
+  });
 });

@@ -7,11 +7,18 @@
 import { z } from 'zod';
 import { evaluationRequestSchema, evaluationResponseSchema, evaluationsRequestSchema, evaluationsResponseSchema } from './decision.schemas.js';
 import { API_SCOPES, type ApiScope } from './idp.rules.js';
+import { importBatchDocSchema, importErrorsSchema, importResultSchema, notificationJsonSchema, statusBundleSchema } from '../esms/esms.schemas.js';
 
 export interface ApiOperation {
   method: 'post' | 'get';
   path: string;
-  scope: ApiScope;
+  /** A service client's token with this scope; or, for a reading of a signed-in person, the session and its right. */
+  scope?: ApiScope;
+  session?: string;
+  parameters?: { name: string; in: 'query' | 'path'; required: boolean; description: string }[];
+  contentType?: string;
+  /** A 400 whose body is not the common Error (e.g. the import's errors by line and field). */
+  badRequest?: z.ZodType;
   summary: string;
   description: string;
   request?: z.ZodType;
@@ -53,6 +60,41 @@ export const API_OPERATIONS: ApiOperation[] = [
       response: { evaluations: [{ decision: true }, { decision: false, context: { reason: 'NOT_PERMITTED' } }] },
     },
   },
+  {
+    method: 'post',
+    path: '/api/v1/esms/decisions',
+    scope: 'esms.import',
+    summary: 'Import des décisions d’orientation de la MDPH (ESMS)',
+    description:
+      'Tout ou rien, idempotent sur `idNat_Decision`. L’application doit avoir été rattachée à une région par un administrateur de région (page « Import des décisions ») : 403 sinon ; un établissement hors de cette région est une erreur de la ligne. Guide : docs/esms-import.md.',
+    request: importBatchDocSchema,
+    response: importResultSchema,
+    badRequest: importErrorsSchema,
+    example: { response: { created: 2, updated: 0, unchanged: 0, mails: 1 } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/esms/statuts',
+    session: 'esms.notifications.read',
+    summary: 'Statuts des notifications ESMS (flux F5, FHIR Task)',
+    description: 'Les statuts changés depuis un instant, en ESMSTask dans un Bundle searchset, pour les ESMS de la personne connectée, paginés (`_page_token`). Palier 1 : aucun nom.',
+    parameters: [
+      { name: '_lastUpdated', in: 'query', required: true, description: 'gtAAAA-MM-JJ ou gtAAAA-MM-JJThh:mm:ssZ' },
+      { name: '_count', in: 'query', required: false, description: '1 à 500 (100 par défaut)' },
+      { name: '_page_token', in: 'query', required: false, description: 'le jeton du lien « next »' },
+    ],
+    contentType: 'application/fhir+json',
+    response: statusBundleSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/esms/notifications/{id}',
+    session: 'esms.notifications.read',
+    summary: 'Une notification ESMS au palier du lecteur (R60)',
+    description: 'La même projection que la page, au palier de la personne connectée à cet endroit ; la lecture est tracée (R64). 404 pour une notification hors de son périmètre comme pour une absente.',
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'identifiant décimal strictement positif' }],
+    response: notificationJsonSchema,
+  },
 ];
 
 const errorSchema = z.object({ code: z.string(), message: z.string().describe('en français'), requestId: z.string(), fields: z.record(z.string(), z.string()).optional().describe('message par champ') });
@@ -62,20 +104,24 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draf
 export function openApiDocument(baseUrl: URL): Record<string, unknown> {
   const origin = baseUrl.origin;
   const paths: Record<string, Record<string, unknown>> = {};
+  const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
   for (const op of API_OPERATIONS) {
+    const contentType = op.contentType ?? 'application/json';
+    const refusals = op.scope
+      ? { 401: error('Jeton absent, invalide ou expiré'), 403: error('Portée manquante'), 429: error('Trop de demandes de ce client') }
+      : { 401: error('Pas de session ouverte'), 403: error('Droit manquant'), 404: error('Absent ou hors du périmètre du lecteur') };
     paths[op.path] = {
       ...paths[op.path],
       [op.method]: {
         summary: op.summary,
         description: op.description,
-        security: [{ clientCredentials: [op.scope] }],
+        security: op.scope ? [{ clientCredentials: [op.scope] }] : [{ session: [] }],
+        ...(op.parameters ? { parameters: op.parameters.map((p) => ({ ...p, schema: { type: 'string' } })) } : {}),
         ...(op.request ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.request), ...(op.example?.request ? { example: op.example.request } : {}) } } } } : {}),
         responses: {
-          200: { description: 'Réponse', content: { 'application/json': { schema: jsonSchema(op.response), ...(op.example ? { example: op.example.response } : {}) } } },
-          400: { description: 'Demande mal formée (message par champ)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-          401: { description: 'Jeton absent, invalide ou expiré', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-          403: { description: 'Portée manquante', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-          429: { description: 'Trop de demandes de ce client', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          200: { description: 'Réponse', content: { [contentType]: { schema: jsonSchema(op.response), ...(op.example ? { example: op.example.response } : {}) } } },
+          400: op.badRequest ? { description: 'Refusé en entier : chaque erreur avec sa ligne et son champ', content: { 'application/json': { schema: jsonSchema(op.badRequest) } } } : error('Demande mal formée (message par champ)'),
+          ...refusals,
         },
       },
     };
@@ -85,13 +131,14 @@ export function openApiDocument(baseUrl: URL): Record<string, unknown> {
     info: {
       title: 'API de Habilis',
       version: '1',
-      description: `Décisions d’accès et services de Habilis pour les modules d’orientation. Jetons : OAuth 2 client credentials sur ${origin}/oidc/token ; fournisseur OpenID : ${origin}/oidc/.well-known/openid-configuration. Guide : docs/integration.md.`,
+      description: `Décisions d’accès, import et lectures ESMS, services de Habilis pour les modules d’orientation. Jetons : OAuth 2 client credentials sur ${origin}/oidc/token ; fournisseur OpenID : ${origin}/oidc/.well-known/openid-configuration. Guide : docs/integration.md.`,
     },
     servers: [{ url: origin }],
     paths,
     components: {
       schemas: { Error: jsonSchema(errorSchema) },
       securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'habilis_session', description: 'La session d’une personne connectée à Habilis (authentification forte), avec le droit indiqué par l’opération.' },
         clientCredentials: {
           type: 'oauth2',
           flows: { clientCredentials: { tokenUrl: `${origin}/oidc/token`, scopes: Object.fromEntries(API_SCOPES.map((s) => [s, s])) } },
