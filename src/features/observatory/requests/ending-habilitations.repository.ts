@@ -1,27 +1,15 @@
 /** SQL of "Habilitations arrivant à échéance dans le mois" (R70, R37): live on the day, ending within a month after it. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
-import type { ObservatoryScope, PlaceFilter } from '../observatory.request.js';
-import { HABILITATION_PLACE, inScope, liveOn } from '../observatory-scope.repository.js';
+import { countByHabilitationPlace, liveHabilitations, type LiveWhere } from './live-habilitations.repository.js';
 
 type Q = Kysely<Database>;
-interface Where {
-  scope: ObservatoryScope;
-  places: PlaceFilter;
-  day: string;
+interface Where extends LiveWhere {
   until: string;
-  profileId?: number | undefined;
 }
 
 function ending(db: Q, w: Where) {
-  let query = db
-    .selectFrom('habilitation_places as hp')
-    .innerJoin('profiles as p', 'p.id', 'hp.profile_id')
-    .where(inScope(w.scope, w.places, HABILITATION_PLACE))
-    .where(liveOn(w.day))
-    .where('hp.end_date', '<=', w.until);
-  if (w.profileId) query = query.where('hp.profile_id', '=', w.profileId);
-  return query;
+  return liveHabilitations(db, w).where('hp.end_date', '<=', w.until);
 }
 
 export async function endingByProfile(db: Q, w: Where) {
@@ -37,17 +25,5 @@ export async function endingByProfile(db: Q, w: Where) {
 }
 
 export async function endingByEstablishment(db: Q, w: Where) {
-  return ending(db, w)
-    .leftJoin('departments as d', 'd.code', 'hp.department_code')
-    .leftJoin('establishments as e', 'e.id', 'hp.establishment_id')
-    .select([
-      sql<string>`coalesce(d.code || ' – ' || d.name, 'Région ' || hp.region_code)`.as('department'),
-      sql<string>`coalesce(e.name, case when hp.department_code is not null then '(coordination)' else '(région)' end)`.as('place'),
-      sql<string>`coalesce(e.finess, '')`.as('finess'),
-      sql<number>`count(*)::int`.as('within_month'),
-    ])
-    .groupBy(['d.code', 'd.name', 'hp.region_code', 'hp.department_code', 'e.id', 'e.name', 'e.finess'])
-    .orderBy('department')
-    .orderBy('place')
-    .execute();
+  return countByHabilitationPlace(ending(db, w), 'within_month');
 }
