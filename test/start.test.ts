@@ -19,6 +19,8 @@ interface Started {
   child: ChildProcess;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Every process holding the output pipes (npm, the app it started) has ended. */
+  closed: Promise<void>;
 }
 
 function start(env: Record<string, string>): Started {
@@ -33,7 +35,8 @@ function start(env: Record<string, string>): Started {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output: () => output, exited };
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return { child, output: () => output, exited, closed };
 }
 
 async function waitFor(started: Started, text: string, ms = 90_000): Promise<void> {
@@ -47,6 +50,15 @@ async function waitFor(started: Started, text: string, ms = 90_000): Promise<voi
 function postgresProcessesOf(dataDir: string): string[] {
   const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
   return ps.split('\n').filter((line) => line.includes(dataDir) && !line.includes('ps -eo'));
+}
+
+/**
+ * npm may exit as soon as it has relayed the signal, before the application has written its last
+ * lines: read the output once the application has closed the pipes too (bounded wait).
+ */
+async function outputAtEnd(started: Started, ms = 15_000): Promise<string> {
+  await Promise.race([started.closed, new Promise((r) => setTimeout(r, ms))]);
+  return started.output();
 }
 
 /** npm may exit as soon as it has relayed the signal: give the app and PostgreSQL a moment to finish. */
@@ -82,8 +94,9 @@ describe('npm start on a bare machine', () => {
     process.kill(-first.child.pid!, 'SIGINT');
     // npm re-raises the signal it received once its script has ended; the application itself exits 0.
     expect(await first.exited).toEqual({ code: null, signal: 'SIGINT' });
-    expect(first.output()).not.toContain('arrêt : ressource déjà fermée');
-    expect(first.output()).not.toContain('Error');
+    const firstOutput = await outputAtEnd(first);
+    expect(firstOutput).not.toContain('arrêt : ressource déjà fermée');
+    expect(firstOutput).not.toContain('Error');
     expect(await remainingPostgres(dataDir)).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
 
@@ -94,8 +107,9 @@ describe('npm start on a bare machine', () => {
     expect(second.output()).not.toContain('migrations appliquées');
     process.kill(-second.child.pid!, 'SIGTERM');
     expect(await second.exited).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(second.output()).toContain('arrêt en cours');
-    expect(second.output()).not.toContain('arrêt : ressource déjà fermée');
+    const secondOutput = await outputAtEnd(second);
+    expect(secondOutput).toContain('arrêt en cours');
+    expect(secondOutput).not.toContain('arrêt : ressource déjà fermée');
     expect(await remainingPostgres(dataDir)).toEqual([]);
   }, 180_000);
 
