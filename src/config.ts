@@ -63,6 +63,8 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
   /** Addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated IPs or CIDRs). */
   TRUST_PROXY: z.string().optional(),
+  /** R04 login codes (first codes and resends) an account may be sent per hour. */
+  LOGIN_CODES_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
   /** R08 password lifetime in months; 0 disables expiry (see docs/decisions/0003). */
   PASSWORD_MAX_AGE_MONTHS: z.coerce.number().int().min(0).max(120).default(6),
   /** R07 composition rule (lower, upper, digit, special); `false` keeps length and blocklist only (ADR 0003). */
@@ -205,6 +207,7 @@ export type Config = Readonly<{
   jobs: boolean;
   /** GET /metrics: bearer token and allowed addresses; null when neither is set (no /metrics route). */
   metrics: Readonly<{ token: string | null; allow: readonly string[] }> | null;
+  loginCodesPerHour: number;
   passwordMaxAgeMonths: number;
   passwordComposition: boolean;
   loginFailureMinMs: number;
@@ -364,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.METRICS_TOKEN || e.METRICS_ALLOW
         ? Object.freeze({ token: e.METRICS_TOKEN ?? null, allow: Object.freeze((e.METRICS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean)) })
         : null,
+    loginCodesPerHour: e.LOGIN_CODES_PER_HOUR,
     passwordMaxAgeMonths: e.PASSWORD_MAX_AGE_MONTHS,
     passwordComposition: e.PASSWORD_COMPOSITION,
     loginFailureMinMs: e.LOGIN_FAILURE_MIN_MS,

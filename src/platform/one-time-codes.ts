@@ -30,13 +30,19 @@ export type CodeBinding = { sessionIdHash: Buffer; accountId: number } | { accou
 /** Checks of codes from one address in 5 minutes: generous, a hospital's staff may share one public address. */
 export const CODE_CHECKS_PER_ADDRESS: Limit = { window: 5 * 60, max: 100 };
 
+/** Seconds until fewer than `max` sends remain in the last hour (0: one more may go now). */
+export function hourlyCapWaitSeconds(recentSends: Date[], now: Date, max: number): number {
+  const hourAgo = now.getTime() - 3_600_000;
+  const lastHour = recentSends.filter((d) => d.getTime() > hourAgo).sort((a, b) => a.getTime() - b.getTime());
+  if (lastHour.length < max) return 0;
+  return Math.ceil((lastHour[lastHour.length - max]!.getTime() + 3_600_000 - now.getTime()) / 1000);
+}
+
 /** Resend throttle (R04): at most one code a minute and five an hour. */
 export function resendWaitSeconds(recentSends: Date[], now: Date): number {
-  const minuteAgo = now.getTime() - 60_000;
-  const hourAgo = now.getTime() - 3_600_000;
-  const lastMinute = recentSends.filter((d) => d.getTime() > minuteAgo);
-  const lastHour = recentSends.filter((d) => d.getTime() > hourAgo).sort((a, b) => a.getTime() - b.getTime());
-  if (lastHour.length >= 5) return Math.ceil((lastHour[0]!.getTime() + 3_600_000 - now.getTime()) / 1000);
+  const hourly = hourlyCapWaitSeconds(recentSends, now, 5);
+  if (hourly > 0) return hourly;
+  const lastMinute = recentSends.filter((d) => d.getTime() > now.getTime() - 60_000);
   if (lastMinute.length >= 1) return Math.ceil((Math.max(...lastMinute.map((d) => d.getTime())) + 60_000 - now.getTime()) / 1000);
   return 0;
 }

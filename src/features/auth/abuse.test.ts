@@ -107,6 +107,51 @@ function expectSameTiming(a: number[], b: number[], p: number): void {
   expect(p > 0.001 || Math.abs(median(a) - median(b)) < 1, `p = ${p}, médianes ${median(a)} et ${median(b)} ms`).toBe(true);
 }
 
+/** Its own application and clock: the hour these tests travel would expire the other tests' sessions. */
+describe('the first login code counts per account (issue 12)', () => {
+  const ownClock = fixedClock(new Date());
+  const LOGIN_CODES_PER_HOUR = 10;
+  let own: TestApp;
+  beforeAll(async () => {
+    own = await buildTestApp({ deps: { clock: ownClock } });
+    expect(own.deps.config.loginCodesPerHour, 'the default of LOGIN_CODES_PER_HOUR').toBe(LOGIN_CODES_PER_HOUR);
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+  const loginCodesIn = async (app: TestApp, accountId: number) =>
+    (await app.deps.db.selectFrom('one_time_codes').select('id').where('account_id', '=', accountId).where('purpose', '=', 'login').execute()).length;
+
+  it('R04 the right password typed again and again sends at most the hourly number of codes; the next login is refused in French until the hour has passed', async () => {
+    const account = await buildActiveAccount(own.deps.db, PASSWORD, { email: `${randomUUID()}@exemple.test` });
+    for (let i = 0; i < LOGIN_CODES_PER_HOUR; i++) {
+      expect((await new Agent(own.app).post('/connexion', { username: account.username, password: PASSWORD })).statusCode).toBe(303);
+      ownClock.advance(1_000);
+    }
+    const refused = await new Agent(own.app).post('/connexion', { username: account.username, password: PASSWORD });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body).toContain('Trop de codes de connexion ont été envoyés pour ce compte dans l’heure. Réessayez dans 60 minutes.');
+    expect(refused.headers['set-cookie'] ?? '').not.toContain('habilis_session=');
+    expect(await loginCodesIn(own, account.id)).toBe(LOGIN_CODES_PER_HOUR);
+    expect((await messagesTo(own.deps.db, account.email)).length).toBe(LOGIN_CODES_PER_HOUR);
+    const audit = await own.deps.db.selectFrom('audit_events').select('description').where('subject_account_id', '=', account.id).where('code', '=', 'LOGIN_REFUSED').execute();
+    expect(audit.map((a) => a.description)).toEqual([`Connexion refusée : ${LOGIN_CODES_PER_HOUR} codes de connexion déjà envoyés dans l’heure`]);
+    ownClock.advance(3_600_000 - LOGIN_CODES_PER_HOUR * 1_000 + 1_000);
+    expect((await new Agent(own.app).post('/connexion', { username: account.username, password: PASSWORD })).statusCode).toBe(303);
+    expect(await loginCodesIn(own, account.id)).toBe(LOGIN_CODES_PER_HOUR + 1);
+  });
+
+  it('R04 parallel logins with the right password from many addresses send no more codes than the hourly number', async () => {
+    const account = await buildActiveAccount(own.deps.db, PASSWORD, { email: `${randomUUID()}@exemple.test` });
+    const tries = LOGIN_CODES_PER_HOUR + 4;
+    const answers = await Promise.all(Array.from({ length: tries }, () => new Agent(own.app).post('/connexion', { username: account.username, password: PASSWORD })));
+    expect(answers.every((r) => r.statusCode < 500)).toBe(true);
+    expect(answers.filter((r) => r.statusCode === 303)).toHaveLength(LOGIN_CODES_PER_HOUR);
+    expect(answers.filter((r) => r.statusCode === 429)).toHaveLength(tries - LOGIN_CODES_PER_HOUR);
+    expect(await loginCodesIn(own, account.id)).toBe(LOGIN_CODES_PER_HOUR);
+  });
+});
+
 describe('no enumeration at the edges (issue 12)', () => {
   /** What two answers may differ by: the CSRF token, the username typed back. */
   const comparable = (body: string, username: string) => body.replace(/name="_csrf" value="[^"]+"/g, '').replaceAll(username, 'NOM');

@@ -32,6 +32,11 @@ export const authErrors = defineErrors({
     message: ({ seconds }: { seconds: number }) =>
       `Un code vient d’être envoyé. Patientez ${seconds < 60 ? countOf(seconds, 'seconde') : countOf(Math.ceil(seconds / 60), 'minute')} avant d’en demander un autre.`,
   },
+  LOGIN_CODES_EXHAUSTED: {
+    status: 429,
+    message: ({ seconds }: { seconds: number }) =>
+      `Trop de codes de connexion ont été envoyés pour ce compte dans l’heure. Réessayez dans ${countOf(Math.ceil(seconds / 60), 'minute')}.`,
+  },
   // R07: the message lists what is wrong with the chosen password.
   PASSWORD_INVALID: { status: 400, message: ({ problems }: { problems: readonly string[] }) => problems.join(' ') },
   PASSWORD_MISMATCH: { status: 400, message: 'Les deux mots de passe saisis sont différents.' },

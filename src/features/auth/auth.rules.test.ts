@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPasswordExpired, maskEmail, maskPhone, normaliseUsername, passwordPolicyViolations, resendWaitSeconds } from './auth.rules.js';
+import { hourlyCapWaitSeconds, isPasswordExpired, maskEmail, maskPhone, normaliseUsername, passwordPolicyViolations, resendWaitSeconds } from './auth.rules.js';
 
 const person = { username: 'hmartin', firstName: 'Hélène', lastName: 'Martin' };
 
@@ -73,5 +73,13 @@ describe('R04 resend throttle', () => {
     expect(resendWaitSeconds([ago(20)], now)).toBe(40);
     expect(resendWaitSeconds([ago(61)], now)).toBe(0);
     expect(resendWaitSeconds([ago(3000), ago(2000), ago(1000), ago(500), ago(100)], now)).toBe(600);
+    // More than five in the hour (first codes count too): the wait ends when only four are left.
+    expect(resendWaitSeconds([ago(3500), ago(3400), ago(2000), ago(1000), ago(500), ago(100)], now)).toBe(200);
+  });
+  it('R04 the hourly cap of login codes waits for the oldest send that keeps it full', () => {
+    const sends = Array.from({ length: 10 }, (_, i) => ago(3000 - i * 100));
+    expect(hourlyCapWaitSeconds(sends.slice(1), now, 10)).toBe(0);
+    expect(hourlyCapWaitSeconds(sends, now, 10)).toBe(600);
+    expect(hourlyCapWaitSeconds([ago(3700), ...sends.slice(1)], now, 10)).toBe(0);
   });
 });

@@ -86,7 +86,7 @@ export function normaliseUsername(value: string): string {
 }
 
 /** Resend throttle (R04): at most one code a minute and five an hour — the one-time code mechanism's rule. */
-export { resendWaitSeconds } from '../../platform/one-time-codes.js';
+export { hourlyCapWaitSeconds, resendWaitSeconds } from '../../platform/one-time-codes.js';
 
 /**
  * R17: the RFC 8176 `amr` a sign-in method tells by itself, as Habilis's ID tokens state it: a

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Deps } from '../../deps.js';
 import { accountActor, auditInsert, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.js';
-import { checkCode, codeSendTimes, consumeCode, issueCode, resendWaitSeconds } from '../../platform/one-time-codes.js';
+import { checkCode, codeSendTimes, consumeCode, hourlyCapWaitSeconds, issueCode, resendWaitSeconds } from '../../platform/one-time-codes.js';
 import { randomToken } from '../../platform/crypto.js';
 import { mailInsert, smsInsert } from '../../platform/outbox/outbox.js';
 import { wakeOutbox } from '../../platform/outbox/outbox.job.js';
@@ -203,11 +203,30 @@ const loginCodeContext = (accountId: number) => `otp:${accountId}`;
 /**
  * After the right password (R06): a new session that can do nothing but receive and type its code,
  * and its first code (R04). The session, the code, the message and the audit event are written by
- * one statement: one round trip, all or nothing.
+ * one statement: all or nothing. The first code counts with the resends against the account's hourly
+ * cap (`LOGIN_CODES_PER_HOUR`, 10: the right password typed again and again, by its owner or by
+ * whoever has it, must not flood the owner's mailbox or phone), the account's sends serialised so
+ * that parallel logins cannot pass it together (issue 12).
  */
 export async function openCodeSession(deps: Deps, input: { recipient: CodeRecipient; session: NewSession; ip: string }): Promise<void> {
-  const writes = loginCodeWrites(deps, input.recipient, input.session.idHash, input.ip, deps.clock.now());
-  await executeAsOneStatement(deps.db, [sessionInsert(deps.db, input.session), ...writes]);
+  const now = deps.clock.now();
+  const accountId = input.recipient.id;
+  const wait = await deps.db.transaction().execute(async (trx) => {
+    await lockTarget(trx, `code-send:login:${accountId}`);
+    const seconds = hourlyCapWaitSeconds(await codeSendTimes(trx, 'login', { accountId }, new Date(now.getTime() - 3_600_000)), now, deps.config.loginCodesPerHour);
+    if (seconds === 0) await executeAsOneStatement(trx, [sessionInsert(trx, input.session), ...loginCodeWrites(deps, input.recipient, input.session.idHash, input.ip, now)]);
+    return seconds;
+  });
+  if (wait > 0) {
+    await recordAudit(deps.db, {
+      actor: SYSTEM_ACTOR,
+      subjectAccountId: accountId,
+      code: 'LOGIN_REFUSED',
+      description: `Connexion refusée : ${deps.config.loginCodesPerHour} codes de connexion déjà envoyés dans l’heure`,
+      ip: input.ip,
+    });
+    throw authErrors.LOGIN_CODES_EXHAUSTED({ seconds: wait });
+  }
   wakeOutbox(deps);
 }
 
