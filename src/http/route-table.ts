@@ -241,6 +241,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/esms/import', regionAdmin, esmsAdmin.show);
   route('POST', '/esms/import/applications', regionAdmin, esmsAdmin.bindApplication);
   route('POST', '/esms/import/applications-statuts', regionAdmin, esmsAdmin.bindReadApplication);
+  route('POST', '/esms/import/applications-statuts/retirer', regionAdmin, esmsAdmin.unbindReadApplication);
   // CSV upload: multipart in this scope only, 5 MB; only a region administrator gets a byte read.
   routes.push({ method: 'POST', url: '/esms/import/csv', access: regionAdmin });
   await app.register(async (scope) => {

@@ -16,6 +16,8 @@ export interface ImportPageProps {
   readBound?: { application: string; finess: string };
   readErrors?: FieldErrors;
   readValues?: { application: string; finess: string };
+  readUnbound?: { application: string; finess: string };
+  readUnbindError?: string;
   result?: ImportResult;
   importErrors?: ImportError[];
 }
@@ -137,6 +139,18 @@ export function ImportPage(props: ImportPageProps) {
           </p>
         </Alert>
       ) : null}
+      {props.readUnbound ? (
+        <Alert kind="success" title="Rattachement retiré">
+          <p>
+            <code>{props.readUnbound.application}</code> ne lit plus les statuts de l’établissement {props.readUnbound.finess}.
+          </p>
+        </Alert>
+      ) : null}
+      {props.readUnbindError ? (
+        <Alert kind="error" title="Rattachement non retiré">
+          <p>{props.readUnbindError}</p>
+        </Alert>
+      ) : null}
       {data.readApplications.length === 0 ? (
         <p>Aucune application ne lit les statuts d’un établissement de votre région.</p>
       ) : (
@@ -149,6 +163,7 @@ export function ImportPage(props: ImportPageProps) {
               <th scope="col">Établissement</th>
               <th scope="col">Région</th>
               <th scope="col">Rattachée le</th>
+              <th scope="col">Action</th>
             </tr>
           </thead>
           <tbody>
@@ -163,6 +178,15 @@ export function ImportPage(props: ImportPageProps) {
                 </td>
                 <td>{a.region_code}</td>
                 <td>{formatDateTime(a.created_at)}</td>
+                <td>
+                  <form method="post" action="/esms/import/applications-statuts/retirer">
+                    <CsrfField token={props.csrfToken} />
+                    <input type="hidden" name="rattachement" value={String(a.id)} />
+                    <button type="submit" class="button button--secondary" aria-label={`Retirer le rattachement de ${a.client_id} à ${a.finess}`}>
+                      Retirer
+                    </button>
+                  </form>
+                </td>
               </tr>
             ))}
           </tbody>

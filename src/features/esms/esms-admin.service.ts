@@ -75,6 +75,29 @@ export async function bindReadApplication(deps: Deps, principal: Principal, form
   });
 }
 
+/** Ends a binding of an application to an ESMS of the administrator's regions: its next token reads nothing there. */
+export async function unbindReadApplication(deps: Deps, principal: Principal, rawId: string, ip: string): Promise<{ application: string; finess: string }> {
+  importRegions(principal);
+  const id = /^[1-9][0-9]{0,9}$/.test(rawId) && Number(rawId) <= 2_147_483_647 ? Number(rawId) : null;
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const binding = id === null ? undefined : await repo.getReadApplication(trx, id);
+    if (!binding || !canBindEsmsReadApplication(principal, { regionCode: binding.region_code }) || !(await repo.unbindReadApplication(trx, binding.id))) {
+      throw esmsErrors.READ_BINDING_UNKNOWN();
+    }
+    await recordAudit(trx, {
+      actor: { kind: 'account', accountId: principal.accountId, label: viewerLabel(principal) },
+      subjectAccountId: principal.accountId,
+      code: 'ESMS_READ_APPLICATION_UNBOUND',
+      description: `Fin du rattachement de l’application ${binding.client_id} à l’établissement ${binding.finess} pour la lecture des statuts ESMS`,
+      details: { clientId: binding.client_id, establishmentId: binding.establishment_id, finess: binding.finess },
+      ip,
+      at: now,
+    });
+    return { application: binding.client_id, finess: binding.finess };
+  });
+}
+
 /** The CSV upload: the same checks and the same all-or-nothing as the JSON API (lines counted from the header, line 1). */
 export async function importCsv(deps: Deps, principal: Principal, file: Buffer | undefined): Promise<ImportOutcome> {
   const regions = importRegions(principal);

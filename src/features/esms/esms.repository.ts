@@ -503,6 +503,23 @@ export async function readApplicationEstablishments(db: Q, clientId: string): Pr
   return rows.map((r) => r.establishment_id);
 }
 
+/** One binding with the region of its establishment (for the policy), or undefined. */
+export async function getReadApplication(db: Q, id: number) {
+  return db
+    .selectFrom('esms_read_applications as a')
+    .innerJoin('establishments as e', 'e.id', 'a.establishment_id')
+    .innerJoin('departments as d', 'd.code', 'e.department_code')
+    .select(['a.id', 'a.client_id', 'a.establishment_id', 'e.finess', 'd.region_code'])
+    .where('a.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Ends a binding: the application no longer reads that ESMS's statuses. False: already gone. */
+export async function unbindReadApplication(trx: Q, id: number): Promise<boolean> {
+  const row = await trx.deleteFrom('esms_read_applications').where('id', '=', id).returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function listReadApplications(db: Q, regionCodes: readonly string[]) {
   if (regionCodes.length === 0) return [];
   return db

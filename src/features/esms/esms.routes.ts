@@ -195,6 +195,16 @@ export function esmsAdminHandlers(deps: Deps) {
         return page(request, reply, { readErrors: error.fields, readValues: values }, 400);
       }
     },
+    unbindReadApplication: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      try {
+        const ended = await admin.unbindReadApplication(deps, request.principal!, typeof body.rattachement === 'string' ? body.rattachement : '', request.ip);
+        return page(request, reply, { readUnbound: ended });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status !== 400) throw error;
+        return page(request, reply, { readUnbindError: error.message }, 400);
+      }
+    },
     uploadCsv: async (request: FastifyRequest, reply: FastifyReply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const file = Buffer.isBuffer(body.fichier) ? body.fichier : undefined;
