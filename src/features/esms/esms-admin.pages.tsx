@@ -195,10 +195,10 @@ export function ImportPage(props: ImportPageProps) {
       {props.readErrors && Object.keys(props.readErrors).length > 0 ? <ErrorSummary errors={summaryOf(props.readErrors)} /> : null}
       <form method="post" action="/esms/import/applications-statuts" class="form">
         <CsrfField token={props.csrfToken} />
-        <Field id="read-application" label="Identifiant de l’application (client_id)" value={props.readValues?.application ?? ''} error={props.readErrors?.['read-application']} maxLength={63} required />
+        <Field id="read-application" label="Identifiant de l’application qui lit les statuts (client_id)" value={props.readValues?.application ?? ''} error={props.readErrors?.['read-application']} maxLength={63} required />
         <Field id="read-finess" label="Numéro FINESS de l’établissement" value={props.readValues?.finess ?? ''} error={props.readErrors?.['read-finess']} maxLength={9} required />
         <div class="form-actions">
-          <button type="submit" class="button">Rattacher l’application à l’établissement</button>
+          <button type="submit" class="button">Autoriser la lecture des statuts</button>
         </div>
       </form>
     </Layout>
