@@ -622,6 +622,14 @@ export interface EsmsImportApplicationTable {
   created_by_account_id: number;
   created_at: Generated<Date>;
 }
+/** A registered application (idp_clients, scope esms.read) bound by a region administrator to one ESMS whose statuses it reads (tier 1). */
+export interface EsmsReadApplicationTable {
+  id: Generated<number>;
+  client_id: string;
+  establishment_id: number;
+  created_by_account_id: number;
+  created_at: Generated<Date>;
+}
 /** R40 grouping: the last ESMS e-mail each account received. */
 export interface EsmsMailDeliveryTable {
   account_id: number;
@@ -639,6 +647,7 @@ export interface Database {
   esms_followups: EsmsFollowupTable;
   esms_access_log: EsmsAccessLogTable;
   esms_import_applications: EsmsImportApplicationTable;
+  esms_read_applications: EsmsReadApplicationTable;
   esms_mail_deliveries: EsmsMailDeliveryTable;
 }
 

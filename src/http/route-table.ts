@@ -230,7 +230,8 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('GET', '/esms/notifications/:id', esmsRead, esms.show as RouteHandlerMethod);
   route('POST', '/esms/notifications/:id/suivi', { right: 'esms.followup.write' }, esms.followup as RouteHandlerMethod);
   route('GET', '/api/v1/esms/notifications/:id', esmsRead, esms.showJson as RouteHandlerMethod);
-  route('GET', '/api/v1/esms/statuts', esmsRead, esmsFhirHandlers(deps).statuses as RouteHandlerMethod);
+  const esmsFhir = esmsFhirHandlers(deps);
+  route('GET', '/api/v1/esms/statuts', esmsRead, esmsFhir.statuses as RouteHandlerMethod);
   const esmsRetrieval = esmsRetrievalHandlers(deps);
   route('GET', '/esms/recuperer', esmsRead, esmsRetrieval.show);
   route('POST', '/esms/recuperer', esmsRead, esmsRetrieval.search);
@@ -239,6 +240,8 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const regionAdmin = { right: 'territory.supervise' } as const;
   route('GET', '/esms/import', regionAdmin, esmsAdmin.show);
   route('POST', '/esms/import/applications', regionAdmin, esmsAdmin.bindApplication);
+  route('POST', '/esms/import/applications-statuts', regionAdmin, esmsAdmin.bindReadApplication);
+  route('POST', '/esms/import/applications-statuts/retirer', regionAdmin, esmsAdmin.unbindReadApplication);
   // CSV upload: multipart in this scope only, 5 MB; only a region administrator gets a byte read.
   routes.push({ method: 'POST', url: '/esms/import/csv', access: regionAdmin });
   await app.register(async (scope) => {
@@ -253,6 +256,11 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   const esmsImportScope = { scope: 'esms.import' } as const;
   routes.push({ method: 'POST', url: '/api/v1/esms/decisions', access: esmsImportScope });
   app.route({ method: 'POST', url: '/api/v1/esms/decisions', handler: esmsApi.importDecisions, bodyLimit: 16 * 1024 * 1024, config: { access: esmsImportScope, csrf: false } });
+  // The F5 statuses for an application (scope esms.read) a region administrator bound to ESMS: the same answer as
+  // /api/v1/esms/statuts, tier 1, for those ESMS only.
+  const esmsReadScope = { scope: 'esms.read' } as const;
+  routes.push({ method: 'GET', url: '/api/v1/esms/applications/statuts', access: esmsReadScope });
+  app.route({ method: 'GET', url: '/api/v1/esms/applications/statuts', handler: esmsFhir.applicationStatuses as RouteHandlerMethod, config: { access: esmsReadScope, csrf: false } });
   // Observatoire: statistics orders (issue 15, R70)
   const observatory = observatoryHandlers(deps);
   const order = { right: 'observatory.order' } as const;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
-import { openTestSession } from '../factories.js';
+import { buildEstablishment, ensureTerritory, openTestSession } from '../factories.js';
 import { addNotification, buildEsmsWorld, distinctiveDecision, type EsmsWorld } from '../esms-world.js';
 import { parisDate } from '../../src/platform/clock.js';
 import type { Account } from '../../src/db/schema.js';
@@ -132,6 +132,29 @@ describe('ESMS notifications in Chromium', () => {
     await page.getByLabel('Identifiant de l’application (client_id)').fill(client.clientId);
     await page.getByRole('button', { name: 'Rattacher l’application' }).click();
     await expect(page.getByText('importe désormais dans cette région').isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('R60 a region administrator lets a registered application read the statuses of an ESMS of their region; another region’s establishment is refused at its field; the binding is withdrawn', async () => {
+    const client = await registerTestClient(server.deps, await adminPrincipal(server.deps), { scopes: ['esms.read'], domains: [], redirect: '' });
+    await ensureTerritory(server.deps.db, '84', '69');
+    const lyon = await buildEstablishment(server.deps.db, { department: '69', region: '84' });
+    const page = await signedInPage(w.region);
+    await page.goto(`${server.url}/esms/import`);
+    await expectAccessible(page);
+    await page.getByLabel('Identifiant de l’application qui lit les statuts (client_id)').fill(client.clientId);
+    await page.getByLabel('Numéro FINESS de l’établissement').fill(lyon.finess);
+    await page.getByRole('button', { name: 'Autoriser la lecture des statuts' }).click();
+    await expect(page.locator('#read-finess-error').textContent()).resolves.toContain('Aucun établissement de votre région n’a ce numéro FINESS.');
+    await expectAccessible(page);
+    await page.getByLabel('Numéro FINESS de l’établissement').fill(w.ime.finess);
+    await page.getByRole('button', { name: 'Autoriser la lecture des statuts' }).click();
+    await expect(page.getByText(`lit désormais les statuts de l’établissement ${w.ime.finess}`).isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: `Retirer le rattachement de ${client.clientId} à ${w.ime.finess}` }).click();
+    await expect(page.getByText(`ne lit plus les statuts de l’établissement ${w.ime.finess}`).isVisible()).resolves.toBe(true);
     await expectAccessible(page);
     await page.close();
     expect(consoleErrors).toEqual([]);

@@ -16,6 +16,7 @@ import * as rorGuide from './2026-12-05T1100-ror-guide.js';
 import * as esms from './2026-12-06T1000-esms.js';
 import * as observatory from './2026-12-06T1400-observatory.js';
 import * as esmsImportApplications from './2026-12-06T1500-esms-import-applications.js';
+import * as esmsReadApplications from './2026-12-06T1600-esms-read-applications.js';
 import * as identityProvider from './2026-12-06T1100-identity-provider.js';
 
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T1100-identity-provider': identityProvider,
   '2026-12-06T1400-observatory': observatory,
   '2026-12-06T1500-esms-import-applications': esmsImportApplications,
+  '2026-12-06T1600-esms-read-applications': esmsReadApplications,
 };

@@ -1,4 +1,4 @@
-/** "Import des décisions" of a region administrator: registered applications bound to a region for the import API, and the CSV upload with its errors by line and field. */
+/** "Import des décisions" of a region administrator: registered applications bound to a region for the import API or to an ESMS for its statuses, and the CSV upload with its errors by line and field. */
 import { Layout, type Viewer } from '../../views/layout.js';
 import { Alert, CsrfField, ErrorSummary, Field, FieldFrame, summaryOf, type FieldErrors } from '../../views/components.js';
 import { formatDateTime } from '../../platform/clock.js';
@@ -13,6 +13,11 @@ export interface ImportPageProps {
   bound?: string;
   applicationErrors?: FieldErrors;
   applicationValues?: { application: string; region: string };
+  readBound?: { application: string; finess: string };
+  readErrors?: FieldErrors;
+  readValues?: { application: string; finess: string };
+  readUnbound?: { application: string; finess: string };
+  readUnbindError?: string;
   result?: ImportResult;
   importErrors?: ImportError[];
 }
@@ -119,6 +124,81 @@ export function ImportPage(props: ImportPageProps) {
         </FieldFrame>
         <div class="form-actions">
           <button type="submit" class="button">Rattacher l’application</button>
+        </div>
+      </form>
+      <h2 id="applications-statuts">Applications lisant les statuts d’un ESMS (flux F5)</h2>
+      <p>
+        Une application enregistrée avec la portée <code>esms.read</code> lit par un jeton d’accès, sur <code>GET /api/v1/esms/applications/statuts</code>,
+        les statuts des notifications des seuls établissements de votre région auxquels vous la rattachez ici : le palier 1 (identifiants, statuts, dates), jamais de nom ni de donnée
+        d’évaluation ou médicale. Chaque lecture est tracée.
+      </p>
+      {props.readBound ? (
+        <Alert kind="success" title="Application rattachée">
+          <p>
+            <code>{props.readBound.application}</code> lit désormais les statuts de l’établissement {props.readBound.finess}.
+          </p>
+        </Alert>
+      ) : null}
+      {props.readUnbound ? (
+        <Alert kind="success" title="Rattachement retiré">
+          <p>
+            <code>{props.readUnbound.application}</code> ne lit plus les statuts de l’établissement {props.readUnbound.finess}.
+          </p>
+        </Alert>
+      ) : null}
+      {props.readUnbindError ? (
+        <Alert kind="error" title="Rattachement non retiré">
+          <p>{props.readUnbindError}</p>
+        </Alert>
+      ) : null}
+      {data.readApplications.length === 0 ? (
+        <p>Aucune application ne lit les statuts d’un établissement de votre région.</p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Applications rattachées à un établissement pour la lecture des statuts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Nom</th>
+              <th scope="col">Identifiant</th>
+              <th scope="col">Établissement</th>
+              <th scope="col">Région</th>
+              <th scope="col">Rattachée le</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.readApplications.map((a) => (
+              <tr>
+                <td>{a.name}</td>
+                <td>
+                  <code>{a.client_id}</code>
+                </td>
+                <td>
+                  {a.establishment_name} ({a.finess})
+                </td>
+                <td>{a.region_code}</td>
+                <td>{formatDateTime(a.created_at)}</td>
+                <td>
+                  <form method="post" action="/esms/import/applications-statuts/retirer">
+                    <CsrfField token={props.csrfToken} />
+                    <input type="hidden" name="rattachement" value={String(a.id)} />
+                    <button type="submit" class="button button--secondary" aria-label={`Retirer le rattachement de ${a.client_id} à ${a.finess}`}>
+                      Retirer
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {props.readErrors && Object.keys(props.readErrors).length > 0 ? <ErrorSummary errors={summaryOf(props.readErrors)} /> : null}
+      <form method="post" action="/esms/import/applications-statuts" class="form">
+        <CsrfField token={props.csrfToken} />
+        <Field id="read-application" label="Identifiant de l’application qui lit les statuts (client_id)" value={props.readValues?.application ?? ''} error={props.readErrors?.['read-application']} maxLength={63} required />
+        <Field id="read-finess" label="Numéro FINESS de l’établissement" value={props.readValues?.finess ?? ''} error={props.readErrors?.['read-finess']} maxLength={9} required />
+        <div class="form-actions">
+          <button type="submit" class="button">Autoriser la lecture des statuts</button>
         </div>
       </form>
     </Layout>

@@ -1,7 +1,7 @@
-/** The region administrator's side of the import: registered applications bound to a region, and the CSV upload. */
+/** The region administrator's side of the import: registered applications bound to a region (import) or to an ESMS (F5 statuses), and the CSV upload. */
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
-import { esmsImportRegions, type Principal } from '../habilitations/habilitation.policy.js';
+import { canBindEsmsReadApplication, esmsImportRegions, type Principal } from '../habilitations/habilitation.policy.js';
 import { csvToDecisions } from './esms-csv.rules.js';
 import { esmsErrors } from './esms.errors.js';
 import { importDecisions, type ImportOutcome } from './esms-import.service.js';
@@ -16,7 +16,8 @@ export function importRegions(principal: Principal): string[] {
 
 export async function loadImportPage(deps: Deps, principal: Principal) {
   const regions = importRegions(principal);
-  return { regions, applications: await repo.listImportApplications(deps.db, regions) };
+  const [applications, readApplications] = await Promise.all([repo.listImportApplications(deps.db, regions), repo.listReadApplications(deps.db, regions)]);
+  return { regions, applications, readApplications };
 }
 
 /** Binds a registered application (scope esms.import) to one region of the administrator's perimeter; once bound, it stays in that region. */
@@ -41,6 +42,59 @@ export async function bindImportApplication(deps: Deps, principal: Principal, fo
       ip,
       at: now,
     });
+  });
+}
+
+/**
+ * Binds a registered application (scope esms.read) to one ESMS of the administrator's regions: it then reads
+ * that ESMS's statuses (F5, tier 1) by its client-credentials token. Several ESMS per application, each once.
+ */
+export async function bindReadApplication(deps: Deps, principal: Principal, form: { application: string; finess: string }, ip: string): Promise<void> {
+  importRegions(principal);
+  const clientId = form.application.trim();
+  const finess = form.finess.trim().toUpperCase();
+  const fields: Record<string, string> = {};
+  if (!/^[a-z0-9][a-z0-9-]{2,62}$/.test(clientId)) fields['read-application'] = esmsErrors.READ_APPLICATION_UNKNOWN().message;
+  const [establishment] = /^[0-9][0-9AB][0-9]{7}$/.test(finess) ? await repo.establishmentsByFiness(deps.db, [finess]) : [];
+  if (!establishment || !canBindEsmsReadApplication(principal, { regionCode: establishment.region_code })) fields['read-finess'] = esmsErrors.READ_ESTABLISHMENT_OUTSIDE().message;
+  if (Object.keys(fields).length > 0) throw esmsErrors.READ_APPLICATION_UNKNOWN(fields);
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.bindReadApplication(trx, { clientId, establishmentId: establishment!.id, createdBy: principal.accountId, at: now }))) {
+      throw esmsErrors.READ_APPLICATION_UNKNOWN({ 'read-application': esmsErrors.READ_APPLICATION_UNKNOWN().message });
+    }
+    await recordAudit(trx, {
+      actor: { kind: 'account', accountId: principal.accountId, label: viewerLabel(principal) },
+      subjectAccountId: principal.accountId,
+      code: 'ESMS_READ_APPLICATION_BOUND',
+      description: `Rattachement de l’application ${clientId} à l’établissement ${finess} pour la lecture des statuts ESMS`,
+      details: { clientId, establishmentId: establishment!.id, finess },
+      ip,
+      at: now,
+    });
+  });
+}
+
+/** Ends a binding of an application to an ESMS of the administrator's regions: its next token reads nothing there. */
+export async function unbindReadApplication(deps: Deps, principal: Principal, rawId: string, ip: string): Promise<{ application: string; finess: string }> {
+  importRegions(principal);
+  const id = /^[1-9][0-9]{0,9}$/.test(rawId) && Number(rawId) <= 2_147_483_647 ? Number(rawId) : null;
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const binding = id === null ? undefined : await repo.getReadApplication(trx, id);
+    if (!binding || !canBindEsmsReadApplication(principal, { regionCode: binding.region_code }) || !(await repo.unbindReadApplication(trx, binding.id))) {
+      throw esmsErrors.READ_BINDING_UNKNOWN();
+    }
+    await recordAudit(trx, {
+      actor: { kind: 'account', accountId: principal.accountId, label: viewerLabel(principal) },
+      subjectAccountId: principal.accountId,
+      code: 'ESMS_READ_APPLICATION_UNBOUND',
+      description: `Fin du rattachement de l’application ${binding.client_id} à l’établissement ${binding.finess} pour la lecture des statuts ESMS`,
+      details: { clientId: binding.client_id, establishmentId: binding.establishment_id, finess: binding.finess },
+      ip,
+      at: now,
+    });
+    return { application: binding.client_id, finess: binding.finess };
   });
 }
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
 import { buildTestApp, TEST_SECRET, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
-import { openTestSession } from '../../../test/factories.js';
+import { buildAccount, buildEstablishment, buildHabilitation, ensureTerritory, openTestSession } from '../../../test/factories.js';
 import { buildEsmsWorld, type EsmsWorld } from '../../../test/esms-world.js';
 import { hmac } from '../../platform/crypto.js';
 import type { Account } from '../../db/schema.js';
@@ -68,6 +68,67 @@ describe('Import des décisions', () => {
     const api = await t.app.inject({ method: 'POST', url: '/api/v1/esms/decisions', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, payload: { decisions: [] } });
     expect(api.statusCode).toBe(400);
     expect(api.json().errors[0].field).toBe('decisions');
+  });
+
+  it('R60 a region administrator binds a registered application (scope esms.read) to an ESMS of their region, audited; outside their region refused with nothing written; the application then reads its statuses', async () => {
+    const client = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes: ['esms.read'], domains: [], redirect: '' });
+    const importer = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes: ['esms.import'], domains: [], redirect: '' });
+    await ensureTerritory(t.deps.db, '84', '69');
+    const lyon = await buildEstablishment(t.deps.db, { department: '69', region: '84' });
+    const rows = () => t.deps.db.selectFrom('esms_read_applications').select(['client_id', 'establishment_id', 'created_by_account_id']).where('client_id', 'in', [client.clientId, importer.clientId]).execute();
+    for (const account of [w.tier[3], w.referent]) {
+      expect((await (await agentFor(account)).post('/esms/import/applications-statuts', { 'read-application': client.clientId, 'read-finess': w.ime.finess })).statusCode).toBe(403);
+    }
+    const agent = await agentFor(w.region);
+    for (const finess of [lyon.finess, '000000000', 'pas-un-finess']) {
+      const outside = await agent.post('/esms/import/applications-statuts', { 'read-application': client.clientId, 'read-finess': finess });
+      expect(outside.statusCode).toBe(400);
+      expect(outside.body).toContain('Aucun établissement de votre région n’a ce numéro FINESS.');
+    }
+    for (const application of ['module-inconnu', importer.clientId]) {
+      const unknown = await agent.post('/esms/import/applications-statuts', { 'read-application': application, 'read-finess': w.ime.finess });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.body).toContain('Aucune application enregistrée avec la portée esms.read');
+    }
+    expect(await rows()).toEqual([]);
+    const bindings = async () => (await t.deps.db.selectFrom('audit_events').select(['details', 'actor_account_id']).where('code', '=', 'ESMS_READ_APPLICATION_BOUND').execute()).filter((a) => (a.details as { clientId?: string }).clientId === client.clientId);
+    expect(await bindings()).toEqual([]);
+    const done = await agent.post('/esms/import/applications-statuts', { 'read-application': client.clientId, 'read-finess': w.ime.finess });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain(`<code>${client.clientId}</code> lit désormais les statuts de l’établissement ${w.ime.finess}`);
+    expect(await rows()).toEqual([{ client_id: client.clientId, establishment_id: w.ime.id, created_by_account_id: w.region.id }]);
+    expect(await bindings()).toEqual([{ details: { clientId: client.clientId, establishmentId: w.ime.id, finess: w.ime.finess }, actor_account_id: w.region.id }]);
+    expect((await agent.post('/esms/import/applications-statuts', { 'read-application': client.clientId, 'read-finess': w.ime.finess })).statusCode).toBe(400);
+    expect((await agent.get('/esms/import')).body).toContain(`${w.ime.name} (${w.ime.finess})`);
+    const token = (await clientCredentials(t.app, client, 'esms.read')).body.access_token!;
+    const api = await t.app.inject({ method: 'GET', url: '/api/v1/esms/applications/statuts?_lastUpdated=gt2026-01-01', headers: { authorization: `Bearer ${token}` } });
+    expect(api.statusCode).toBe(200);
+    expect(api.json().resourceType).toBe('Bundle');
+  });
+
+  it('R60 the binding of an application to an ESMS ends by a region administrator of that ESMS only, audited; the application then reads nothing there', async () => {
+    const client = await registerTestClient(t.deps, await adminPrincipal(t.deps), { scopes: ['esms.read'], domains: [], redirect: '' });
+    const agent = await agentFor(w.region);
+    expect((await agent.post('/esms/import/applications-statuts', { 'read-application': client.clientId, 'read-finess': w.ime.finess })).statusCode).toBe(200);
+    const binding = await t.deps.db.selectFrom('esms_read_applications').select('id').where('client_id', '=', client.clientId).executeTakeFirstOrThrow();
+    await ensureTerritory(t.deps.db, '84', '69');
+    const elsewhere = await buildAccount(t.deps.db);
+    await buildHabilitation(t.deps.db, { accountId: elsewhere.id, profile: 'SANITAIRE_REGION', regionCode: '84' });
+    for (const [who, rattachement] of [[elsewhere, String(binding.id)], [w.region, '999999999'], [w.region, 'x']] as const) {
+      const refused = await (await agentFor(who)).post('/esms/import/applications-statuts/retirer', { rattachement });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('Ce rattachement n’existe plus ou ne concerne pas un établissement de votre région.');
+    }
+    expect(await t.deps.db.selectFrom('esms_read_applications').select('id').where('id', '=', binding.id).execute()).toHaveLength(1);
+    const ended = await agent.post('/esms/import/applications-statuts/retirer', { rattachement: String(binding.id) });
+    expect(ended.statusCode).toBe(200);
+    expect(ended.body).toContain(`<code>${client.clientId}</code> ne lit plus les statuts de l’établissement ${w.ime.finess}`);
+    expect(await t.deps.db.selectFrom('esms_read_applications').select('id').where('id', '=', binding.id).execute()).toEqual([]);
+    const audit = (await t.deps.db.selectFrom('audit_events').select(['details', 'actor_account_id']).where('code', '=', 'ESMS_READ_APPLICATION_UNBOUND').execute()).filter((a) => (a.details as { clientId?: string }).clientId === client.clientId);
+    expect(audit).toEqual([{ details: { clientId: client.clientId, establishmentId: w.ime.id, finess: w.ime.finess }, actor_account_id: w.region.id }]);
+    const token = (await clientCredentials(t.app, client, 'esms.read')).body.access_token!;
+    const api = await t.app.inject({ method: 'GET', url: '/api/v1/esms/applications/statuts?_lastUpdated=gt2026-01-01', headers: { authorization: `Bearer ${token}` } });
+    expect(api.statusCode).toBe(403);
   });
 
   it('only a region administrator reaches the page and the upload', async () => {

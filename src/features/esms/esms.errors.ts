@@ -31,5 +31,9 @@ export const esmsErrors = defineErrors({
   CSV_FORM_INVALID: { status: 413, message: 'Envoyez un seul fichier CSV à la fois.' },
   IMPORT_APPLICATION_UNBOUND: { status: 403, message: 'Cette application n’est rattachée à aucune région pour l’import : un administrateur de région doit l’y rattacher (page « Import des décisions »).' },
   IMPORT_APPLICATION_UNKNOWN: { status: 400, message: 'Aucune application enregistrée avec la portée esms.import n’a cet identifiant, ou elle est déjà rattachée à une région.' },
+  READ_APPLICATION_UNBOUND: { status: 403, message: 'Cette application n’est rattachée à aucun ESMS pour la lecture des statuts : un administrateur de région doit l’y rattacher (page « Import des décisions »).' },
+  READ_APPLICATION_UNKNOWN: { status: 400, message: 'Aucune application enregistrée avec la portée esms.read n’a cet identifiant, ou elle est déjà rattachée à cet établissement.' },
+  READ_ESTABLISHMENT_OUTSIDE: { status: 400, message: 'Aucun établissement de votre région n’a ce numéro FINESS.' },
+  READ_BINDING_UNKNOWN: { status: 400, message: 'Ce rattachement n’existe plus ou ne concerne pas un établissement de votre région.' },
   API_CLIENT_REGION: { status: 400, message: 'Choisissez une région de votre périmètre.' },
 });

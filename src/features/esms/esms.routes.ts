@@ -126,11 +126,15 @@ export function esmsRetrievalHandlers(deps: Deps) {
   };
 }
 
-/** F5: GET /api/v1/esms/statuts?_lastUpdated=gt…&_count=…&_page_token=… as a FHIR searchset of ESMSTask. */
+/**
+ * F5: GET …/statuts?_lastUpdated=gt…&_count=…&_page_token=… as a FHIR searchset of ESMSTask (tier 1). Two readers,
+ * one answer: a signed-in ESMS profile (/api/v1/esms/statuts) and a registered application bound to ESMS by a
+ * region administrator (/api/v1/esms/applications/statuts, client-credentials token with esms.read).
+ */
 export function esmsFhirHandlers(deps: Deps) {
-  return {
-    statuses: async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
-      const principal = request.principal!;
+  const statuses = (path: string, readerOf: (request: FastifyRequest) => Promise<esms.StatusReader>) =>
+    async (request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) => {
+      const reader = await readerOf(request);
       const since = parseLastUpdated(request.query._lastUpdated);
       if (!since) {
         return reply.status(400).type('application/fhir+json; charset=utf-8').send({
@@ -140,9 +144,9 @@ export function esmsFhirHandlers(deps: Deps) {
       }
       const count = /^[1-9][0-9]{0,2}$/.test(request.query._count ?? '') ? Math.min(500, Number(request.query._count)) : 100;
       const after = readPageToken(request.query._page_token);
-      const { rows, more } = await esms.statusesSince(deps, principal, since, after, count);
+      const { rows, more } = await esms.statusesSince(deps, reader, since, after, count);
       const self = new URL(request.url, deps.config.baseUrl).toString();
-      const next = new URL('/api/v1/esms/statuts', deps.config.baseUrl);
+      const next = new URL(path, deps.config.baseUrl);
       next.searchParams.set('_lastUpdated', request.query._lastUpdated!);
       next.searchParams.set('_count', String(count));
       if (rows.length > 0) next.searchParams.set('_page_token', pageToken(rows.at(-1)!));
@@ -152,11 +156,15 @@ export function esmsFhirHandlers(deps: Deps) {
         link: [{ relation: 'self', url: self }, ...(more ? [{ relation: 'next', url: next.toString() }] : [])],
         entry: rows.map((row) => ({ fullUrl: new URL(`/api/v1/esms/statuts/esms-notification-${row.id}`, deps.config.baseUrl).toString(), resource: esmsTask(row) })),
       });
-    },
+    };
+  return {
+    statuses: statuses('/api/v1/esms/statuts', (request) => esms.sessionStatusReader(deps, request.principal!)),
+    /** The guard has checked the token (scope esms.read); the application reads only the ESMS it is bound to. */
+    applicationStatuses: statuses('/api/v1/esms/applications/statuts', (request) => esms.applicationStatusReader(deps, request.serviceClient?.clientId)),
   };
 }
 
-/** "Import des décisions" (region administrator): the page, a new API client, a CSV upload. */
+/** "Import des décisions" (region administrator): the page, an application bound to a region (import) or to an ESMS (statuses), a CSV upload. */
 export function esmsAdminHandlers(deps: Deps) {
   const page = async (request: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof ImportPage>[0]> = {}, status = 200) => {
     const principal = request.principal!;
@@ -174,6 +182,27 @@ export function esmsAdminHandlers(deps: Deps) {
       } catch (error) {
         if (!(error instanceof DomainError) || error.status !== 400) throw error;
         return page(request, reply, { applicationErrors: error.fields, applicationValues: values }, 400);
+      }
+    },
+    bindReadApplication: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const values = { application: typeof body['read-application'] === 'string' ? body['read-application'].slice(0, 100) : '', finess: typeof body['read-finess'] === 'string' ? body['read-finess'].slice(0, 20) : '' };
+      try {
+        await admin.bindReadApplication(deps, request.principal!, values, request.ip);
+        return page(request, reply, { readBound: { application: values.application.trim(), finess: values.finess.trim().toUpperCase() } });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status !== 400) throw error;
+        return page(request, reply, { readErrors: error.fields, readValues: values }, 400);
+      }
+    },
+    unbindReadApplication: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      try {
+        const ended = await admin.unbindReadApplication(deps, request.principal!, typeof body.rattachement === 'string' ? body.rattachement : '', request.ip);
+        return page(request, reply, { readUnbound: ended });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.status !== 400) throw error;
+        return page(request, reply, { readUnbindError: error.message }, 400);
       }
     },
     uploadCsv: async (request: FastifyRequest, reply: FastifyReply) => {

@@ -264,14 +264,35 @@ export async function writeExport(deps: Deps, principal: Principal, plan: Awaite
 }
 
 // ─── F5: statuses as FHIR Task (R60 tier 1, R64) ──────────────────────────────────────────────
-/** The statuses changed after `since` at the ESMS of the principal's scope, a page at a time (keyset). */
-export async function statusesSince(deps: Deps, principal: Principal, since: Date, after: { at: Date; id: number } | null, count: number) {
+/** Who reads the F5 statuses, and where: a signed-in ESMS profile, or an application bound to ESMS. */
+export interface StatusReader {
+  scope: { establishmentIds: number[]; unitIds: number[] };
+  accountId: number | null;
+  label: string;
+}
+
+/** A signed-in reader: the ESMS of their profiles; a viewer at one unit only reads that unit's notifications. */
+export async function sessionStatusReader(deps: Deps, principal: Principal): Promise<StatusReader> {
   const scopes = await esmsScopes(deps, principal);
   if (scopes.length === 0) throw esmsErrors.NO_ESMS();
-  // A viewer at one unit only reads that unit's notifications.
-  const scope = { establishmentIds: scopes.filter((s) => s.onlyUnitId === null).map((s) => s.establishmentId), unitIds: scopes.flatMap((s) => (s.onlyUnitId === null ? [] : [s.onlyUnitId])) };
-  const rows = await repo.listStatusesSince(deps.db, scope, since, after, count + 1);
+  return {
+    scope: { establishmentIds: scopes.filter((s) => s.onlyUnitId === null).map((s) => s.establishmentId), unitIds: scopes.flatMap((s) => (s.onlyUnitId === null ? [] : [s.onlyUnitId])) },
+    accountId: principal.accountId,
+    label: viewerLabel(principal),
+  };
+}
+
+/** A registered application (its token checked for esms.read by the guard): the ESMS a region administrator bound it to, whole. */
+export async function applicationStatusReader(deps: Deps, clientId: string | undefined): Promise<StatusReader> {
+  const establishmentIds = clientId === undefined ? [] : await repo.readApplicationEstablishments(deps.db, clientId);
+  if (clientId === undefined || establishmentIds.length === 0) throw esmsErrors.READ_APPLICATION_UNBOUND();
+  return { scope: { establishmentIds, unitIds: [] }, accountId: null, label: `application ${clientId}` };
+}
+
+/** The statuses changed after `since` in the reader's scope, a page at a time (keyset); tier 1 whoever reads, logged (R64). */
+export async function statusesSince(deps: Deps, reader: StatusReader, since: Date, after: { at: Date; id: number } | null, count: number) {
+  const rows = await repo.listStatusesSince(deps.db, reader.scope, since, after, count + 1);
   const page = rows.slice(0, count);
-  await repo.logAccess(deps.db, { at: deps.clock.now(), accountId: principal.accountId, actorLabel: viewerLabel(principal), notificationIds: page.map((r) => r.id), tier: 1, channel: 'json' });
+  await repo.logAccess(deps.db, { at: deps.clock.now(), accountId: reader.accountId, actorLabel: reader.label, notificationIds: page.map((r) => r.id), tier: 1, channel: 'json' });
   return { rows: page, more: rows.length > count };
 }

@@ -273,6 +273,14 @@ export function esmsImportRegions(principal: Principal | null): string[] {
   return principal.grants.filter((g) => g.location.level === 'region' && g.rights.includes('territory.supervise') && g.location.regionCode).map((g) => g.location.regionCode!);
 }
 
+/**
+ * May the principal bind a registered application (scope esms.read) to read the statuses of this ESMS?
+ * The import's region administrators, at an establishment of one of their regions only.
+ */
+export function canBindEsmsReadApplication(principal: Principal | null, establishment: { regionCode: string }): boolean {
+  return esmsImportRegions(principal).includes(establishment.regionCode);
+}
+
 // ─── R70: statistics orders (Observatoire) ────────────────────────────────────────────────────
 
 /**

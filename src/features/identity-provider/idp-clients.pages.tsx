@@ -19,6 +19,7 @@ const SCOPE_LABELS: Record<string, string> = {
   habilitations: 'habilitations — habilitations actives des domaines cochés',
   'access.evaluate': 'access.evaluate — API de décision',
   'esms.import': 'esms.import — import des notifications ESMS',
+  'esms.read': 'esms.read — lecture des statuts des notifications ESMS (palier 1)',
   'directory.read': 'directory.read — lecture de l’annuaire',
 };
 

@@ -74,6 +74,22 @@ describe('Applications clientes (clients.manage)', () => {
     expect(codes.map((c) => c.code)).toEqual(['IDP_CLIENT_REGISTERED', 'IDP_CLIENT_DISABLED', 'IDP_CLIENT_ENABLED', 'IDP_CLIENT_SECRET_RENEWED']);
   });
 
+  it('offers the scope esms.read (F5 statuses of an ESMS) at registration; a client registered with it gets a token for it', async () => {
+    const page = await admin.get('/administration/applications/nouvelle');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<input[^>]*value="esms\.read"/);
+    expect(page.body).toContain('esms.read — lecture des statuts des notifications ESMS (palier 1)');
+    const clientId = `logiciel-esms-${randomUUID().slice(0, 8)}`;
+    const created = await postForm(admin, '/administration/applications/nouvelle', form(clientId, { redirectUris: '' }), { scopes: ['esms.read'], domains: [] });
+    expect(created.statusCode).toBe(200);
+    const secret = /<code id="secret">([^<]+)<\/code>/.exec(created.body)![1]!;
+    const row = await t.deps.db.selectFrom('idp_clients').select('scopes').where('client_id', '=', clientId).executeTakeFirstOrThrow();
+    expect(row.scopes).toEqual(['esms.read']);
+    const token = await clientCredentials(t.app, { clientId, secret }, 'esms.read');
+    expect(token.status).toBe(200);
+    expect(token.body.scope).toBe('esms.read');
+  });
+
   it('refuses bad input at the fields (400), with nothing written', async () => {
     const clientId = `Mauvais id!`;
     const refused = await postForm(admin, '/administration/applications/nouvelle', form(clientId, { redirectUris: 'http://ailleurs.exemple.fr/retour#x' }), { scopes: ['openid', 'inconnue'], domains: ['MARS'] });

@@ -91,7 +91,7 @@ export function habilitationsForClient(habilitations: readonly HabilitationClaim
 
 /** Scopes a client may be registered for: OpenID scopes for users, API scopes for its own calls (client credentials). */
 export const USER_SCOPES = ['openid', 'profile', 'email', 'rpps', 'habilitations'] as const;
-export const API_SCOPES = ['access.evaluate', 'esms.import', 'directory.read'] as const;
+export const API_SCOPES = ['access.evaluate', 'esms.import', 'esms.read', 'directory.read'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const CLIENT_SCOPES: readonly string[] = [...USER_SCOPES, ...API_SCOPES];
 

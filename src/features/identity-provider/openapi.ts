@@ -26,6 +26,13 @@ export interface ApiOperation {
   example?: { request?: unknown; response: unknown };
 }
 
+/** The F5 statuses' query, the same for a signed-in reader and for an application. */
+const STATUS_PARAMETERS: ApiOperation['parameters'] = [
+  { name: '_lastUpdated', in: 'query', required: true, description: 'gtAAAA-MM-JJ ou gtAAAA-MM-JJThh:mm:ssZ' },
+  { name: '_count', in: 'query', required: false, description: '1 à 500 (100 par défaut)' },
+  { name: '_page_token', in: 'query', required: false, description: 'le jeton du lien « next »' },
+];
+
 export const API_OPERATIONS: ApiOperation[] = [
   {
     method: 'post',
@@ -78,11 +85,18 @@ export const API_OPERATIONS: ApiOperation[] = [
     session: 'esms.notifications.read',
     summary: 'Statuts des notifications ESMS (flux F5, FHIR Task)',
     description: 'Les statuts changés depuis un instant, en ESMSTask dans un Bundle searchset, pour les ESMS de la personne connectée, paginés (`_page_token`). Palier 1 : aucun nom.',
-    parameters: [
-      { name: '_lastUpdated', in: 'query', required: true, description: 'gtAAAA-MM-JJ ou gtAAAA-MM-JJThh:mm:ssZ' },
-      { name: '_count', in: 'query', required: false, description: '1 à 500 (100 par défaut)' },
-      { name: '_page_token', in: 'query', required: false, description: 'le jeton du lien « next »' },
-    ],
+    parameters: STATUS_PARAMETERS,
+    contentType: 'application/fhir+json',
+    response: statusBundleSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/esms/applications/statuts',
+    scope: 'esms.read',
+    summary: 'Statuts des notifications ESMS pour une application (flux F5, FHIR Task)',
+    description:
+      'La même réponse que `/api/v1/esms/statuts` (palier 1 : identifiants, statuts, dates ; aucun nom, aucune donnée d’évaluation ni médicale), pour les seuls ESMS auxquels un administrateur de région a rattaché l’application (page « Import des décisions ») : 403 si elle n’est rattachée à aucun. Chaque lecture est tracée. Guide : docs/esms-import.md.',
+    parameters: STATUS_PARAMETERS,
     contentType: 'application/fhir+json',
     response: statusBundleSchema,
   },
