@@ -1,6 +1,7 @@
 /** The region administrator's side of the import: registered applications bound to a region (import) or to an ESMS (F5 statuses), and the CSV upload. */
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
+import { parseStrictId } from '../../platform/input.js';
 import { canBindEsmsReadApplication, esmsImportRegions, type Principal } from '../habilitations/habilitation.policy.js';
 import { csvToDecisions } from './esms-csv.rules.js';
 import { esmsErrors } from './esms.errors.js';
@@ -78,7 +79,7 @@ export async function bindReadApplication(deps: Deps, principal: Principal, form
 /** Ends a binding of an application to an ESMS of the administrator's regions: its next token reads nothing there. */
 export async function unbindReadApplication(deps: Deps, principal: Principal, rawId: string, ip: string): Promise<{ application: string; finess: string }> {
   importRegions(principal);
-  const id = /^[1-9][0-9]{0,9}$/.test(rawId) && Number(rawId) <= 2_147_483_647 ? Number(rawId) : null;
+  const id = parseStrictId(rawId);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const binding = id === null ? undefined : await repo.getReadApplication(trx, id);
