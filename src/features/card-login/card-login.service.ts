@@ -303,7 +303,7 @@ export async function pscLogoutUrl(deps: Deps, sessionIdHash: Buffer | null): Pr
  * the identity is kept server-side for this browser (a flow already verified) and used like an
  * e-CPS identity: a paired account logs in strongly, an unknown one must be paired first.
  */
-export async function cardLogin(deps: Deps, input: { source: CertificateSource; ip: string }): Promise<{ flowToken: string; result: ExternalLoginResult }> {
+export async function cardLogin(deps: Deps, input: { source: CertificateSource; returnPath: string; ip: string }): Promise<{ flowToken: string; result: ExternalLoginResult }> {
   const card = deps.config.card;
   if (!card) throw cardErrors.CARD_DISABLED();
   if (input.source.kind === 'none') throw cardErrors.CARD_ABSENT();
@@ -328,10 +328,11 @@ export async function cardLogin(deps: Deps, input: { source: CertificateSource; 
     givenName: verification.givenName,
     familyName: verification.familyName,
     profession: verification.profession,
+    returnPath: input.returnPath,
     now,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
   });
-  const result = await loginWithVerifiedIdentity(deps, { flowHash, kind: 'cps', subject: verification.nationalId.value, returnPath: '/', ip: input.ip });
+  const result = await loginWithVerifiedIdentity(deps, { flowHash, kind: 'cps', subject: verification.nationalId.value, returnPath: input.returnPath, ip: input.ip });
   return { flowToken, result };
 }
 
