@@ -60,7 +60,7 @@ export async function recordFlowIdentity(
 export async function getVerifiedFlow(db: Q, flowHash: Buffer, kind: string, now: Date) {
   return db
     .selectFrom('external_login_flows')
-    .select(['subject', 'given_name', 'family_name', 'return_path', 'profession', 'practice_places'])
+    .select(['subject', 'given_name', 'family_name', 'return_path', 'profession', 'practice_places', 'id_token'])
     .where('flow_hash', '=', flowHash)
     .where('kind', '=', kind)
     .where('subject', 'is not', null)

@@ -110,7 +110,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
         const flowToken = readFlowToken(deps, request, target.flow);
         try {
           const result = await service.pairIdentity(deps, { flowToken, kind: target.kind, username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
-          const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: target.kind, pendingStep: result.pendingStep });
+          const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: target.kind, pendingStep: result.pendingStep, ...(result.amr ? { amr: result.amr } : {}) });
           // The e-CPS flow keeps its ID token: the end-session hint at logout.
           if (target.kind === 'psc') await service.bindFlowToSession(deps, flowToken!, idHash);
           clearFlow(deps, reply, target.flow);
@@ -186,7 +186,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
       try {
         refuseInput(request);
         const result = await liberal.createLiberalAccount(deps, { flowToken, form, ip: request.ip });
-        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep, amr: result.amr });
         await service.bindFlowToSession(deps, flowToken!, idHash);
         clearFlowCookie(reply);
         return reply.redirect(afterLogin(result.pendingStep, '/'), 303);

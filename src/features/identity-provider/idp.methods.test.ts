@@ -186,7 +186,7 @@ describe('R17 R13 a module signing in with e-CPS (Pro Santé Connect)', () => {
   }
 
   /** The module's request, the login page's Pro Santé Connect button, the provider's form: the ID token the module gets. */
-  async function signInWithEcps(subjectNameId: string) {
+  async function signInWithEcps(subjectNameId: string, pairWith?: { accountId: number; username: string }) {
     const browser = new Agent(t.app);
     const { answer, verifier } = await moduleAsks(browser);
     const interaction = interactionOf(answer);
@@ -198,8 +198,15 @@ describe('R17 R13 a module signing in with e-CPS (Pro Santé Connect)', () => {
     const back = await psc.login(start.headers.location!, subjectNameId);
     expect(back.pathname).toBe('/connexion/psc/retour');
     const before = nowSeconds();
-    const callback = await browser.get(`${back.pathname}${back.search}`);
+    let callback = await browser.get(`${back.pathname}${back.search}`);
     expect(callback.statusCode).toBe(303);
+    if (pairWith) {
+      // A first e-CPS login: the pairing page, the account's password in a browser its code once proved.
+      expect(callback.headers.location).toBe('/connexion/psc/association');
+      await trustBrowserOf(t.deps.db, browser, pairWith.accountId);
+      callback = await browser.post('/connexion/psc/association', { username: pairWith.username, password: PASSWORD });
+      expect(callback.statusCode).toBe(303);
+    }
     expect(callback.headers.location).toBe(interaction);
     return { claims: await idTokenAtModule(await follow(browser, interaction), verifier), before };
   }
@@ -225,5 +232,21 @@ describe('R17 R13 a module signing in with e-CPS (Pro Santé Connect)', () => {
     } finally {
       psc.amr = ['swk', 'pin', 'mfa'];
     }
+  });
+
+  it('R17 R13 a first e-CPS login pairs the identity with the password, then the module reads the amr Pro Santé Connect gave', async () => {
+    const pro = professional();
+    const account = await person();
+    psc.amr = ['pwd', 'otp', 'mfa'];
+    try {
+      const { claims } = await signInWithEcps(pro.subjectNameId, { accountId: account.id, username: account.username });
+      expect(claims.sub).toBe(String(account.id));
+      expect(claims.acr).toBe('urn:habilis:acr:mfa');
+      expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+    } finally {
+      psc.amr = ['swk', 'pin', 'mfa'];
+    }
+    const identities = await t.deps.db.selectFrom('professional_identities').select(['kind', 'subject']).where('account_id', '=', account.id).execute();
+    expect(identities).toEqual([{ kind: 'psc', subject: pro.subjectNameId }]);
   });
 });
