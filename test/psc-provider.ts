@@ -3,7 +3,7 @@
  * browser journeys: oidc-provider, discovery also published at PSC's path
  * (`/.well-known/wallet-openid-configuration`), scope `openid scope_all`, `acr` chosen by the test,
  * and PSC's claim shapes in the userinfo (SubjectNameID = 8 + RPPS, given_name, family_name,
- * SubjectRefPro). Its login page is a plain HTML form, as a browser would see it. With `mtls`, the
+ * SubjectRefPro), an `amr` in the ID token. Its login page is a plain HTML form, as a browser would see it. With `mtls`, the
  * client authenticates by certificate (`tls_client_auth`, as PSC requires) at token and userinfo
  * endpoints served on a second, https-only host that asks for client certificates and is published
  * as `mtls_endpoint_aliases`, as PSC does.
@@ -29,7 +29,7 @@ export interface TestPsc {
   clientSecret: string;
   /** The acr the next login gets (null: none). */
   acr: string | null;
-  /** The amr the next login gets (null: none), for partner sign-in tests (R16). */
+  /** The amr the next login gets (null: none); `ECPS_AMR` unless a test says otherwise (R16, R17). */
   amr: string[] | null;
   /** How long ago the next login's authentication happened (auth_time), seconds. */
   authAgeSeconds: number;
@@ -68,6 +68,17 @@ function peerSubjectDn(socket: TLSSocket): string | null {
     .join(',');
 }
 
+/**
+ * The amr the stand-in gives by default, as an e-CPS validation would: RFC 8176 values of a key
+ * held in the phone's e-CPS application (`swk`), unlocked by the professional's code (`pin`), two
+ * factors (`mfa`). Pro Santé Connect's own list of the amr values it sends was not reachable from
+ * here: its public pages name it ("Valeurs AMR actuellement autorisées", industriels.esante.gouv.fr,
+ * Pro Santé Connect, délégation à un fournisseur d'identité local) without the list showing in
+ * what could be read. Habilis does not depend on these values: it passes on whatever amr the
+ * provider gave (R17), and the tests check that against other values as well.
+ */
+export const ECPS_AMR: readonly string[] = ['swk', 'pin', 'mfa'];
+
 /** Where the test applications (app.inject, BASE_URL http://localhost:3000) come back from the provider. */
 export const TEST_APP_URIS = { redirectUri: 'http://localhost:3000/connexion/psc/retour', postLogoutRedirectUri: 'http://localhost:3000/' } as const;
 
@@ -94,7 +105,7 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
   const clientAuth = options.mtls
     ? { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: options.mtls.clientSubjectDn }
     : { client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_basic' };
-  const state = { acr: 'eidas1' as string | null, amr: null as string[] | null, authAgeSeconds: 0 };
+  const state = { acr: 'eidas1' as string | null, amr: [...ECPS_AMR] as string[] | null, authAgeSeconds: 0 };
 
   const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const provider = new Provider(issuer, {
@@ -114,7 +125,10 @@ export async function startTestPsc(options: { redirectUri: string; postLogoutRed
     jwks: { keys: [{ ...signingKey, kid: 'test-psc', use: 'sig', alg: 'RS256' }] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['openid', 'scope_all'],
-    claims: { amr: null, openid: ['sub'], scope_all: ['SubjectNameID', 'given_name', 'family_name', 'SubjectRefPro'] },
+    // The amr goes in every ID token, unasked: Pro Santé Connect takes no claims parameter
+    // (`claims_parameter_supported: false` in its discovery document, as the LemonLDAP::NG
+    // documentation of Pro Santé Connect reproduces it), so a client has no way to ask for it.
+    claims: { openid: ['sub', 'amr'], scope_all: ['SubjectNameID', 'given_name', 'family_name', 'SubjectRefPro'] },
     acrValues: ['eidas1', 'eidas2', 'eidas3', 'eidas0'],
     features: {
       devInteractions: { enabled: false },

@@ -149,7 +149,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   route('POST', '/connexion/psc/creer-mon-compte', 'public', cardLogin.submitLiberalAccount);
   route('GET', '/connexion/psc/valider-email', 'public', cardLogin.showEmailValidation as RouteHandlerMethod);
   route('POST', '/connexion/psc/valider-email', 'public', cardLogin.submitEmailValidation);
-  route('GET', '/connexion/carte', 'public', cardLogin.cardLogin);
+  route('GET', '/connexion/carte', 'public', cardLogin.cardLogin as RouteHandlerMethod);
   route('GET', '/connexion/carte/association', 'public', cardLogin.showCardPairing);
   route('POST', '/connexion/carte/association', 'public', cardLogin.submitCardPairing);
   route('GET', '/connexion/partenaire/:id', 'public', cardLogin.startPartner as RouteHandlerMethod);

@@ -43,7 +43,7 @@ export async function assistantIdentity(deps: Deps, input: { flowToken: string |
 export async function createAssistantAccount(
   deps: Deps,
   input: { flowToken: string | undefined; kind: 'psc' | 'cps'; invitationToken: string | undefined; form: AssistantFormInput; ip: string },
-): Promise<{ accountId: number; pendingStep: PendingStep | null }> {
+): Promise<{ accountId: number; pendingStep: PendingStep | null; amr?: string[] }> {
   const { identity, invited } = await assistantIdentity(deps, input);
   const lastName = identity.familyName ?? invited.lastName;
   const firstName = identity.givenName ?? invited.firstName;
@@ -104,7 +104,7 @@ export async function createAssistantAccount(
       return created;
     });
     deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
-    return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
+    return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), ...(identity.amr ? { amr: identity.amr } : {}) };
   } catch (error) {
     throw translateConstraint(error, {
       accounts_active_email_key: () => assistantErrors.INVITATION_EMAIL_USED(),

@@ -37,7 +37,7 @@ export function invitationSignInHooks(deps: Deps): SignInHooks {
   const invited = (request: FastifyRequest) => pendingInvitation(deps, request) !== undefined;
   return {
     unknownIdentityUrl: (request, kind) => (invited(request) ? ASSISTANT_ACCOUNT_URLS[kind] : null),
-    afterCardLoginUrl: (request) => (invited(request) ? '/assistant/accepter' : '/'),
+    afterCardLoginUrl: (request, asked) => (invited(request) ? '/assistant/accepter' : asked),
     onSignOut: (reply) => clearInvitation(deps, reply),
   };
 }

@@ -213,7 +213,7 @@ export function assistantHandlers(deps: Deps) {
       const form = assistantForm.parse(request.body ?? {});
       try {
         const result = await assistantAccount.createAssistantAccount(deps, { flowToken, kind, invitationToken, form, ip: request.ip });
-        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: kind, pendingStep: result.pendingStep, ...(result.amr ? { amr: result.amr } : {}) });
         if (kind === 'psc') await bindFlowToSession(deps, flowToken!, idHash);
         clearFlowCookie(deps, reply, kind);
         clearInvitation(deps, reply);

@@ -9,8 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export interface SignInHooks {
   /** Where an unknown card or e-CPS identity goes instead of its pairing page; null: the pairing page. */
   unknownIdentityUrl(request: FastifyRequest, kind: 'psc' | 'cps'): string | null;
-  /** Where a card login lands when nothing else was asked. */
-  afterCardLoginUrl(request: FastifyRequest): string;
+  /** Where a card login lands: `asked` (the login's return address), unless this browser is on another journey. */
+  afterCardLoginUrl(request: FastifyRequest, asked: string): string;
   /** The browser signs out: what it must forget. */
   onSignOut(reply: FastifyReply): void;
   /** The account signed out of Habilis: what else ends with its session (the OpenID provider's sessions, issue 17). */
@@ -19,6 +19,6 @@ export interface SignInHooks {
 
 export const NO_SIGN_IN_HOOKS: SignInHooks = {
   unknownIdentityUrl: () => null,
-  afterCardLoginUrl: () => '/',
+  afterCardLoginUrl: (_request, asked) => asked,
   onSignOut: () => undefined,
 };

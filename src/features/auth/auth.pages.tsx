@@ -70,7 +70,7 @@ export function LoginPage(props: LoginPageProps) {
             </a>
           ) : null}
           {props.cardLogin ? (
-            <a class="button button--secondary" href="/connexion/carte">
+            <a class="button button--secondary" href={`/connexion/carte?retour=${encodeURIComponent(props.retour)}`}>
               Se connecter avec une carte CPS
             </a>
           ) : null}

@@ -7,7 +7,7 @@
 // @peculiar/x509 relies on tsyringe, which needs the Reflect metadata API loaded first.
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomInt, webcrypto } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -18,38 +18,11 @@ import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { Agent } from '../../../test/agent.js';
 import { buildActiveAccount, openTestSession, trustBrowserOf } from '../../../test/factories.js';
 import { latestCode, latestLink } from '../../../test/mails.js';
-import { ALG, DAY, issueTlsCertificate, newCa, privateKeyPem, type Ca } from '../../../test/certificates.js';
+import { ALG, DAY, issueCard, issueTlsCertificate, newCa, privateKeyPem, type Ca, type Card } from '../../../test/certificates.js';
 
 const PASSWORD = 'Tulipe-Verte-42';
 const PROXY = '10.250.0.1';
 const HEADER = 'x-ssl-client-cert';
-interface Card {
-  cert: x509.X509Certificate;
-  keys: CryptoKeyPair;
-  subject: string;
-  rpps: string;
-}
-
-async function issueCard(ca: Ca, options: { notBefore?: Date; notAfter?: Date; usage?: number; eku?: string[] } = {}): Promise<Card> {
-  const rpps = `10${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`;
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.create({
-    subject: [{ '2.5.4.6': ['FR'] }, { '2.5.4.12': ['Médecin'] }, { '2.5.4.4': ['Durand'] }, { '2.5.4.42': ['Paul'] }, { '2.5.4.3': [`8${rpps}/CPS`] }],
-    issuer: ca.cert.subjectName,
-    notBefore: options.notBefore ?? new Date(Date.now() - DAY),
-    notAfter: options.notAfter ?? new Date(Date.now() + 365 * DAY),
-    signingAlgorithm: ALG,
-    publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(false),
-      new x509.KeyUsagesExtension(options.usage ?? x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension(options.eku ?? ['1.3.6.1.5.5.7.3.2']),
-    ],
-  });
-  return { cert, keys, subject: `8${rpps}`, rpps };
-}
-
 let ca: Ca;
 let strangerCa: Ca;
 let dir: string;
@@ -78,7 +51,7 @@ const withCard = (card: Card) => ({ [HEADER]: encodeURIComponent(card.cert.toStr
 describe('R12 CPS card login', () => {
   it('R12 the login page offers the card only where card login is configured', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/connexion', headers: { accept: 'text/html' } });
-    expect(page.body).toContain('href="/connexion/carte"');
+    expect(page.body).toContain('href="/connexion/carte?retour=%2F"');
     const plain = await buildTestApp();
     try {
       expect((await plain.app.inject({ method: 'GET', url: '/connexion', headers: { accept: 'text/html' } })).body).not.toContain('/connexion/carte');

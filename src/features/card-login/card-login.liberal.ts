@@ -20,7 +20,7 @@ import { cardLoginErrors, liberalErrors } from './card-login.errors.js';
 import { emailValidationMail } from './card-login.mails.js';
 import * as repo from './card-login.repository.js';
 import * as accounts from '../accounts/account.repository.js';
-import { EMAIL_VALIDATION_TTL_MS, parseNationalId } from './card-login.rules.js';
+import { amrOfKeptIdToken, EMAIL_VALIDATION_TTL_MS, parseNationalId } from './card-login.rules.js';
 
 const required = (label: string, max: number) => z.string().trim().min(1, `Indiquez ${label}.`).max(max, `${max} caractères au plus.`);
 
@@ -54,13 +54,13 @@ export async function liberalIdentity(deps: Deps, flowToken: string | undefined)
   if (!flow || !id) throw cardLoginErrors.PAIRING_EXPIRED();
   if (id.type !== 'RPPS') throw liberalErrors.LIBERAL_NOT_RPPS();
   if (!flow.family_name || !flow.given_name) throw cardLoginErrors.IDENTITY_INVALID();
-  return { subject: id.value, rpps: id.number, lastName: flow.family_name, firstName: flow.given_name, practicePlaces: flow.practice_places };
+  return { subject: id.value, rpps: id.number, lastName: flow.family_name, firstName: flow.given_name, practicePlaces: flow.practice_places, amr: amrOfKeptIdToken(flow.id_token) };
 }
 
 export async function createLiberalAccount(
   deps: Deps,
   input: { flowToken: string | undefined; form: LiberalFormInput; ip: string },
-): Promise<{ accountId: number; pendingStep: PendingStep | null }> {
+): Promise<{ accountId: number; pendingStep: PendingStep | null; amr: string[] }> {
   const identity = await liberalIdentity(deps, input.flowToken);
   const parsed = liberalFormSchema.safeParse(input.form);
   const errors = parsed.success ? {} : fieldErrors(parsed.error.issues);
@@ -116,7 +116,8 @@ export async function createLiberalAccount(
       return created;
     });
     deps.jobs?.trigger(OUTBOX_JOB).catch(() => undefined);
-    return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths) };
+    // R17: the session states the amr Pro Santé Connect gave (kept with the flow's ID token).
+    return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), amr: identity.amr };
   } catch (error) {
     throw translateConstraint(error, {
       accounts_active_email_key: () => liberalErrors.LIBERAL_EMAIL_USED.at('email'),

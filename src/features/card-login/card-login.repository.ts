@@ -60,7 +60,7 @@ export async function recordFlowIdentity(
 export async function getVerifiedFlow(db: Q, flowHash: Buffer, kind: string, now: Date) {
   return db
     .selectFrom('external_login_flows')
-    .select(['subject', 'given_name', 'family_name', 'return_path', 'profession', 'practice_places'])
+    .select(['subject', 'given_name', 'family_name', 'return_path', 'profession', 'practice_places', 'id_token'])
     .where('flow_hash', '=', flowHash)
     .where('kind', '=', kind)
     .where('subject', 'is not', null)
@@ -167,7 +167,7 @@ export async function consumeEmailValidation(db: Q, tokenHash: Buffer, now: Date
 /** R12: a card login's flow starts already verified (the TLS handshake was the proof). */
 export async function insertVerifiedFlow(
   db: Q,
-  flow: { flowHash: Buffer; kind: string; subject: string; givenName: string | null; familyName: string | null; profession: string | null; now: Date; expiresAt: Date },
+  flow: { flowHash: Buffer; kind: string; subject: string; givenName: string | null; familyName: string | null; profession: string | null; returnPath: string; now: Date; expiresAt: Date },
 ): Promise<void> {
   await db
     .insertInto('external_login_flows')
@@ -184,6 +184,7 @@ export async function insertVerifiedFlow(
       given_name: flow.givenName,
       family_name: flow.familyName,
       profession: flow.profession,
+      return_path: flow.returnPath,
     })
     .execute();
 }

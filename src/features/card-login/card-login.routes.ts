@@ -110,7 +110,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
         const flowToken = readFlowToken(deps, request, target.flow);
         try {
           const result = await service.pairIdentity(deps, { flowToken, kind: target.kind, username: form.username, password: form.password, ip: request.ip, browserHash: readBrowserHash(deps, request) });
-          const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: target.kind, pendingStep: result.pendingStep });
+          const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: target.kind, pendingStep: result.pendingStep, ...(result.amr ? { amr: result.amr } : {}) });
           // The e-CPS flow keeps its ID token: the end-session hint at logout.
           if (target.kind === 'psc') await service.bindFlowToSession(deps, flowToken!, idHash);
           clearFlow(deps, reply, target.flow);
@@ -186,7 +186,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
       try {
         refuseInput(request);
         const result = await liberal.createLiberalAccount(deps, { flowToken, form, ip: request.ip });
-        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep });
+        const idHash = await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'psc', pendingStep: result.pendingStep, amr: result.amr });
         await service.bindFlowToSession(deps, flowToken!, idHash);
         clearFlowCookie(reply);
         return reply.redirect(afterLogin(result.pendingStep, '/'), 303);
@@ -217,19 +217,24 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
       }
     }),
 
-    /** R12: "Connexion par carte CPS": the client certificate of the TLS handshake or of the trusted proxy. */
-    cardLogin: async (request: FastifyRequest, reply: FastifyReply) => {
+    /**
+     * R12: "Connexion par carte CPS": the client certificate of the TLS handshake or of the trusted
+     * proxy. `retour` brings the browser back where the login was asked (an application signing in
+     * through Habilis, R17), at once or after the pairing.
+     */
+    cardLogin: async (request: FastifyRequest<{ Querystring: { retour?: string } }>, reply: FastifyReply) => {
       const cardError = (error: DomainError) =>
         html(reply, ExternalLoginErrorPage({ csrfToken: request.csrfToken, title: CARD_ERROR_TITLE, message: error.message }), error.status);
       try {
         if (!deps.config.card) return reply.redirect('/connexion', 303);
-        const { flowToken, result } = await service.cardLogin(deps, { source: presentedCertificate(deps.config.card, request), ip: request.ip });
+        const returnPath = safeReturnPath(request.query.retour);
+        const { flowToken, result } = await service.cardLogin(deps, { source: presentedCertificate(deps.config.card, request), returnPath, ip: request.ip });
         if (result.kind === 'pairing_required') {
           setFlowCookie(deps, reply, 'cps', flowToken);
           return reply.redirect(hooks.unknownIdentityUrl(request, 'cps') ?? '/connexion/carte/association', 303);
         }
         await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: 'cps', pendingStep: result.pendingStep });
-        return reply.redirect(afterLogin(result.pendingStep, hooks.afterCardLoginUrl(request)), 303);
+        return reply.redirect(afterLogin(result.pendingStep, hooks.afterCardLoginUrl(request, returnPath)), 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return cardError(error);

@@ -1,6 +1,8 @@
 /** Pure rules of card and e-CPS login (R12, R13). */
 import { describe, expect, it } from 'vitest';
-import { acrMeetsLevel, cardCertificateProblem, isStrongPartnerAuthentication, issuerProblem, KEY_USAGE, nationalIdFromCn, parseNationalId, practicePlaces, type CertificateFacts } from './card-login.rules.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { acrMeetsLevel, amrClaim, amrOfKeptIdToken, cardCertificateProblem, isStrongPartnerAuthentication, issuerProblem, KEY_USAGE, nationalIdFromCn, parseNationalId, practicePlaces, type CertificateFacts } from './card-login.rules.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const leaf: CertificateFacts = {
@@ -100,5 +102,25 @@ describe('R13 places of practice from SubjectRefPro', () => {
     expect(practicePlaces({ exercices: [{ activities: [{ numeroFinessSite: 'ABCDEFGHI', raisonSocialeSite: 'Cabinet' }] }] })).toEqual([{ finess: null, name: 'Cabinet' }]);
     const many = { exercices: [{ activities: Array.from({ length: 30 }, (_, i) => ({ raisonSocialeSite: `Site ${i}` })) }] };
     expect(practicePlaces(many)).toHaveLength(20);
+  });
+});
+
+describe('R17 the amr an e-CPS session states', () => {
+  it('R17 keeps the provider’s amr strings in order, bounded; anything else is no amr', () => {
+    expect(amrClaim(['swk', 'pin', 'mfa'])).toEqual(['swk', 'pin', 'mfa']);
+    expect(amrClaim(['hwk', 7, null, 'pin'])).toEqual(['hwk', 'pin']);
+    expect(amrClaim('mfa')).toEqual([]);
+    expect(amrClaim(undefined)).toEqual([]);
+    expect(amrClaim(Array.from({ length: 12 }, (_, i) => `m${i}`))).toHaveLength(10);
+    expect(amrClaim(['x'.repeat(60)])).toEqual(['x'.repeat(40)]);
+  });
+
+  it('R17 reads the amr of the ID token a flow kept; none, or no token, is an empty list', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const sign = (payload: Record<string, unknown>) => new SignJWT(payload).setProtectedHeader({ alg: 'ES256' }).sign(privateKey);
+    expect(amrOfKeptIdToken(await sign({ sub: 'x', amr: ['sc', 'pin', 'hwk'] }))).toEqual(['sc', 'pin', 'hwk']);
+    expect(amrOfKeptIdToken(await sign({ sub: 'x' }))).toEqual([]);
+    expect(amrOfKeptIdToken(null)).toEqual([]);
+    expect(amrOfKeptIdToken('pas-un-jeton')).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 /** Pure rules of card and e-CPS login (R12, R13): nothing here reads the clock, the database or the environment. */
+import { decodeJwt } from 'jose';
 
 /** Levels of Pro Santé Connect's `acr`, lowest first. */
 export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
@@ -32,6 +33,24 @@ export function parseNationalId(value: unknown): NationalId | null {
   const adeli = /^0(\d{9})$/.exec(value);
   if (adeli) return { value, type: 'ADELI', number: adeli[1]! };
   return null;
+}
+
+/** R17: the amr a provider's ID token states, as a session records it: its strings, at most 10 of 40 characters. */
+export function amrClaim(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 10).map((v) => v.slice(0, 40)) : [];
+}
+
+/**
+ * R17: the amr of the e-CPS ID token a flow kept (verified when it came back from Pro Santé
+ * Connect), for a session opened later from that flow (the pairing, the liberal account).
+ */
+export function amrOfKeptIdToken(idToken: string | null): string[] {
+  if (!idToken) return [];
+  try {
+    return amrClaim(decodeJwt(idToken).amr);
+  } catch {
+    return [];
+  }
 }
 
 /** A claim as short printable text, or null. */

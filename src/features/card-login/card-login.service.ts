@@ -20,7 +20,7 @@ import type { CertificateSource } from './card-login.certificate.js';
 import { verifyCardCertificate } from './card-login.certificate.js';
 import * as repo from './card-login.repository.js';
 import { hitLimit, type Limit } from '../../platform/rate-limit.js';
-import { acrMeetsLevel, claimText, FLOW_TTL_MS, isStrongPartnerAuthentication, parseNationalId, practicePlaces } from './card-login.rules.js';
+import { acrMeetsLevel, amrClaim, amrOfKeptIdToken, claimText, FLOW_TTL_MS, isStrongPartnerAuthentication, parseNationalId, practicePlaces } from './card-login.rules.js';
 import type { PartnerConfig } from '../../config.js';
 import * as psc from './psc.oidc.js';
 
@@ -149,8 +149,7 @@ export async function finishPscLogin(deps: Deps, input: { flowToken: string | un
   });
   const result = await loginWithVerifiedIdentity(deps, { flowHash, kind: 'psc', subject: nationalId.value, returnPath: flow.return_path, ip: input.ip });
   // R17: the session states the amr Pro Santé Connect gave, as Habilis's own ID tokens then do.
-  const amr = Array.isArray(answer.claims.amr) ? answer.claims.amr.filter((v): v is string => typeof v === 'string').slice(0, 10).map((v) => v.slice(0, 40)) : [];
-  return result.kind === 'logged_in' ? { ...result, amr } : result;
+  return result.kind === 'logged_in' ? { ...result, amr: amrClaim(answer.claims.amr) } : result;
 }
 
 async function refusal(deps: Deps, ip: string, why: string): Promise<void> {
@@ -204,6 +203,8 @@ export async function pendingIdentity(deps: Deps, input: { flowToken: string | u
     familyName: flow.family_name,
     profession: flow.profession,
     practicePlaces: flow.practice_places,
+    /** R17: the amr of an e-CPS identity, for the session an assistant's account opens with it; a card's is its method's. */
+    amr: input.kind === 'psc' ? amrOfKeptIdToken(flow.id_token) : undefined,
   };
 }
 
@@ -215,7 +216,7 @@ export async function pendingIdentity(deps: Deps, input: { flowToken: string | u
 export async function pairIdentity(
   deps: Deps,
   input: { flowToken: string | undefined; kind: IdentityKind; username: string; password: string; ip: string; browserHash: Buffer | null },
-): Promise<{ accountId: number; pendingStep: PendingStep | null; returnPath: string }> {
+): Promise<{ accountId: number; pendingStep: PendingStep | null; returnPath: string; amr?: string[] }> {
   if (!input.flowToken || input.flowToken.length > 100) throw cardLoginErrors.PAIRING_EXPIRED();
   const flowHash = sha256(input.flowToken);
   const flow = await repo.getVerifiedFlow(deps.db, flowHash, input.kind, deps.clock.now());
@@ -268,7 +269,9 @@ export async function pairIdentity(
     // Another account already holds this RPPS (the database's unique index has the last word).
     throw translateConstraint(error, { accounts_rpps_key: () => cardLoginErrors.PAIRING_RPPS_TAKEN() });
   });
-  return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), returnPath: flow.return_path };
+  // R17: an e-CPS session states the amr Pro Santé Connect gave, kept with the flow's ID token; a card's is its method's.
+  const amr = input.kind === 'psc' ? { amr: amrOfKeptIdToken(flow.id_token) } : {};
+  return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), returnPath: flow.return_path, ...amr };
 }
 
 /** Uses the verified identity of this browser's flow once, in the caller's transaction (an account created from it, R14, R15). */
@@ -303,7 +306,7 @@ export async function pscLogoutUrl(deps: Deps, sessionIdHash: Buffer | null): Pr
  * the identity is kept server-side for this browser (a flow already verified) and used like an
  * e-CPS identity: a paired account logs in strongly, an unknown one must be paired first.
  */
-export async function cardLogin(deps: Deps, input: { source: CertificateSource; ip: string }): Promise<{ flowToken: string; result: ExternalLoginResult }> {
+export async function cardLogin(deps: Deps, input: { source: CertificateSource; returnPath: string; ip: string }): Promise<{ flowToken: string; result: ExternalLoginResult }> {
   const card = deps.config.card;
   if (!card) throw cardErrors.CARD_DISABLED();
   if (input.source.kind === 'none') throw cardErrors.CARD_ABSENT();
@@ -328,10 +331,11 @@ export async function cardLogin(deps: Deps, input: { source: CertificateSource; 
     givenName: verification.givenName,
     familyName: verification.familyName,
     profession: verification.profession,
+    returnPath: input.returnPath,
     now,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
   });
-  const result = await loginWithVerifiedIdentity(deps, { flowHash, kind: 'cps', subject: verification.nationalId.value, returnPath: '/', ip: input.ip });
+  const result = await loginWithVerifiedIdentity(deps, { flowHash, kind: 'cps', subject: verification.nationalId.value, returnPath: input.returnPath, ip: input.ip });
   return { flowToken, result };
 }
 

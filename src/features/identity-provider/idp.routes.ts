@@ -61,7 +61,7 @@ export function identityProviderHandlers(deps: Deps, ref: IdentityProviderRef) {
         const clientName = await clientNameOf(idp, interaction.params.client_id);
         return html(
           reply,
-          StepUpPage({ viewer: request.principal?.viewer ?? null, csrfToken: request.csrfToken, clientName, stepUp: outcome.stepUp, action: `${here}/renforcer`, cardUrl: deps.config.card ? '/connexion/carte' : null }),
+          StepUpPage({ viewer: request.principal?.viewer ?? null, csrfToken: request.csrfToken, clientName, stepUp: outcome.stepUp, action: `${here}/renforcer`, cardUrl: deps.config.card ? `/connexion/carte?retour=${encodeURIComponent(here)}` : null }),
         );
       }
       const target = await idp.provider.interactionResult(request.raw, reply.raw, { login: outcome.login }, { mergeWithLastSubmission: false });
