@@ -68,7 +68,7 @@ describe('R16 sign-in from a partner site', () => {
     expect((await fromPartner(new Agent(t.app), subject, {})).statusCode).toBe(403);
   });
 
-  it('R16 accepts a recent MFA or card sign-in of a paired account, as a strong session', async () => {
+  it('R16 R17 accepts a recent MFA or card sign-in of a paired account, as a strong session stating the partner’s amr', async () => {
     const subject = newPartnerUser();
     const account = await paired(subject);
     for (const amr of [['pwd', 'otp'], ['sc']]) {
@@ -78,18 +78,21 @@ describe('R16 sign-in from a partner site', () => {
       expect(accepted.headers.location).toBe('/');
       expect((await agent.get('/mon-compte')).statusCode).toBe(200);
     }
-    const sessions = await t.deps.db.selectFrom('sessions').select(['strength', 'auth_method']).where('account_id', '=', account.id).execute();
+    // R17: each session states the amr the partner gave, as Habilis's ID tokens then do.
+    const sessions = await t.deps.db.selectFrom('sessions').select(['strength', 'auth_method', 'amr']).where('account_id', '=', account.id).orderBy('created_at').execute();
     expect(sessions).toEqual([
-      { strength: 'strong', auth_method: 'partner:dpi-chu' },
-      { strength: 'strong', auth_method: 'partner:dpi-chu' },
+      { strength: 'strong', auth_method: 'partner:dpi-chu', amr: ['pwd', 'otp'] },
+      { strength: 'strong', auth_method: 'partner:dpi-chu', amr: ['sc'] },
     ]);
   });
 
-  it('R16 accepts an acr the partner configuration calls strong', async () => {
+  it('R16 R17 accepts an acr the partner configuration calls strong; the session states no amr the partner did not give', async () => {
     const subject = newPartnerUser();
-    await paired(subject);
+    const account = await paired(subject);
     const accepted = await fromPartner(new Agent(t.app), subject, { acr: 'urn:chu:fort' });
     expect(accepted.headers.location).toBe('/');
+    const session = await t.deps.db.selectFrom('sessions').select('amr').where('account_id', '=', account.id).executeTakeFirstOrThrow();
+    expect(session.amr).toEqual([]);
     const refused = await fromPartner(new Agent(t.app), subject, { acr: 'urn:chu:faible' });
     expect(refused.statusCode).toBe(403);
   });
@@ -102,7 +105,7 @@ describe('R16 sign-in from a partner site', () => {
     expect(refused.body).toContain(NOT_STRONG);
   });
 
-  it('R16 an unpaired partner identity is paired once with the account’s password, never without strong proof', async () => {
+  it('R16 R17 an unpaired partner identity is paired once with the account’s password, never without strong proof', async () => {
     const subject = newPartnerUser();
     const account = await buildActiveAccount(t.deps.db, PASSWORD);
     const agent = new Agent(t.app);
@@ -116,6 +119,9 @@ describe('R16 sign-in from a partner site', () => {
     expect(done.headers.location).toBe('/');
     const identities = await t.deps.db.selectFrom('professional_identities').select(['kind', 'subject']).where('account_id', '=', account.id).execute();
     expect(identities).toEqual([{ kind: 'partner:dpi-chu', subject }]);
+    // R17: the session opened by the pairing states the amr the partner gave.
+    const session = await t.deps.db.selectFrom('sessions').select(['auth_method', 'amr']).where('account_id', '=', account.id).executeTakeFirstOrThrow();
+    expect(session).toEqual({ auth_method: 'partner:dpi-chu', amr: ['mfa'] });
 
     // A weak sign-in of another unpaired identity never reaches the pairing page.
     const other = newPartnerUser();

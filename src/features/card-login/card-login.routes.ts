@@ -263,7 +263,7 @@ export function cardLoginHandlers(deps: Deps, hooks: SignInHooks = NO_SIGN_IN_HO
           ip: request.ip,
         });
         if (result.kind === 'pairing_required') return reply.redirect(`/connexion/partenaire/${request.params.id}/association`, 303);
-        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: `partner:${request.params.id}`, pendingStep: result.pendingStep });
+        await openSession(deps, request, reply, { accountId: result.accountId, strength: 'strong', authMethod: `partner:${request.params.id}`, pendingStep: result.pendingStep, ...(result.amr ? { amr: result.amr } : {}) });
         clearFlow(deps, reply, 'partner');
         return reply.redirect(afterLogin(result.pendingStep, result.returnPath), 303);
       } catch (error) {

@@ -269,8 +269,8 @@ export async function pairIdentity(
     // Another account already holds this RPPS (the database's unique index has the last word).
     throw translateConstraint(error, { accounts_rpps_key: () => cardLoginErrors.PAIRING_RPPS_TAKEN() });
   });
-  // R17: an e-CPS session states the amr Pro Santé Connect gave, kept with the flow's ID token; a card's is its method's.
-  const amr = input.kind === 'psc' ? { amr: amrOfKeptIdToken(flow.id_token) } : {};
+  // R17: an e-CPS or partner session states the amr its provider gave, kept with the flow's ID token; a card's is its method's.
+  const amr = input.kind === 'cps' ? {} : { amr: amrOfKeptIdToken(flow.id_token) };
   return { accountId: account.id, pendingStep: pendingStepFor(account, now, deps.config.passwordMaxAgeMonths), returnPath: flow.return_path, ...amr };
 }
 
@@ -414,8 +414,11 @@ export async function finishPartnerLogin(
     subject,
     givenName: claimText(answer.claims.given_name),
     familyName: claimText(answer.claims.family_name),
-    idToken: null,
+    // Kept with the flow (purged with it) for the amr of a session opened after the pairing (R17).
+    idToken: answer.idToken,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
   });
-  return loginWithVerifiedIdentity(deps, { flowHash, kind, subject, returnPath: flow.return_path, ip: input.ip });
+  const result = await loginWithVerifiedIdentity(deps, { flowHash, kind, subject, returnPath: flow.return_path, ip: input.ip });
+  // R17: the session states the amr the partner gave (none when its acr alone proved the strength).
+  return result.kind === 'logged_in' ? { ...result, amr: amrClaim(answer.claims.amr) } : result;
 }
