@@ -1,6 +1,7 @@
 /** The directory read by registered applications (OAuth client credentials, scope directory.read): R52 search and sheets, R50 closures and ROR ids, R17 tokens. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, openTestSession } from '../../../test/factories.js';
 import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
@@ -183,6 +184,35 @@ describe('GET /api/v1/annuaire/etablissements/:id (scope directory.read)', () =>
       expect(response.statusCode, id).toBe(404);
       expect(response.json().message, id).toMatch(/n’existe pas/);
     }
+  });
+});
+
+describe('Hostile input with a valid token', () => {
+  it('R52 any query string or path id: never a 5xx, a 200 that fits the schema or a 4xx with a French message', async () => {
+    const keys = ['nom', 'adresse', 'finess', 'categorie', 'departement', 'domaine', 'commune', 'fermes', 'page', 'taille', 'q', '__proto__', 'constructor'];
+    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('1', '0', '100', '101', '2A', 'SANITAIRE', '%', '_', '\\', '1e0', '0x1', ' 1', '01', '2147483648', "' OR 1=1 --"));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 4 }), fc.oneof(value.filter((v) => v !== ''), fc.constant(String(world.sheet.id))), async (pairs, id) => {
+        const search = await get(`${SEARCH}?${new URLSearchParams(pairs).toString()}`, world.reader);
+        expect(search.statusCode === 200 || search.statusCode === 400, search.body).toBe(true);
+        if (search.statusCode === 200) searchResponseSchema.parse(search.json());
+        else expect(search.json().message).toMatch(/mal formée|refusée|invalide|caractère/i);
+        const sheet = await get(`${SEARCH}/${encodeURIComponent(id)}`, world.reader);
+        expect([200, 404], sheet.body).toContain(sheet.statusCode);
+        if (sheet.statusCode === 200) establishmentSchema.parse(sheet.json());
+      }),
+      { numRuns: 60, seed: 20_261_206 },
+    );
+  });
+
+  it('the OpenAPI document describes both operations with the scope directory.read, and the sheet’s 404', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as { paths: Record<string, { get: { security: unknown; responses: Record<string, unknown>; parameters: { name: string }[] } }> };
+    const search = doc.paths[SEARCH]!.get;
+    const sheet = doc.paths[`${SEARCH}/{id}`]!.get;
+    for (const op of [search, sheet]) expect(op.security).toEqual([{ clientCredentials: ['directory.read'] }]);
+    expect(search.parameters.map((p) => p.name)).toEqual(['nom', 'adresse', 'finess', 'categorie', 'departement', 'domaine', 'commune', 'fermes', 'page', 'taille']);
+    expect(Object.keys(sheet.responses)).toEqual(['200', '400', '401', '403', '404', '429']);
+    expect(Object.keys(search.responses)).toEqual(['200', '400', '401', '403', '429']);
   });
 });
 
