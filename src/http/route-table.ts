@@ -23,6 +23,7 @@ import { assistantHandlers } from '../features/assistants/assistants.routes.js';
 import { invitationSignInHooks } from '../features/assistants/assistants.cookies.js';
 import { directoryHandlers, documentUploadErrorHandler, noteUploadedFile, uploadAccessHook, uploadErrorHandler } from '../features/directory/directory.routes.js';
 import { PHOTO_MAX_BYTES } from '../features/directory/directory.rules.js';
+import { directoryApiHandlers } from '../features/directory/directory-api.routes.js';
 import { BODY_LIMIT } from './body-limits.js';
 import { inputOf, type RouteInput } from '../platform/input.js';
 import { csvUploadAccessHook, csvUploadErrorHandler, esmsAdminHandlers, esmsFhirHandlers, esmsHandlers, esmsRetrievalHandlers } from '../features/esms/esms.routes.js';
@@ -290,6 +291,14 @@ export async function registerRoutes(app: FastifyInstance, deps: Deps): Promise<
   for (const [url, handler] of [['/api/v1/access/evaluation', decisions.evaluation], ['/api/v1/access/evaluations', decisions.evaluations]] as const) {
     routes.push({ method: 'POST', url, access: evaluate });
     app.route({ method: 'POST', url, handler, config: { access: evaluate, csrf: false } });
+  }
+  // The directory for registered applications (scope directory.read, R52): the page's search and sheet as JSON;
+  // no session, no CSRF, the token checked by the guard like the decision API's.
+  const directoryApi = directoryApiHandlers(deps);
+  const directoryRead = { scope: 'directory.read' } as const;
+  for (const [url, handler] of [['/api/v1/annuaire/etablissements', directoryApi.search], ['/api/v1/annuaire/etablissements/:id', directoryApi.show as RouteHandlerMethod]] as const) {
+    routes.push({ method: 'GET', url, access: directoryRead });
+    app.route({ method: 'GET', url, handler, config: { access: directoryRead, csrf: false } });
   }
   route('GET', '/api/v1/openapi.json', 'public', decisions.openApi);
   route('GET', '/documentation/api', 'public', decisions.documentation);

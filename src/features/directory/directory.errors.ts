@@ -3,6 +3,8 @@ import { defineErrors, DomainError } from '../../platform/errors.js';
 
 export const directoryErrors = defineErrors({
   ESTABLISHMENT_NOT_FOUND: { status: 404, message: 'Cet établissement n’existe pas dans l’annuaire.' },
+  /** The API's search (scope directory.read) with a parameter it does not understand: the message per parameter. */
+  DIRECTORY_QUERY_INVALID: { status: 400, message: 'La recherche est mal formée : voyez le détail par paramètre et la documentation /documentation/api.' },
   UNIT_NOT_FOUND: { status: 404, message: 'Cette unité n’existe pas dans l’annuaire.' },
   PHOTO_NOT_FOUND: { status: 404, message: 'Cette photographie n’existe pas ou a été retirée.' },
   DIRECTORY_EDIT_FORBIDDEN: {

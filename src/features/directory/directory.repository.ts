@@ -38,7 +38,7 @@ export async function searchEstablishments(db: Db, filters: DirectoryFilters, pa
   if (!filters.includeClosed) query = query.where('establishments.closed_at', 'is', null);
   const [rows, count] = await Promise.all([
     query
-      .select(['id', 'finess', 'name', 'category', 'domain_code', 'department_code', 'postcode', 'city', 'ror_synced', 'closed_at'])
+      .select(['id', 'finess', 'name', 'category', 'domain_code', 'department_code', 'postcode', 'city', 'ror_synced', 'ror_id', 'closed_at', 'closure_type', 'reopens_on'])
       .orderBy('name')
       .orderBy('id')
       .limit(pageSize)
@@ -218,7 +218,7 @@ export async function listServices(db: Db, establishmentId: number) {
     .selectFrom('establishment_services as s')
     .leftJoin('units as u', 'u.id', 's.unit_id')
     .leftJoin('establishment_locations as l', 'l.id', 's.location_id')
-    .select(['s.id', 's.name', 's.category', 's.types', 's.specialties', 's.closed_at', 'u.name as unit_name'])
+    .select(['s.id', 's.name', 's.category', 's.types', 's.specialties', 's.closed_at', 's.unit_id', 'u.name as unit_name'])
     .select(['l.name as location_name', 'l.address as location_address', 'l.postcode as location_postcode', 'l.city as location_city'])
     .where('s.establishment_id', '=', establishmentId)
     .orderBy(sql`s.closed_at IS NOT NULL`)

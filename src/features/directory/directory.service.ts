@@ -33,9 +33,10 @@ import {
 
 export const PAGE_SIZE = 20;
 
-export async function searchEstablishments(deps: Deps, filters: repo.DirectoryFilters, page: number) {
-  const result = await repo.searchEstablishments(deps.db, filters, page, PAGE_SIZE);
-  return { ...result, page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)) };
+/** The one search of establishments (R52): the page's, 20 a page, and the API's, `pageSize` a page. */
+export async function searchEstablishments(deps: Deps, filters: repo.DirectoryFilters, page: number, pageSize = PAGE_SIZE) {
+  const result = await repo.searchEstablishments(deps.db, filters, page, pageSize);
+  return { ...result, page, pageSize, pages: Math.max(1, Math.ceil(result.total / pageSize)) };
 }
 
 /** A services search counts this many matches at most, hence shows 50 pages at most: beyond, it is to be narrowed. */
@@ -59,7 +60,8 @@ function placeOf(e: { id: number; department_code: string; region_code: string }
   return { level: 'establishment', establishmentId: e.id, departmentCode: e.department_code, regionCode: e.region_code };
 }
 
-export async function getSheet(deps: Deps, principal: Principal, id: number) {
+/** The descriptive sheet of an establishment as every signed-in professional reads it (R52), and the API (directory.read). */
+export async function readSheet(deps: Deps, id: number) {
   const establishment = await repo.getEstablishment(deps.db, id);
   if (!establishment) throw directoryErrors.ESTABLISHMENT_NOT_FOUND();
   const [units, services, locations, photos, documents, lastSync, referents] = await Promise.all([
@@ -71,7 +73,12 @@ export async function getSheet(deps: Deps, principal: Principal, id: number) {
     getLastSyncDate(deps.db),
     structureReferentCount(deps, id),
   ]);
-  return { establishment, units, services, locations, photos, documents, lastSync, referents, canEdit: can(principal, 'directory.edit', placeOf(establishment)) };
+  return { establishment, units, services, locations, photos, documents, lastSync, referents };
+}
+
+export async function getSheet(deps: Deps, principal: Principal, id: number) {
+  const sheet = await readSheet(deps, id);
+  return { ...sheet, canEdit: can(principal, 'directory.edit', placeOf(sheet.establishment)) };
 }
 
 /** The sheet a referent may edit; out of scope answers 403 with a French message. */

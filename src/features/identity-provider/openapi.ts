@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { evaluationRequestSchema, evaluationResponseSchema, evaluationsRequestSchema, evaluationsResponseSchema } from './decision.schemas.js';
 import { API_SCOPES, type ApiScope } from './idp.rules.js';
+import { establishmentSchema, searchResponseSchema, SEARCH_PARAMETERS } from '../directory/directory.schemas.js';
 import { importBatchDocSchema, importErrorsSchema, importResultSchema, notificationJsonSchema, statusBundleSchema } from '../esms/esms.schemas.js';
 
 export interface ApiOperation {
@@ -19,6 +20,8 @@ export interface ApiOperation {
   contentType?: string;
   /** A 400 whose body is not the common Error (e.g. the import's errors by line and field). */
   badRequest?: z.ZodType;
+  /** A token-authenticated reading of one thing by its id: the 404's description. */
+  notFound?: string;
   summary: string;
   description: string;
   request?: z.ZodType;
@@ -102,6 +105,95 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/annuaire/etablissements',
+    scope: 'directory.read',
+    summary: 'Recherche d’établissements dans l’annuaire (R52)',
+    description:
+      'La recherche de la page « Annuaire » (mêmes critères, mêmes règles : nom, adresse et commune sans accents ni casse, FINESS par son début, établissements fermés exclus sauf `fermes=1`), par ordre de nom, paginée : suivez `links.next` jusqu’à `null`. Un paramètre inconnu ou mal formé est refusé (400, message par paramètre). Guide : docs/integration.md.',
+    parameters: Object.entries(SEARCH_PARAMETERS).map(([name, description]) => ({ name, in: 'query' as const, required: false, description })),
+    response: searchResponseSchema,
+    example: {
+      response: {
+        total: 41,
+        page: 1,
+        pageSize: 2,
+        pages: 21,
+        items: [
+          {
+            id: 812,
+            rorId: '34-1234567',
+            finess: '340780477',
+            name: 'Centre hospitalier de Béziers',
+            category: 'Centre hospitalier',
+            domain: 'SANITAIRE',
+            departmentCode: '34',
+            postcode: '34500',
+            city: 'Béziers',
+            rorSynced: true,
+            closed: false,
+            closedAt: null,
+            closureType: null,
+            reopensOn: null,
+            url: 'https://habilis.example/api/v1/annuaire/etablissements/812',
+          },
+        ],
+        links: { self: 'https://habilis.example/api/v1/annuaire/etablissements?departement=34&page=1&taille=2', next: 'https://habilis.example/api/v1/annuaire/etablissements?departement=34&page=2&taille=2' },
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/annuaire/etablissements/{id}',
+    scope: 'directory.read',
+    summary: 'La fiche d’un établissement de l’annuaire, ses unités et ses services (R52)',
+    description:
+      'Ce que la fiche montre à tout professionnel connecté : identifiants (Habilis, ROR, FINESS), identité, adresse, département et région, état (fermé, fermeture temporaire ou annoncée), contacts publics (téléphone, e-mail, MSSanté à part), description, itinéraire d’accès, unités (type, rattachement, code interne) avec leurs services. Ni photographies ni documents. Guide : docs/integration.md.',
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'identifiant décimal strictement positif (le champ `id` de la recherche)' }],
+    notFound: 'Aucun établissement sous cet identifiant (ou identifiant mal formé)',
+    response: establishmentSchema,
+    example: {
+      response: {
+        id: 812,
+        rorId: '34-1234567',
+        finess: '340780477',
+        name: 'Centre hospitalier de Béziers',
+        category: 'Centre hospitalier',
+        domain: { code: 'SANITAIRE', name: 'Sanitaire' },
+        legalEntity: { name: 'CH de Béziers', finess: '340000207' },
+        address: { street: '2 rue Valentin Haüy', postcode: '34500', city: 'Béziers' },
+        department: { code: '34', name: 'Hérault' },
+        regionCode: '76',
+        rorSynced: true,
+        rorSyncedAt: '2026-12-05T02:00:00.000Z',
+        closed: false,
+        closedAt: null,
+        closureType: null,
+        reopensOn: null,
+        closesOn: null,
+        contacts: { phone: '04 67 35 70 35', email: 'accueil@ch-beziers.example', mssante: 'accueil@ch-beziers.mssante.fr' },
+        description: null,
+        accessItinerary: 'Bus 1, arrêt Hôpital.',
+        units: [
+          {
+            id: 1203,
+            rorId: '34-U-88',
+            name: 'Pôle gériatrie',
+            level: 'Pôle',
+            parentId: null,
+            internalCode: 'GER',
+            closed: false,
+            closedAt: null,
+            closureType: null,
+            reopensOn: null,
+            services: [{ id: 5120, name: 'Hôpital de jour gériatrique', category: 'Hospitalisation de jour', types: null, specialties: 'Gériatrie', closed: false, place: 'Site principal – 2 rue Valentin Haüy, 34500 Béziers' }],
+          },
+        ],
+        services: [],
+      },
+    },
+  },
+  {
+    method: 'get',
     path: '/api/v1/esms/notifications/{id}',
     session: 'esms.notifications.read',
     summary: 'Une notification ESMS au palier du lecteur (R60)',
@@ -122,7 +214,7 @@ export function openApiDocument(baseUrl: URL): Record<string, unknown> {
   for (const op of API_OPERATIONS) {
     const contentType = op.contentType ?? 'application/json';
     const refusals = op.scope
-      ? { 401: error('Jeton absent, invalide ou expiré'), 403: error('Portée manquante'), 429: error('Trop de demandes de ce client') }
+      ? { 401: error('Jeton absent, invalide ou expiré'), 403: error('Portée manquante'), ...(op.notFound ? { 404: error(op.notFound) } : {}), 429: error('Trop de demandes de ce client') }
       : { 401: error('Pas de session ouverte'), 403: error('Droit manquant'), 404: error('Absent ou hors du périmètre du lecteur') };
     paths[op.path] = {
       ...paths[op.path],
@@ -145,7 +237,7 @@ export function openApiDocument(baseUrl: URL): Record<string, unknown> {
     info: {
       title: 'API de Habilis',
       version: '1',
-      description: `Décisions d’accès, import et lectures ESMS, services de Habilis pour les modules d’orientation. Jetons : OAuth 2 client credentials sur ${origin}/oidc/token ; fournisseur OpenID : ${origin}/oidc/.well-known/openid-configuration. Guide : docs/integration.md.`,
+      description: `Décisions d’accès, import et lectures ESMS, annuaire des établissements, services de Habilis pour les modules d’orientation. Jetons : OAuth 2 client credentials sur ${origin}/oidc/token ; fournisseur OpenID : ${origin}/oidc/.well-known/openid-configuration. Guide : docs/integration.md.`,
     },
     servers: [{ url: origin }],
     paths,
