@@ -7,17 +7,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { addToDate, parisDate } from '../../platform/clock.js';
+import { MDPH_STATUSES, STATUS_PATHS, STATUS_REASON } from './esms-paths.js';
 
-/** The path from "envoyée" (39) to each status: the statuses recorded after 39, in order (ADR 0007's transitions; 37, 46, 49, 54 are the MDPH's). */
-const PATHS: Record<string, string[]> = {
-  '39': [], '40': ['40'], '41': ['40', '41'], '42': ['40', '41', '42'], '72': ['40', '42', '72'], '71': ['40', '42', '72', '71'],
-  '43': ['40', '42', '71', '43'], '44': ['40', '42', '71', '43', '44'], '45': ['40', '41', '45'], '46': ['40', '41', '45', '46'],
-  '47': ['40', '42', '71', '47'], '48': ['40', '42', '71', '47', '48'], '51': ['40', '42', '71', '47', '51'], '49': ['40', '49'],
-  '37': ['40', '41', '37'], '54': ['40', '49', '54'],
-};
-const MDPH_STATUSES = new Set(['37', '46', '49', '54']);
-const REASON_FOR: Record<string, string> = { '44': '84', '45': '114', '46': '88', '48': '89', '49': '95', '37': '88', '51': '93', '54': '88' };
-const STATUS_ORDER = Object.keys(PATHS);
+const STATUS_ORDER = Object.keys(STATUS_PATHS);
 
 const FIRST_NAMES = ['Lucas', 'Emma', 'Nathan', 'Jade', 'Hugo', 'Louise', 'Léo', 'Alice', 'Gabin', 'Chloé', 'Raphaël', 'Inès', 'Tom', 'Léna', 'Enzo', 'Manon', 'Mathis', 'Sarah', 'Noah', 'Camille', 'Adam', 'Zoé', 'Maël', 'Romane', 'Sacha'];
 const LAST_NAMES = ['Arnaud', 'Barbier', 'Bourgeois', 'Brun', 'Carpentier', 'Collet', 'Colin', 'Da Silva', 'Deschamps', 'Dufour', 'Fleury', 'Gaillard', 'Giraud', 'Hamel', 'Hubert', 'Jacob', 'Julien', 'Lacroix', 'Leclerc', 'Lemoine', 'Marchand', 'Meunier', 'Noël', 'Olivier', 'Paris', 'Picard', 'Renaud', 'Rey', 'Roger', 'Schmitt', 'Tessier', 'Vidal'];
@@ -109,7 +101,7 @@ export async function loadEsmsDemo(trx: Kysely<Database>, places: EsmsDemoPlace[
         decision_id: decision.id, main_pathology: rnd.pick(MEDICAL.mainPathology), rare_disease: rnd.pick(MEDICAL.rareDisease), rare_disability: rnd.pick(MEDICAL.rareDisability),
         main_impairment: rnd.pick(MEDICAL.mainImpairment), compensation_needs: rnd.pick(MEDICAL.compensationNeeds),
       }).execute();
-      const path = PATHS[status]!;
+      const path = STATUS_PATHS[status]!;
       const unitId = place.unitIds.length > 0 && path.length > 2 ? rnd.pick(place.unitIds) : null;
       // Status dates climb from the decision to today.
       const span = Math.max(1, Math.round((Date.parse(today) - Date.parse(decisionDate)) / 86_400_000));
@@ -119,14 +111,14 @@ export async function loadEsmsDemo(trx: Kysely<Database>, places: EsmsDemoPlace[
         .insertInto('esms_notifications')
         .values({
           decision_id: decision.id, establishment_id: place.establishmentId, unit_id: unitId, status_code: last, status_date: dates.at(-1) ?? decisionDate,
-          status_reason_code: REASON_FOR[last] ?? null, version: path.length + 1, created_at: now, updated_at: new Date(now.getTime() - (perPlace - i) * 3_600_000),
+          status_reason_code: STATUS_REASON[last] ?? null, version: path.length + 1, created_at: now, updated_at: new Date(now.getTime() - (perPlace - i) * 3_600_000),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       if (path.length > 0) {
         await trx.insertInto('esms_followups').values(
           path.map((code, k) => ({
-            notification_id: notification.id, status_code: code, status_date: dates[k]!, reason_code: REASON_FOR[code] ?? null,
+            notification_id: notification.id, status_code: code, status_date: dates[k]!, reason_code: STATUS_REASON[code] ?? null,
             unit_id: k >= 2 ? unitId : null, comment: code === '42' ? 'Dossier d’admission reçu, visite prévue.' : null,
             actor_account_id: MDPH_STATUSES.has(code) ? null : place.actor.accountId,
             actor_label: MDPH_STATUSES.has(code) ? 'MDPH de l’Hérault (import)' : place.actor.label,

@@ -5,6 +5,8 @@ import { createScratchDatabase } from '../../../test/databases.js';
 import { createDatabase, type Db } from '../database.js';
 import { loadCatalogue } from './catalogue.js';
 import { generateNotifications } from './esms-generate.js';
+import { MDPH_STATUSES, STATUS_PATHS } from './esms-paths.js';
+import { isTransitionAllowed } from '../../features/esms/esms.rules.js';
 
 const NOW = new Date('2026-12-06T10:00:00+01:00');
 const N = 5000;
@@ -36,6 +38,34 @@ describe('synthetic ESMS notifications', () => {
       select count(*)::int n from esms_notifications n join esms_status_codes s on s.code = n.status_code
       where (s.reason_required and n.status_reason_code is null) or (not s.reason_required and n.status_reason_code is not null)`.execute(db);
     expect(wrong.rows[0]!.n).toBe(0);
+  });
+
+  it('R61 every path of the demo and the generator follows the transitions (the MDPH records its own statuses)', () => {
+    for (const [status, path] of Object.entries(STATUS_PATHS)) {
+      expect(path.at(-1) ?? '39', status).toBe(status);
+      ['39', ...path].slice(1).forEach((next, k) => {
+        const previous = ['39', ...path][k]!;
+        expect(MDPH_STATUSES.has(next) || isTransitionAllowed(previous, next), `${status}: ${previous} → ${next}`).toBe(true);
+      });
+    }
+  });
+
+  it('R61 each generated notification has the history of its status: its steps in order, the last one its status, date and reason', async () => {
+    const histories = await sql<{ status: string; status_date: string; reason: string | null; decision_date: string; codes: string[]; dates: string[]; last_reason: string | null }>`
+      select n.status_code as status, n.status_date::text, n.status_reason_code as reason, d.decision_date::text,
+             coalesce(array_agg(f.status_code order by f.status_date, f.id) filter (where f.id is not null), '{}') as codes,
+             coalesce(array_agg(f.status_date::text order by f.status_date, f.id) filter (where f.id is not null), '{}') as dates,
+             (array_agg(f.reason_code order by f.status_date desc, f.id desc))[1] as last_reason
+      from esms_notifications n join esms_decisions d on d.id = n.decision_id left join esms_followups f on f.notification_id = n.id
+      group by n.id, d.decision_date`.execute(db);
+    expect(histories.rows).toHaveLength(N);
+    for (const h of histories.rows) {
+      expect(h.codes, h.status).toEqual([...STATUS_PATHS[h.status]!]);
+      if (h.codes.length === 0) continue;
+      expect(h.dates.at(-1)).toBe(h.status_date);
+      expect(h.last_reason).toBe(h.reason);
+      expect(h.dates[0]! >= h.decision_date).toBe(true);
+    }
   });
 
   it('is skewed: the largest ESMS holds several per cent, and a second run is refused', async () => {

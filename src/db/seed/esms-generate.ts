@@ -10,11 +10,13 @@
  * seeded hashes (hashint8extended): two runs with the same `now` give the same data. The
  * distribution is skewed like real life: establishment k receives a share that falls as k grows
  * (r⁴ of a uniform draw), so the largest ESMS holds a few per cent of all notifications.
- * The follow-up history is not generated (the current status is on the notification).
+ * Each notification gets the follow-up history of its status (`esms-paths.ts`, the demo's paths),
+ * its steps spread between the decision and the status date, the last one the notification's own.
  */
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import { parisDate } from '../../platform/clock.js';
+import { MDPH_STATUSES, STATUS_PATHS, STATUS_REASON } from './esms-paths.js';
 
 export const DEFAULT_NOTIFICATIONS = 1_000_000;
 export const MAX_NOTIFICATIONS = 10_000_000;
@@ -23,7 +25,6 @@ const BATCH = 100_000;
 
 /** Status codes drawn with these weights (repetition), every JDV_J252 status present. */
 const STATUS_DRAW = ['39', '39', '40', '40', '41', '42', '42', '42', '72', '72', '71', '43', '44', '45', '46', '47', '47', '47', '48', '49', '51', '54', '37'];
-const REASON_OF: Record<string, string> = { '37': '88', '44': '84', '45': '114', '46': '88', '48': '89', '49': '95', '51': '93', '54': '88' };
 const CATEGORIES: [code: string, label: string][] = [['183', 'IME'], ['246', 'ESAT'], ['182', 'SESSAD'], ['255', 'MAS'], ['437', 'FAM'], ['186', 'ITEP'], ['446', 'SAVS'], ['445', 'SAMSAH']];
 const FIRST = ['Lucas', 'Emma', 'Nathan', 'Jade', 'Hugo', 'Louise', 'Léo', 'Alice', 'Gabin', 'Chloé', 'Raphaël', 'Inès', 'Tom', 'Léna', 'Enzo', 'Manon'];
 const LAST = ['Arnaud', 'Barbier', 'Bourgeois', 'Brun', 'Carpentier', 'Collet', 'Colin', 'Deschamps', 'Dufour', 'Fleury', 'Gaillard', 'Giraud', 'Hamel', 'Hubert', 'Jacob', 'Lacroix', 'Leclerc', 'Lemoine', 'Marchand', 'Meunier'];
@@ -76,7 +77,7 @@ export async function generateNotifications(db: Db, options: GenerateNotificatio
     await sql`alter table gen_esms_est add primary key (idx)`.execute(trx);
     log(`Établissements ESMS : ${establishments}`);
     let done = 0;
-    const reasons = STATUS_DRAW.map((s) => REASON_OF[s] ?? '');
+    const reasons = STATUS_DRAW.map((s) => STATUS_REASON[s] ?? '');
     for (let lo = 1; lo <= notifications; lo += BATCH) {
       const hi = Math.min(notifications, lo + BATCH - 1);
       // r⁴ of a uniform draw in [0, 1): a few establishments receive most notifications.
@@ -122,10 +123,26 @@ export async function generateNotifications(db: Db, options: GenerateNotificatio
       done += Number(result.numAffectedRows ?? 0n);
       log(`  notifications : ${done} / ${notifications} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
+    // The history: step k of a path of K steps dated k/K of the way from the decision to the status date.
+    const steps = Object.entries(STATUS_PATHS).flatMap(([status, path]) =>
+      path.map((code, k) => ({ status, step: k + 1, steps: path.length, code, reason: STATUS_REASON[code] ?? null, mdph: MDPH_STATUSES.has(code) })),
+    );
+    await sql`
+      create temp table gen_esms_paths on commit drop as
+      select * from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as p(status text, step int, steps int, code text, reason text, mdph boolean)`.execute(trx);
+    const history = await sql`
+      insert into esms_followups (notification_id, status_code, status_date, reason_code, actor_label, recorded_at)
+      select n.id, p.code, d.decision_date + (n.status_date - d.decision_date) * p.step / p.steps, p.reason,
+             case when p.mdph then 'MDPH (import)' else 'ESMS (données générées)' end,
+             (d.decision_date + (n.status_date - d.decision_date) * p.step / p.steps)::timestamp + interval '10 hours'
+      from esms_notifications n join esms_decisions d on d.id = n.decision_id join gen_esms_paths p on p.status = n.status_code
+      where d.national_id like 'GEN-%'
+      order by n.id, p.step`.execute(trx);
+    log(`  historique de suivi : ${Number(history.numAffectedRows ?? 0n)} lignes (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     return done;
   });
   // VACUUM as autovacuum would after such a load: the visibility map lets the counts read the index only.
-  await sql`vacuum analyze esms_persons, esms_decisions, esms_evaluations, esms_medical_data, esms_notifications, establishments`.execute(db);
+  await sql`vacuum analyze esms_persons, esms_decisions, esms_evaluations, esms_medical_data, esms_notifications, esms_followups, establishments`.execute(db);
   const ms = performance.now() - started;
   log(`Notifications : ${total} en ${(ms / 1000).toFixed(1)} s`);
   return { notifications: total, establishments, ms };
