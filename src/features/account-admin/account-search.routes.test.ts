@@ -77,3 +77,28 @@ describe('R21 finding before creating', () => {
     expect(other.statusCode).toBe(303);
   });
 });
+
+describe('R21 the three bands across pages', () => {
+  it('R21 pages of 20 follow the bands in order — last names starting with the word, then e-mails, then the rest — whichever band fills a page', async () => {
+    const { searchAccounts } = await import('./account-admin.repository.js');
+    const { sql } = await import('kysely');
+    const db = t.deps.db;
+    // A word of its own, and 25 + 10 + 10 accounts: band 1 fills page 1 and starts page 2.
+    const word = `qw${randomUUID().slice(0, 6).replace(/\d/g, 'k')}`;
+    const made = { names: [] as number[], emails: [] as number[], inside: [] as number[] };
+    for (let i = 0; i < 25; i++) made.names.push((await buildAccount(db, { last_name: `${word}${String.fromCharCode(97 + (i % 26))}`, first_name: 'Anne' })).id);
+    for (let i = 0; i < 10; i++) made.emails.push((await buildAccount(db, { last_name: 'Autre', first_name: 'Paul', email: `${word}.${i}@exemple.test` })).id);
+    for (let i = 0; i < 10; i++) made.inside.push((await buildAccount(db, { last_name: 'Martin', first_name: `Léa${word}` })).id);
+    const ordered = async (ids: number[], column: 'search_text' | 'email_fold') =>
+      (await db.selectFrom('accounts').select('id').where('id', 'in', ids).orderBy(column).orderBy('id').execute()).map((r) => r.id);
+    const expected = [...(await ordered(made.names, 'search_text')), ...(await ordered(made.emails, 'email_fold')), ...(await ordered(made.inside, 'search_text'))];
+    const seen: number[] = [];
+    for (const offset of [0, 20, 40]) {
+      const result = await searchAccounts(db, [word], sql<boolean>`true`, { limit: 20, offset, today: '2026-12-06' });
+      expect(result.total).toBe(45);
+      expect(result.capped).toBe(false);
+      seen.push(...result.rows.map((r) => r.id));
+    }
+    expect(seen).toEqual(expected);
+  });
+});
