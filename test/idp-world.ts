@@ -121,3 +121,17 @@ export function codeOf(location: string): string {
   if (!code) throw new Error(`pas de code dans ${location}`);
   return code;
 }
+
+/**
+ * Authorization headers a forger could send an API that wants `scope`, each to be refused with 401:
+ * another client's real token with its payload changed to claim the scope (or the wanted client's
+ * id), the wanted client's own token with a broken signature, and a token that is not one.
+ */
+export function forgedBearers(wanted: string, other: string, change: { scope?: string; clientId?: string }): string[] {
+  const parts = (bearer: string) => bearer.slice(7).split('.') as [string, string, string];
+  const [wh, wp, ws] = parts(wanted);
+  const [oh, op, os] = parts(other);
+  const claims = JSON.parse(Buffer.from(op, 'base64url').toString()) as Record<string, unknown>;
+  const changed = Buffer.from(JSON.stringify({ ...claims, ...(change.scope ? { scope: change.scope } : {}), ...(change.clientId ? { client_id: change.clientId } : {}) })).toString('base64url');
+  return [`Bearer ${oh}.${changed}.${os}`, `Bearer ${wh}.${wp}.${ws.slice(0, -4)}AAAA`, 'Bearer abc.def.ghi'];
+}

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, openTestSession } from '../../../test/factories.js';
-import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
+import { adminPrincipal, clientCredentials, forgedBearers, registerTestClient } from '../../../test/idp-world.js';
 import { establishmentSchema, searchResponseSchema } from './directory.schemas.js';
 import * as service from './directory.service.js';
 
@@ -229,11 +229,8 @@ describe('Tokens (R17)', () => {
       expect(none.statusCode).toBe(401);
       expect(none.headers['www-authenticate']).toBe('Bearer');
     }
-    const [header, payload, signature] = world.reader.slice(7).split('.') as [string, string, string];
-    const [eh, ep, es] = evaluator.bearer.slice(7).split('.') as [string, string, string];
-    // The evaluator's token made to say directory.read, and the reader's with a broken signature.
-    const widened = Buffer.from(JSON.stringify({ ...(JSON.parse(Buffer.from(ep, 'base64url').toString()) as object), scope: 'directory.read' })).toString('base64url');
-    for (const authorization of [`Bearer ${eh}.${widened}.${es}`, `Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'Bearer abc.def.ghi']) {
+    // The evaluator's token made to say directory.read, the reader's with a broken signature, garbage.
+    for (const authorization of forgedBearers(world.reader, evaluator.bearer, { scope: 'directory.read' })) {
       const response = await get(urls[1]!, authorization);
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');

@@ -7,7 +7,7 @@ import { buildEsmsWorld, type EsmsWorld } from '../../../test/esms-world.js';
 import { messagesTo } from '../../../test/mails.js';
 import { addToDate, fixedClock, parisDate } from '../../platform/clock.js';
 import { bindImportApplication } from './esms.repository.js';
-import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
+import { adminPrincipal, clientCredentials, forgedBearers, registerTestClient } from '../../../test/idp-world.js';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
@@ -152,10 +152,8 @@ describe('import by an OAuth access token (client credentials, scope esms.import
     expect(noScope.statusCode).toBe(403);
     expect(noScope.headers['www-authenticate']).toBe('Bearer error="insufficient_scope"');
     expect(noScope.json().message).toBe('Ce client n’a pas la portée « esms.import » nécessaire à cet appel.');
-    const [header, payload, signature] = auth.slice(7).split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    const widened = Buffer.from(JSON.stringify({ ...claims, client_id: other.clientId })).toString('base64url');
-    const forged = [`Bearer ${header}.${widened}.${signature}`, `Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'Bearer abc.def.ghi'];
+    // The other client's token made to say esms.import, the bound one's with a broken signature, garbage.
+    const forged = forgedBearers(auth, other.bearer, { scope: 'esms.import' });
     for (const authorization of forged) {
       const response = await post({ decisions: [decision()] }, authorization);
       expect(response.statusCode).toBe(401);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { openTestSession } from '../../../test/factories.js';
 import { addNotification, buildEsmsWorld, distinctiveDecision, type EsmsWorld } from '../../../test/esms-world.js';
-import { adminPrincipal, clientCredentials, registerTestClient } from '../../../test/idp-world.js';
+import { adminPrincipal, clientCredentials, forgedBearers, registerTestClient } from '../../../test/idp-world.js';
 import { bindReadApplication } from './esms.repository.js';
 import { TIER2_FIELDS, TIER3_FIELDS } from './esms.rules.js';
 import type { DecisionRecord } from './esms.repository.js';
@@ -122,13 +122,9 @@ describe('GET /api/v1/esms/applications/statuts (scope esms.read)', () => {
     const none = await get(url);
     expect(none.statusCode).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Bearer');
-    const [header, payload, signature] = app.bearer.slice(7).split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    // The importer's token made to say esms.read, and the bound application's with a broken signature.
-    const [ih, ip, is] = importer.bearer.slice(7).split('.') as [string, string, string];
-    const widened = Buffer.from(JSON.stringify({ ...(JSON.parse(Buffer.from(ip, 'base64url').toString()) as object), scope: 'esms.read' })).toString('base64url');
-    const renamed = Buffer.from(JSON.stringify({ ...claims, client_id: importer.clientId })).toString('base64url');
-    for (const authorization of [`Bearer ${ih}.${widened}.${is}`, `Bearer ${header}.${renamed}.${signature}`, `Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'Bearer abc.def.ghi']) {
+    // The importer's token made to say esms.read, or to be the bound application's; the bound one's with a broken signature; garbage.
+    const forged = [...forgedBearers(app.bearer, importer.bearer, { scope: 'esms.read' }), forgedBearers(app.bearer, importer.bearer, { scope: 'esms.read', clientId: app.clientId })[0]!];
+    for (const authorization of forged) {
       const response = await get(url, authorization);
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
