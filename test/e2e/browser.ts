@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { buildTestDeps } from '../test-app.js';
+import { openTestSession } from '../factories.js';
 import { buildApp } from '../../src/http/app.js';
 import { freePort } from '../../src/db/embedded.js';
 import type { Deps } from '../../src/deps.js';
@@ -42,8 +43,8 @@ export async function startServer(): Promise<RunningApp> {
 export interface Browser {
   context: BrowserContext;
   newPage(): Promise<Page>;
-  /** A page in a browser with no cookie left by an earlier journey, its console errors collected. */
-  cleanPage(): Promise<Page>;
+  /** A page in a browser with no cookie left by an earlier journey, its console errors collected (but the statuses `expected` names). */
+  cleanPage(expected?: RegExp): Promise<Page>;
   /** Console errors of clean pages: a CSP refusal, a missing asset, a script error. */
   consoleErrors: string[];
   close(): Promise<void>;
@@ -70,12 +71,12 @@ export async function launchBrowser(): Promise<Browser> {
     context,
     consoleErrors,
     newPage: () => context.newPage(),
-    cleanPage: async () => {
+    cleanPage: async (expected = /status of (400|401|403|409|429)\b/) => {
       await context.clearCookies();
       const page = await context.newPage();
       page.on('console', (message) => {
         // Refused forms are pages answered 4xx on purpose; anything else is a defect.
-        if (message.type() === 'error' && !/status of (400|401|403|409|429)\b/.test(message.text())) consoleErrors.push(message.text());
+        if (message.type() === 'error' && !expected.test(message.text())) consoleErrors.push(message.text());
       });
       return page;
     },
@@ -84,6 +85,14 @@ export async function launchBrowser(): Promise<Browser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A clean page signed in as the account, by a session opened in the database (the login is tested elsewhere). */
+export async function signedInPage(browser: Browser, server: RunningApp, accountId: number, expected?: RegExp): Promise<Page> {
+  const page = await browser.cleanPage(expected);
+  const [name, value] = (await openTestSession(server.deps.db, accountId)).split('=') as [string, string];
+  await browser.context.addCookies([{ name, value, url: server.url }]);
+  return page;
 }
 
 /** The page has no WCAG 2.1 A/AA violation. */

@@ -5,18 +5,18 @@
  * axe, with no console or CSP error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
-import { buildEstablishment, ensureTerritory, openTestSession } from '../factories.js';
+import { expectAccessible, launchBrowser, signedInPage, startServer, type Browser, type RunningApp } from './browser.js';
+
+/** Pages answered 4xx on purpose in these journeys; any other console error is a defect. */
+const EXPECTED_ERRORS = /status of (400|409)\b/;
+import { buildEstablishment, ensureTerritory } from '../factories.js';
 import { addNotification, buildEsmsWorld, distinctiveDecision, type EsmsWorld } from '../esms-world.js';
 import { parisDate } from '../../src/platform/clock.js';
-import type { Account } from '../../src/db/schema.js';
 import { adminPrincipal, registerTestClient } from '../idp-world.js';
 
 let server: RunningApp;
 let browser: Browser;
 let w: EsmsWorld;
-const consoleErrors: string[] = [];
 const record = distinctiveDecision();
 let notificationId: number;
 
@@ -31,24 +31,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signedInPage(account: Account): Promise<Page> {
-  await browser.context.clearCookies();
-  const [name, value] = (await openTestSession(server.deps.db, account.id)).split('=') as [string, string];
-  await browser.context.addCookies([{ name, value, url: server.url }]);
-  const page = await browser.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of (400|409)\b/.test(message.text())) consoleErrors.push(message.text());
-  });
-  return page;
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
-
 describe('ESMS notifications in Chromium', () => {
   it('R60 R62 a tier-1 and a tier-3 professional open the same notification: only the tier-3 page holds the medical block', async () => {
-    const admin = await signedInPage(w.tier[1]);
+    const admin = await signedInPage(browser, server, w.tier[1].id, EXPECTED_ERRORS);
     await admin.goto(`${server.url}/esms/tableau-de-bord`);
     await expect(admin.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Tableau de bord des notifications');
     await expectAccessible(admin);
@@ -61,7 +46,7 @@ describe('ESMS notifications in Chromium', () => {
     await expectAccessible(admin);
     await admin.close();
 
-    const medical = await signedInPage(w.tier[3]);
+    const medical = await signedInPage(browser, server, w.tier[3].id, EXPECTED_ERRORS);
     await medical.goto(`${server.url}/esms/notifications/${notificationId}`);
     await expect(medical.getByRole('heading', { level: 2, name: 'Données médicales' }).isVisible()).resolves.toBe(true);
     await expect(medical.getByText(record.medical.mainPathology!).isVisible()).resolves.toBe(true);
@@ -71,7 +56,7 @@ describe('ESMS notifications in Chromium', () => {
   });
 
   it('R61 follow-up to "liste d’attente" then "admis", the history below; a wrong date is refused at its field', async () => {
-    const page = await signedInPage(w.tier[1]);
+    const page = await signedInPage(browser, server, w.tier[1].id, EXPECTED_ERRORS);
     await page.goto(`${server.url}/esms/notifications/${notificationId}`);
     await page.getByLabel('Nouveau statut').selectOption('42');
     await page.getByLabel('Date du statut').fill('2099-01-01');
@@ -99,7 +84,7 @@ describe('ESMS notifications in Chromium', () => {
   it('R63 retrieval of a notification addressed to another ESMS', async () => {
     const other = distinctiveDecision();
     await addNotification(server.deps.db, w.other.id, other);
-    const page = await signedInPage(w.tier[2]);
+    const page = await signedInPage(browser, server, w.tier[2].id, EXPECTED_ERRORS);
     await page.goto(`${server.url}/esms/recuperer`);
     await expectAccessible(page);
     await page.getByLabel('MDPH (département)').fill('34');
@@ -117,12 +102,12 @@ describe('ESMS notifications in Chromium', () => {
     await expect(page.getByRole('heading', { level: 2, name: 'Évaluation des besoins' }).isVisible()).resolves.toBe(true);
     await expectAccessible(page);
     await page.close();
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 
   it('a region administrator binds a registered application to a region for the import API; an unknown id is refused at its field', async () => {
     const client = await registerTestClient(server.deps, await adminPrincipal(server.deps), { scopes: ['esms.import'], domains: [], redirect: '' });
-    const page = await signedInPage(w.region);
+    const page = await signedInPage(browser, server, w.region.id, EXPECTED_ERRORS);
     await page.goto(`${server.url}/esms/import`);
     await expectAccessible(page);
     await page.getByLabel('Identifiant de l’application (client_id)').fill('module-inconnu');
@@ -134,14 +119,14 @@ describe('ESMS notifications in Chromium', () => {
     await expect(page.getByText('importe désormais dans cette région').isVisible()).resolves.toBe(true);
     await expectAccessible(page);
     await page.close();
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 
   it('R60 a region administrator lets a registered application read the statuses of an ESMS of their region; another region’s establishment is refused at its field; the binding is withdrawn', async () => {
     const client = await registerTestClient(server.deps, await adminPrincipal(server.deps), { scopes: ['esms.read'], domains: [], redirect: '' });
     await ensureTerritory(server.deps.db, '84', '69');
     const lyon = await buildEstablishment(server.deps.db, { department: '69', region: '84' });
-    const page = await signedInPage(w.region);
+    const page = await signedInPage(browser, server, w.region.id, EXPECTED_ERRORS);
     await page.goto(`${server.url}/esms/import`);
     await expectAccessible(page);
     await page.getByLabel('Identifiant de l’application qui lit les statuts (client_id)').fill(client.clientId);
@@ -157,6 +142,6 @@ describe('ESMS notifications in Chromium', () => {
     await expect(page.getByText(`ne lit plus les statuts de l’établissement ${w.ime.finess}`).isVisible()).resolves.toBe(true);
     await expectAccessible(page);
     await page.close();
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 });

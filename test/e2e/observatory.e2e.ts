@@ -7,20 +7,20 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
+import { expectAccessible, launchBrowser, signedInPage, startServer, type Browser, type RunningApp } from './browser.js';
+
+/** Pages answered 4xx on purpose in these journeys; any other console error is a defect. */
+const EXPECTED_ERRORS = /status of 400\b/;
 import { addEsmsNotification, buildObservatoryWorld, type ObservatoryWorld } from '../observatory-world.js';
-import { buildAccount, buildEstablishment, buildHabilitation, ensureTerritory, openTestSession } from '../factories.js';
+import { buildAccount, buildEstablishment, buildHabilitation, ensureTerritory } from '../factories.js';
 import { addToDate, parisDate } from '../../src/platform/clock.js';
 import { startJobs, type Jobs } from '../../src/platform/jobs/jobs.js';
 import { observatoryOrderJob } from '../../src/features/observatory/observatory-order.job.js';
-import type { Account } from '../../src/db/schema.js';
 
 let server: RunningApp;
 let browser: Browser;
 let jobs: Jobs;
 let w: ObservatoryWorld;
-const consoleErrors: string[] = [];
 const today = parisDate(new Date());
 
 beforeAll(async () => {
@@ -36,25 +36,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signedInPage(account: Account): Promise<Page> {
-  await browser.context.clearCookies();
-  const [name, value] = (await openTestSession(server.deps.db, account.id)).split('=') as [string, string];
-  await browser.context.addCookies([{ name, value, url: server.url }]);
-  const page = await browser.newPage();
-  page.on('console', (message) => {
-    // The form refused on purpose answers 400; anything else (CSP, script, asset) is a defect.
-    if (message.type() === 'error' && !/status of 400\b/.test(message.text())) consoleErrors.push(message.text());
-  });
-  return page;
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
-
 describe('Observatoire in Chromium', () => {
   it('R70 a coordination orders, waits, sees the charts and downloads the Excel file', async () => {
-    const page = await signedInPage(w.coordinationA);
+    const page = await signedInPage(browser, server, w.coordinationA.id, EXPECTED_ERRORS);
     await page.goto(server.url);
     await page.getByRole('link', { name: 'Commander' }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Commander des statistiques');
@@ -103,7 +87,7 @@ describe('Observatoire in Chromium', () => {
     expect(rows.find((r) => r[2] === 'Centre Alpha')?.[4]).toBe(9);
     expect(rows.find((r) => r[2] === 'Clinique Bêta')?.[4]).toBe('< 5');
     expect(rows.some((r) => r[2] === 'Hôpital Gamma')).toBe(false);
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 
   it('R70 a Handicap region orders the follow-up funnel and reads it as an accessible chart', async () => {
@@ -116,7 +100,7 @@ describe('Observatoire in Chromium', () => {
     }
     const region = await buildAccount(db);
     await buildHabilitation(db, { accountId: region.id, profile: 'HANDICAP_REGION', regionCode: '97' });
-    const page = await signedInPage(region);
+    const page = await signedInPage(browser, server, region.id, EXPECTED_ERRORS);
     await page.goto(`${server.url}/observatoire/commander`);
     await page.getByRole('link', { name: 'Parcours de suivi : de la notification à l’entrée' }).click();
     await page.getByLabel('Du').fill(addToDate(today, { months: -6 }));
@@ -130,6 +114,6 @@ describe('Observatoire in Chromium', () => {
     await expect(page.getByRole('img', { name: /Entonnoir du suivi des notifications/ }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('table', { name: /Données du graphique : Entonnoir/ }).isVisible()).resolves.toBe(true);
     await expectAccessible(page);
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 });

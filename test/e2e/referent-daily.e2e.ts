@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAccessible, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
-import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, ensureTerritory, openTestSession } from '../factories.js';
+import { expectAccessible, launchBrowser, signedInPage, startServer, type Browser, type RunningApp } from './browser.js';
+import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, ensureTerritory } from '../factories.js';
 import { addToDate, formatDate, parisDate } from '../../src/platform/clock.js';
 import type { Account } from '../../src/db/schema.js';
 
@@ -45,10 +45,7 @@ afterAll(async () => {
 });
 
 async function signedIn(account: Account, width = 1366): Promise<Page> {
-  await browser.context.clearCookies();
-  const [name, value] = (await openTestSession(server.deps.db, account.id)).split('=') as [string, string];
-  await browser.context.addCookies([{ name, value, url: server.url }]);
-  const page = await browser.newPage();
+  const page = await signedInPage(browser, server, account.id);
   await page.setViewportSize({ width, height: 900 });
   return page;
 }

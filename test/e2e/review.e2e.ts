@@ -7,14 +7,16 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startServer, type Browser, type RunningApp } from './browser.js';
-import { buildAccount, buildEstablishment, buildHabilitation, buildUnit, openTestSession } from '../factories.js';
+import { expectAccessible, launchBrowser, signedInPage, startServer, type Browser, type RunningApp } from './browser.js';
+
+/** Pages answered 4xx on purpose in these journeys; any other console error is a defect. */
+const EXPECTED_ERRORS = /status of 400\b/;
+import { buildAccount, buildEstablishment, buildHabilitation, buildUnit } from '../factories.js';
 import { addToDate, formatDate, parisDate } from '../../src/platform/clock.js';
 import type { Account } from '../../src/db/schema.js';
 
 let server: RunningApp;
 let browser: Browser;
-const consoleErrors: string[] = [];
 const today = parisDate(new Date());
 const world = {} as {
   establishment: { id: number; name: string; finess: string };
@@ -50,27 +52,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signedInPage(account: Account): Promise<Page> {
-  await browser.context.clearCookies();
-  const [name, value] = (await openTestSession(server.deps.db, account.id)).split('=') as [string, string];
-  await browser.context.addCookies([{ name, value, url: server.url }]);
-  const page = await browser.newPage();
-  page.on('console', (message) => {
-    // The end-date correction page answers 400 on purpose; anything else (CSP, script, asset) is a defect.
-    if (message.type() === 'error' && !/status of 400\b/.test(message.text())) consoleErrors.push(message.text());
-  });
-  return page;
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
-
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 
 describe('review of habilitations in Chromium', () => {
   it('R39 R37 R35 R36 a referent reviews, sorts, changes an end date, deletes a row and downloads the export', async () => {
-    const page = await signedInPage(world.referent);
+    const page = await signedInPage(browser, server, world.referent.id, EXPECTED_ERRORS);
     await page.goto(`${server.url}/administration/revue`);
     await expect(h1(page)).resolves.toBe('Revue des habilitations');
     await expectAccessible(page);
@@ -148,7 +134,7 @@ describe('review of habilitations in Chromium', () => {
   });
 
   it('R25 a coordination lists the structures of its department with fewer than 2 referents', async () => {
-    const page = await signedInPage(world.coordination);
+    const page = await signedInPage(browser, server, world.coordination.id, EXPECTED_ERRORS);
     await page.goto(`${server.url}/administration/structures-sans-referents`);
     await expect(h1(page)).resolves.toBe('Structures avec moins de 2 référents');
     await expect(page.getByRole('rowheader', { name: world.establishment.name }).isVisible()).resolves.toBe(true);
@@ -160,6 +146,6 @@ describe('review of habilitations in Chromium', () => {
   });
 
   it('the pages raised no console error (CSP violations included)', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { accountWithCreator } from '../accounts/account.repository.js';
+import { profileRights } from '../habilitations/habilitation.repository.js';
 
 type Q = Kysely<Database>;
 
@@ -180,7 +181,7 @@ export async function listHabilitationsOfAccount(db: Q, accountId: number): Prom
       'd.name as department_name',
       'hp.region_code',
       'r.name as region_name',
-      sql<string[]>`coalesce((select array_agg(pr.right_code order by pr.right_code) from profile_rights pr where pr.profile_id = p.id), '{}')`.as('rights'),
+      profileRights().as('rights'),
     ])
     .where('hp.account_id', '=', accountId)
     .orderBy(sql`h.deleted_at is not null`)

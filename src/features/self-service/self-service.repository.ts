@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, LocationLevel } from '../../db/schema.js';
 import { accountWithCreator } from '../accounts/account.repository.js';
+import { profileRights } from '../habilitations/habilitation.repository.js';
 
 type Q = Kysely<Database>;
 
@@ -48,7 +49,7 @@ function habilitationsWithPlaces(db: Q) {
       'r.name as region_name',
       sql<LocationLevel>`case when h.unit_id is not null then 'unit' when h.establishment_id is not null then 'establishment'
         when h.department_code is not null then 'department' else 'region' end`.as('level'),
-      sql<string[]>`coalesce((select array_agg(pr.right_code order by pr.right_code) from profile_rights pr where pr.profile_id = p.id), '{}')`.as('rights'),
+      profileRights().as('rights'),
     ]);
 }
 
