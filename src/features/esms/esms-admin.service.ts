@@ -8,6 +8,7 @@ import { esmsErrors } from './esms.errors.js';
 import { importDecisions, type ImportOutcome } from './esms-import.service.js';
 import { viewerLabel } from './esms.service.js';
 import * as repo from './esms.repository.js';
+import * as bindings from './esms-applications.repository.js';
 
 export function importRegions(principal: Principal): string[] {
   const regions = esmsImportRegions(principal);
@@ -17,7 +18,7 @@ export function importRegions(principal: Principal): string[] {
 
 export async function loadImportPage(deps: Deps, principal: Principal) {
   const regions = importRegions(principal);
-  const [applications, readApplications] = await Promise.all([repo.listImportApplications(deps.db, regions), repo.listReadApplications(deps.db, regions)]);
+  const [applications, readApplications] = await Promise.all([bindings.listImportApplications(deps.db, regions), bindings.listReadApplications(deps.db, regions)]);
   return { regions, applications, readApplications };
 }
 
@@ -31,7 +32,7 @@ export async function bindImportApplication(deps: Deps, principal: Principal, fo
   if (Object.keys(fields).length > 0) throw esmsErrors.IMPORT_APPLICATION_UNKNOWN(fields);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.bindImportApplication(trx, { clientId, regionCode: form.region, createdBy: principal.accountId, at: now }))) {
+    if (!(await bindings.bindImportApplication(trx, { clientId, regionCode: form.region, createdBy: principal.accountId, at: now }))) {
       throw esmsErrors.IMPORT_APPLICATION_UNKNOWN({ application: esmsErrors.IMPORT_APPLICATION_UNKNOWN().message });
     }
     await recordAudit(trx, {
@@ -61,7 +62,7 @@ export async function bindReadApplication(deps: Deps, principal: Principal, form
   if (Object.keys(fields).length > 0) throw esmsErrors.READ_APPLICATION_UNKNOWN(fields);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.bindReadApplication(trx, { clientId, establishmentId: establishment!.id, createdBy: principal.accountId, at: now }))) {
+    if (!(await bindings.bindReadApplication(trx, { clientId, establishmentId: establishment!.id, createdBy: principal.accountId, at: now }))) {
       throw esmsErrors.READ_APPLICATION_UNKNOWN({ 'read-application': esmsErrors.READ_APPLICATION_UNKNOWN().message });
     }
     await recordAudit(trx, {
@@ -82,8 +83,8 @@ export async function unbindReadApplication(deps: Deps, principal: Principal, ra
   const id = parseStrictId(rawId);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const binding = id === null ? undefined : await repo.getReadApplication(trx, id);
-    if (!binding || !canBindEsmsReadApplication(principal, { regionCode: binding.region_code }) || !(await repo.unbindReadApplication(trx, binding.id))) {
+    const binding = id === null ? undefined : await bindings.getReadApplication(trx, id);
+    if (!binding || !canBindEsmsReadApplication(principal, { regionCode: binding.region_code }) || !(await bindings.unbindReadApplication(trx, binding.id))) {
       throw esmsErrors.READ_BINDING_UNKNOWN();
     }
     await recordAudit(trx, {

@@ -1,7 +1,7 @@
 /** The machine-to-machine API of the ESMS notifications: the MDPH's import of decisions. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { importApplicationRegion } from './esms.repository.js';
+import { importApplicationRegion } from './esms-applications.repository.js';
 import { esmsErrors } from './esms.errors.js';
 import { importBatchSchema } from './esms.schemas.js';
 import { importDecisions } from './esms-import.service.js';

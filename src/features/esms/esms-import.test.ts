@@ -6,7 +6,7 @@ import { buildAccount, buildHabilitation, buildUnit, ensureTerritory, buildEstab
 import { buildEsmsWorld, type EsmsWorld } from '../../../test/esms-world.js';
 import { messagesTo } from '../../../test/mails.js';
 import { addToDate, fixedClock, parisDate } from '../../platform/clock.js';
-import { bindImportApplication } from './esms.repository.js';
+import { bindImportApplication } from './esms-applications.repository.js';
 import { adminPrincipal, clientCredentials, forgedBearers, registerTestClient } from '../../../test/idp-world.js';
 
 const clock = fixedClock(new Date());

@@ -4,7 +4,7 @@ import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 import { openTestSession } from '../../../test/factories.js';
 import { addNotification, buildEsmsWorld, distinctiveDecision, type EsmsWorld } from '../../../test/esms-world.js';
 import { adminPrincipal, clientCredentials, forgedBearers, registerTestClient } from '../../../test/idp-world.js';
-import { bindReadApplication } from './esms.repository.js';
+import { bindReadApplication } from './esms-applications.repository.js';
 import { TIER2_FIELDS, TIER3_FIELDS } from './esms.rules.js';
 import type { DecisionRecord } from './esms.repository.js';
 

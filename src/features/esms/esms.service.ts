@@ -15,6 +15,7 @@ import {
 } from './esms.rules.js';
 import { PAGE_SIZE, type DashboardQuery, type FollowupForm } from './esms.schemas.js';
 import * as repo from './esms.repository.js';
+import * as applications from './esms-applications.repository.js';
 import { writeNotificationsWorkbook } from './esms.export.js';
 
 export type Channel = 'page' | 'json' | 'export';
@@ -284,7 +285,7 @@ export async function sessionStatusReader(deps: Deps, principal: Principal): Pro
 
 /** A registered application (its token checked for esms.read by the guard): the ESMS a region administrator bound it to, whole. */
 export async function applicationStatusReader(deps: Deps, clientId: string | undefined): Promise<StatusReader> {
-  const establishmentIds = clientId === undefined ? [] : await repo.readApplicationEstablishments(deps.db, clientId);
+  const establishmentIds = clientId === undefined ? [] : await applications.readApplicationEstablishments(deps.db, clientId);
   if (clientId === undefined || establishmentIds.length === 0) throw esmsErrors.READ_APPLICATION_UNBOUND();
   return { scope: { establishmentIds, unitIds: [] }, accountId: null, label: `application ${clientId}` };
 }
