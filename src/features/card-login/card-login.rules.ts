@@ -1,5 +1,6 @@
 /** Pure rules of card and e-CPS login (R12, R13): nothing here reads the clock, the database or the environment. */
 import { decodeJwt } from 'jose';
+import { isFiness } from '../../platform/finess.js';
 
 /** Levels of Pro Santé Connect's `acr`, lowest first. */
 export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
@@ -133,7 +134,6 @@ export interface PracticePlace {
   name: string | null;
 }
 
-const FINESS = /^[0-9][0-9AB][0-9]{7}$/;
 
 /**
  * R13: the places of practice in PSC's `SubjectRefPro` claim: every `exercices[].activities[]`
@@ -149,7 +149,7 @@ export function practicePlaces(subjectRefPro: unknown): PracticePlace[] {
       const fields = record(activity);
       if (!fields) continue;
       const finessText = claimText(fields.numeroFinessSite, 9);
-      const place = { finess: finessText && FINESS.test(finessText) ? finessText : null, name: claimText(fields.raisonSocialeSite) };
+      const place = { finess: finessText && isFiness(finessText) ? finessText : null, name: claimText(fields.raisonSocialeSite) };
       if (!place.finess && !place.name) continue;
       if (places.some((p) => p.finess === place.finess && p.name === place.name)) continue;
       if (places.length < 20) places.push(place);

@@ -29,8 +29,8 @@ import {
   type Mapping,
 } from './ror-fhir.rules.js';
 import { domainOfCategory } from './ror-domain.rules.js';
+import { isFiness } from '../../platform/finess.js';
 
-const FINESS = /^[0-9][0-9AB][0-9]{7}$/;
 
 /** A closure as the guide states it: from a date, definitive or temporary (with its planned end). */
 export interface Closure {
@@ -170,7 +170,7 @@ export function mapOrganization(resource: FhirResource): MappingResult {
     return { ok: true, value: { kind, ...common, parentRorId, unitType } };
   }
   const finess = finessOf(resource);
-  if (finess !== null && !FINESS.test(finess)) return fail('numéro FINESS absent ou invalide');
+  if (finess !== null && !isFiness(finess)) return fail('numéro FINESS absent ou invalide');
   if (kind === 'legal-entity') return { ok: true, value: { kind, ...common, finess } };
   if (finess === null) return fail('numéro FINESS absent ou invalide');
 

@@ -9,6 +9,7 @@ import { importDecisions, type ImportOutcome } from './esms-import.service.js';
 import { viewerLabel } from './esms.service.js';
 import * as repo from './esms.repository.js';
 import * as bindings from './esms-applications.repository.js';
+import { isFiness } from '../../platform/finess.js';
 
 export function importRegions(principal: Principal): string[] {
   const regions = esmsImportRegions(principal);
@@ -57,7 +58,7 @@ export async function bindReadApplication(deps: Deps, principal: Principal, form
   const finess = form.finess.trim().toUpperCase();
   const fields: Record<string, string> = {};
   if (!/^[a-z0-9][a-z0-9-]{2,62}$/.test(clientId)) fields['read-application'] = esmsErrors.READ_APPLICATION_UNKNOWN().message;
-  const [establishment] = /^[0-9][0-9AB][0-9]{7}$/.test(finess) ? await repo.establishmentsByFiness(deps.db, [finess]) : [];
+  const [establishment] = isFiness(finess) ? await repo.establishmentsByFiness(deps.db, [finess]) : [];
   if (!establishment || !canBindEsmsReadApplication(principal, { regionCode: establishment.region_code })) fields['read-finess'] = esmsErrors.READ_ESTABLISHMENT_OUTSIDE().message;
   if (Object.keys(fields).length > 0) throw esmsErrors.READ_APPLICATION_UNKNOWN(fields);
   const now = deps.clock.now();

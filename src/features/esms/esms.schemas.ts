@@ -1,6 +1,7 @@
 /** Input of the ESMS pages and of the import, validated at the boundary (zod): a bad value is a French message at its field. */
 import { z } from 'zod';
 import { STAGES, TIER2_FIELDS, TIER3_FIELDS, type Stage, type Validity } from './esms.rules.js';
+import { FINESS_PATTERN } from '../../platform/finess.js';
 
 const id = z.preprocess((v) => (typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v) && Number(v) <= 2_147_483_647 ? Number(v) : null), z.number().nullable()).catch(null);
 const code = (pattern: RegExp) => z.preprocess((v) => (typeof v === 'string' && pattern.test(v) ? v : null), z.string().nullable()).catch(null);
@@ -135,7 +136,7 @@ export const importDecisionSchema = z
       mdph: z.string().regex(/^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$/, 'code de département de la MDPH (ex. 34, 2A, 974)'),
       numeroIndividuel: z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'lettres et chiffres, 20 au plus'),
     }),
-    esms: z.array(z.object({ finess: z.string().regex(/^[0-9]{2}[0-9AB][0-9]{6}$/, 'numéro FINESS à 9 caractères'), uniteId: z.number().int().positive().max(2_147_483_647).nullish() })).min(1, 'au moins un ESMS').max(20),
+    esms: z.array(z.object({ finess: z.string().regex(FINESS_PATTERN, 'numéro FINESS à 9 caractères'), uniteId: z.number().int().positive().max(2_147_483_647).nullish() })).min(1, 'au moins un ESMS').max(20),
     evaluation: z.object(Object.fromEntries(TIER2_FIELDS.map((f) => [f, optionalText])) as Record<(typeof TIER2_FIELDS)[number], typeof optionalText>).partial().default({}),
     donneesMedicales: z.object(Object.fromEntries(TIER3_FIELDS.map((f) => [f, optionalText])) as Record<(typeof TIER3_FIELDS)[number], typeof optionalText>).partial().default({}),
   })

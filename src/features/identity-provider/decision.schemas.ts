@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DELEGATION_AREAS } from '../habilitations/habilitation.policy.js';
+import { FINESS_PATTERN } from '../../platform/finess.js';
 
 /** A strict positive decimal id that fits PostgreSQL's integer. */
 const id = z
@@ -29,7 +30,7 @@ export const resourceSchema = z
   .discriminatedUnion('type', [
     place('unit', id, 'une unité (identifiant Habilis)'),
     place('establishment', id, 'un établissement (identifiant Habilis)'),
-    place('finess', z.string().regex(/^\d{2}[0-9AB]\d{6}$/, 'FINESS : 9 caractères'), 'un établissement par son numéro FINESS'),
+    place('finess', z.string().regex(FINESS_PATTERN, 'FINESS : 9 caractères'), 'un établissement par son numéro FINESS'),
     place('department', z.string().regex(/^(\d{2,3}|2A|2B)$/, 'code de département'), 'un département (coordination)'),
     place('region', z.string().regex(/^\d{2}$/, 'code de région'), 'une région'),
     z
